@@ -39,6 +39,12 @@ type Session interface {
 	// 'T' in a transaction block, 'E' in a failed transaction block.
 	TxStatus() byte
 
+	// FormatContext returns the settings that shape value text output and
+	// input (TimeZone, extra_float_digits). pgwire asks for it before each
+	// Bind and Execute, so a SET takes effect from the next statement; it
+	// only reads the result and never keeps it past that statement.
+	FormatContext() *types.FormatContext
+
 	// Close releases the session (rolls back an open transaction).
 	Close() error
 }
@@ -74,7 +80,10 @@ type Portal interface {
 	// Execute runs the portal, writing up to maxRows rows (0 = all) to w.
 	// It returns done=false when it stopped at maxRows with rows left
 	// (PortalSuspended); otherwise done=true and tag is the CommandComplete
-	// tag ("SELECT 3", "INSERT 0 1", "CREATE TABLE", ...).
+	// tag ("SELECT 3", "INSERT 0 1", "CREATE TABLE", ...). As in
+	// Postgres, stopping at exactly maxRows returns done=false even when no
+	// row is left; the next call then returns done=true with a zero count.
+	// pgwire does not call Execute again once it returned done=true.
 	Execute(ctx context.Context, maxRows int, w ResultWriter) (done bool, tag string, err error)
 	// Close releases the portal's resources; it may be called at any time.
 	Close() error
@@ -100,4 +109,9 @@ type ResultWriter interface {
 	// on the returned writer sends one CopyData message; the engine calls
 	// nothing to finish, pgwire sends CopyDone after Execute returns.
 	CopyOut(columns int) (io.Writer, error)
+	// Flush sends everything written so far to the client now. Output is
+	// otherwise buffered until the statement ends or the buffer fills; a
+	// statement that streams results over a long time (SUBSCRIBE) calls
+	// Flush after each batch so the client sees it at once.
+	Flush() error
 }

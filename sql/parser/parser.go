@@ -1,0 +1,82 @@
+package parser
+
+import (
+	"errors"
+	"strings"
+	"unicode/utf8"
+
+	pg "github.com/pganalyze/pg_query_go/v6"
+	pgparser "github.com/pganalyze/pg_query_go/v6/parser"
+
+	"github.com/freshetdb/freshet/sql/sqlerr"
+)
+
+// Stmt is one parsed statement.
+type Stmt struct {
+	// AST is the statement's Postgres parse tree.
+	AST *pg.Node
+	// Text is the statement's own text (without the trailing semicolon).
+	Text string
+	// Offset is the byte offset of Text within the string given to Parse.
+	Offset int
+}
+
+// SQL returns the statement's text.
+func (s *Stmt) SQL() string { return s.Text }
+
+// Parse parses sql into its statements. Empty statements (";;" or only
+// comments) are dropped, so an empty string yields no statements.
+func Parse(sql string) ([]*Stmt, error) {
+	tree, err := pg.Parse(sql)
+	if err != nil {
+		return nil, syntaxError(sql, err)
+	}
+	out := make([]*Stmt, 0, len(tree.Stmts))
+	for _, raw := range tree.Stmts {
+		if raw.Stmt == nil {
+			continue
+		}
+		start := int(raw.StmtLocation)
+		end := len(sql)
+		if raw.StmtLen > 0 {
+			end = start + int(raw.StmtLen)
+		}
+		if start < 0 || start > len(sql) || end > len(sql) || start > end {
+			start, end = 0, len(sql)
+		}
+		out = append(out, &Stmt{AST: raw.Stmt, Text: strings.TrimSpace(sql[start:end]), Offset: start})
+	}
+	return out, nil
+}
+
+// syntaxError converts a pg_query error into a 42601 error whose position
+// counts characters, not bytes, as Postgres does.
+func syntaxError(sql string, err error) error {
+	var pe *pgparser.Error
+	if !errors.As(err, &pe) {
+		return sqlerr.Newf(sqlerr.SyntaxError, "%s", err.Error())
+	}
+	e := sqlerr.New(sqlerr.SyntaxError, pe.Message)
+	if pe.Cursorpos > 0 {
+		b := pe.Cursorpos - 1
+		if b > len(sql) {
+			b = len(sql)
+		}
+		e.Position = utf8.RuneCountInString(sql[:b]) + 1
+	}
+	return e
+}
+
+// CharPosition converts a 0-based byte location (as pg_query node Location
+// fields give, relative to the whole query text) into the 1-based character
+// position Postgres reports. A negative location returns 0.
+func CharPosition(fullSQL string, location int32) int {
+	if location < 0 {
+		return 0
+	}
+	b := int(location)
+	if b > len(fullSQL) {
+		b = len(fullSQL)
+	}
+	return utf8.RuneCountInString(fullSQL[:b]) + 1
+}

@@ -1,0 +1,129 @@
+package storage
+
+import "encoding/binary"
+
+// Key layout.
+//
+// Every key starts with a one-byte namespace tag; ids are big-endian so that
+// byte order equals numeric order and all keys of one object are contiguous.
+// The tags are printable ASCII so that raw keys stay readable in dumps:
+//
+//	tag  namespace        key                                 value
+//	'c'  catalog          'c' objectID(u32)                   descriptor bytes (owned by the catalog)
+//	'm'  meta             'm' name                            small values: id counters (see NextID), etc.
+//	'o'  source offsets   'o' sourceID(u32) partition(u32)    connector offset bytes
+//	's'  operator state   's' objectID(u32) <operator bytes>  operator state bytes
+//	't'  table rows       't' tableID(u32) <key bytes>        row bytes; key bytes are the primary key
+//	                                                          encoded by types.AppendKey, or a row id
+//
+// Builders that take a buf argument append to it and return the extended
+// slice, so a caller can reuse one buffer for a whole scan or batch. Builders
+// without one return a fresh slice the caller owns.
+const (
+	tagCatalog byte = 'c'
+	tagMeta    byte = 'm'
+	tagOffset  byte = 'o'
+	tagState   byte = 's'
+	tagTable   byte = 't'
+)
+
+// MetaKey returns the key of the meta entry name ('m' name). Meta entries
+// hold small store-wide values such as the id counters of NextID.
+func MetaKey(name string) []byte {
+	k := make([]byte, 0, 1+len(name))
+	k = append(k, tagMeta)
+	return append(k, name...)
+}
+
+// CatalogKey returns the key of the catalog descriptor of object id
+// ('c' id).
+func CatalogKey(id uint32) []byte {
+	return binary.BigEndian.AppendUint32([]byte{tagCatalog}, id)
+}
+
+// CatalogPrefix returns the bounds [lower, upper) that hold every catalog
+// descriptor, in object id order.
+func CatalogPrefix() (lower, upper []byte) {
+	return []byte{tagCatalog}, []byte{tagCatalog + 1}
+}
+
+// CatalogIDFromKey returns the object id of a key built by CatalogKey. ok is
+// false when key is not a catalog key.
+func CatalogIDFromKey(key []byte) (id uint32, ok bool) {
+	if len(key) != 5 || key[0] != tagCatalog {
+		return 0, false
+	}
+	return binary.BigEndian.Uint32(key[1:]), true
+}
+
+// TableKey appends the row-key prefix of table tableID ('t' tableID) to buf
+// and returns the extended slice; the caller appends the row's key bytes.
+func TableKey(buf []byte, tableID uint32) []byte {
+	buf = append(buf, tagTable)
+	return binary.BigEndian.AppendUint32(buf, tableID)
+}
+
+// TablePrefix returns the bounds [lower, upper) that hold every row of table
+// tableID.
+func TablePrefix(tableID uint32) (lower, upper []byte) {
+	return idPrefix(tagTable, tableID)
+}
+
+// SplitTableKey splits a key built by TableKey into its table id and the row
+// key bytes after the prefix (a subslice of key). ok is false when key is not
+// a table key.
+func SplitTableKey(key []byte) (tableID uint32, rowKey []byte, ok bool) {
+	if len(key) < 5 || key[0] != tagTable {
+		return 0, nil, false
+	}
+	return binary.BigEndian.Uint32(key[1:5]), key[5:], true
+}
+
+// StateKey appends the operator-state prefix of object objectID
+// ('s' objectID) to buf and returns the extended slice; the operator appends
+// its own key bytes.
+func StateKey(buf []byte, objectID uint32) []byte {
+	buf = append(buf, tagState)
+	return binary.BigEndian.AppendUint32(buf, objectID)
+}
+
+// StatePrefix returns the bounds [lower, upper) that hold all operator state
+// of object objectID.
+func StatePrefix(objectID uint32) (lower, upper []byte) {
+	return idPrefix(tagState, objectID)
+}
+
+// OffsetKey returns the key of the stored offset of one partition of source
+// sourceID ('o' sourceID partition).
+func OffsetKey(sourceID, partition uint32) []byte {
+	k := make([]byte, 0, 9)
+	k = append(k, tagOffset)
+	k = binary.BigEndian.AppendUint32(k, sourceID)
+	return binary.BigEndian.AppendUint32(k, partition)
+}
+
+// OffsetPrefix returns the bounds [lower, upper) that hold the offsets of
+// every partition of source sourceID, in partition order.
+func OffsetPrefix(sourceID uint32) (lower, upper []byte) {
+	return idPrefix(tagOffset, sourceID)
+}
+
+// PrefixEnd returns the smallest key greater than every key that starts with
+// prefix, for use as an exclusive upper bound. It returns nil (no upper
+// bound) when prefix is empty or all 0xff bytes. The result is a fresh slice.
+func PrefixEnd(prefix []byte) []byte {
+	end := append([]byte(nil), prefix...)
+	for i := len(end) - 1; i >= 0; i-- {
+		if end[i] != 0xff {
+			end[i]++
+			return end[:i+1]
+		}
+	}
+	return nil
+}
+
+// idPrefix returns the bounds of the keys tag id(u32) ...
+func idPrefix(tag byte, id uint32) (lower, upper []byte) {
+	lower = binary.BigEndian.AppendUint32([]byte{tag}, id)
+	return lower, PrefixEnd(lower)
+}

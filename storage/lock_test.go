@@ -1,0 +1,146 @@
+package storage
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2/vfs"
+)
+
+func TestSecondOpenInProcessFailsAtOnce(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(Options{Dir: dir, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err = Open(Options{Dir: dir, Logger: quiet})
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("second Open took %v, want it to fail at once", d)
+	}
+	wantCode(t, err, codeLockFileExists,
+		fmt.Sprintf("data directory %q is in use by another freshet server (pid %d)", dir, os.Getpid()))
+	if err.Error() != fmt.Sprintf("data directory %q is in use by another freshet server (pid %d)", dir, os.Getpid()) {
+		t.Fatalf("message %q", err)
+	}
+	pid, err := os.ReadFile(filepath.Join(dir, lockFileName))
+	if err != nil || string(pid) != fmt.Sprintf("%d\n", os.Getpid()) {
+		t.Fatalf("lock file holds %q, %v", pid, err)
+	}
+	// The failed Open must not have disturbed the holder.
+	mustSet(t, s, "k", "v")
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err = Open(Options{Dir: dir, Logger: quiet})
+	if err != nil {
+		t.Fatalf("Open after Close: %v", err)
+	}
+	if got := mustGet(t, s, "k"); got != "v" {
+		t.Fatalf("got %q", got)
+	}
+	_ = s.Close()
+}
+
+func TestSecondOpenInMemoryFails(t *testing.T) {
+	fs := vfs.NewMem()
+	s, err := Open(Options{Dir: "/data", FS: fs, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Open(Options{Dir: "/data", FS: fs, Logger: quiet})
+	wantCode(t, err, codeLockFileExists,
+		fmt.Sprintf(`data directory "/data" is in use by another freshet server (pid %d)`, os.Getpid()))
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err = Open(Options{Dir: "/data", FS: fs, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = s.Close()
+}
+
+func TestInUseMessageWithoutPid(t *testing.T) {
+	err := inUseError("/d", []byte("garbage"))
+	wantCode(t, err, codeLockFileExists, `data directory "/d" is in use by another freshet server`)
+	if strings.Contains(err.Error(), "pid") {
+		t.Fatalf("message %q names a pid it could not read", err)
+	}
+}
+
+// lockHolderEnv names the data directory TestLockHolderProcess opens when the
+// test binary runs as a helper process.
+const lockHolderEnv = "FRESHET_STORAGE_LOCK_HOLDER_DIR"
+
+// TestLockHolderProcess is not a test: run by TestSecondOpenAcrossProcesses
+// as a child process, it opens the store, says "locked", and holds it until
+// its stdin closes.
+func TestLockHolderProcess(t *testing.T) {
+	dir := os.Getenv(lockHolderEnv)
+	if dir == "" {
+		t.Skip("helper process for TestSecondOpenAcrossProcesses")
+	}
+	s, err := Open(Options{Dir: dir, Logger: quiet})
+	if err != nil {
+		fmt.Println("error:", err)
+		os.Exit(1)
+	}
+	fmt.Println("locked")
+	_, _ = io.Copy(io.Discard, os.Stdin)
+	_ = s.Close()
+	os.Exit(0)
+}
+
+func TestSecondOpenAcrossProcesses(t *testing.T) {
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestLockHolderProcess$")
+	cmd.Env = append(os.Environ(), lockHolderEnv+"="+dir)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		_ = stdin.Close()
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	}()
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil || line != "locked\n" {
+		t.Fatalf("helper said %q, %v", line, err)
+	}
+
+	start := time.Now()
+	_, err = Open(Options{Dir: dir, Logger: quiet})
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("Open took %v, want it to fail at once", d)
+	}
+	wantCode(t, err, codeLockFileExists,
+		fmt.Sprintf("data directory %q is in use by another freshet server (pid %d)", dir, cmd.Process.Pid))
+
+	// A killed server leaves no lock behind: the kernel drops a flock with
+	// its process.
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	s, err := Open(Options{Dir: dir, Logger: quiet})
+	if err != nil {
+		t.Fatalf("Open after the holder died: %v", err)
+	}
+	_ = s.Close()
+}
