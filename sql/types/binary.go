@@ -46,8 +46,13 @@ func AppendBinary(buf []byte, d Datum, t T) ([]byte, error) {
 		return binary.BigEndian.AppendUint64(buf, uint64(d.i)), nil
 	case KindNumeric:
 		return appendNumericBinary(buf, d.Decimal()), nil
-	case KindText, KindVarchar, KindName, KindChar, KindBytea, KindJSON, KindUnknown:
+	case KindText, KindVarchar, KindName, KindBytea, KindJSON, KindUnknown:
 		return append(buf, d.s...), nil
+	case KindChar:
+		if d.s == "" {
+			return append(buf, 0), nil
+		}
+		return append(buf, d.s[0]), nil
 	case KindBPChar:
 		return appendBPChar(buf, d.s, t.Mod), nil
 	case KindJSONB:
@@ -313,8 +318,8 @@ func parseBinary(r *binReader, t T, depth int) (Datum, error) {
 		return NewString(k, truncateName(string(b))), nil
 	case KindChar:
 		b, _ := r.take(len(r.b) - r.pos)
-		if len(b) > 1 {
-			b = b[:1]
+		if len(b) != 1 {
+			return NewString(k, "\x00"), nil
 		}
 		return NewString(k, string(b)), nil
 	case KindBytea:

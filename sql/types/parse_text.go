@@ -192,13 +192,14 @@ func truncateName(s string) string {
 	return s[:cut]
 }
 
-// parseChar parses "char": a \ooo octal escape or the first byte.
+// parseChar parses "char": a \ooo octal escape or the first byte; the
+// empty string is the zero byte.
 func parseChar(s string) Datum {
 	if len(s) == 4 && s[0] == '\\' && isOctal(s[1]) && isOctal(s[2]) && isOctal(s[3]) && s[1] <= '3' {
 		return NewString(KindChar, string([]byte{(s[1]-'0')<<6 | (s[2]-'0')<<3 | (s[3] - '0')}))
 	}
 	if s == "" {
-		return NewString(KindChar, "")
+		return NewString(KindChar, "\x00")
 	}
 	return NewString(KindChar, s[:1])
 }

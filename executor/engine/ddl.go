@@ -1,0 +1,375 @@
+package engine
+
+import (
+	"strings"
+
+	pg "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/freshetdb/freshet/sql/catalog"
+	"github.com/freshetdb/freshet/sql/parser"
+	"github.com/freshetdb/freshet/sql/sqlerr"
+)
+
+// createTable runs CREATE TABLE.
+func (s *Session) createTable(cs *pg.CreateStmt) (string, error) {
+	if cs.Relation.Relpersistence == "t" {
+		return "", sqlerr.Unsupported("temporary tables")
+	}
+	if len(cs.InhRelations) > 0 || cs.Partspec != nil || cs.Partbound != nil || cs.OfTypename != nil {
+		return "", sqlerr.Unsupported("inheritance, partitioning and typed tables")
+	}
+	b := s.binder("", nil)
+	t := &catalog.Table{Name: cs.Relation.Relname, Kind: catalog.RelTable}
+	var pk []string
+	pkName := ""
+	addPK := func(cols []string, name string) error {
+		if pk != nil {
+			return sqlerr.Newf(sqlerr.InvalidTableDefinition, "multiple primary keys for table %q are not allowed", t.Name)
+		}
+		pk, pkName = cols, name
+		return nil
+	}
+	for _, el := range cs.TableElts {
+		switch x := el.Node.(type) {
+		case *pg.Node_ColumnDef:
+			cd := x.ColumnDef
+			if t.ColumnIndex(cd.Colname) >= 0 {
+				return "", sqlerr.Newf(sqlerr.DuplicateColumn, "column %q specified more than once", cd.Colname)
+			}
+			typ, err := b.TypeName(cd.TypeName)
+			if err != nil {
+				return "", err
+			}
+			col := catalog.Column{Name: cd.Colname, Type: typ, NotNull: cd.IsNotNull}
+			for _, cn := range cd.Constraints {
+				c := cn.GetConstraint()
+				switch c.Contype {
+				case pg.ConstrType_CONSTR_NOTNULL:
+					col.NotNull = true
+				case pg.ConstrType_CONSTR_NULL:
+				case pg.ConstrType_CONSTR_DEFAULT:
+					def, err := b.CheckDefault(c.RawExpr, cd.Colname, typ)
+					if err != nil {
+						return "", err
+					}
+					col.Default = def
+				case pg.ConstrType_CONSTR_PRIMARY:
+					if err := addPK([]string{cd.Colname}, c.Conname); err != nil {
+						return "", err
+					}
+				default:
+					return "", sqlerr.Unsupported(constraintName(c.Contype) + " constraints")
+				}
+			}
+			t.Columns = append(t.Columns, col)
+		case *pg.Node_Constraint:
+			c := x.Constraint
+			if c.Contype != pg.ConstrType_CONSTR_PRIMARY {
+				return "", sqlerr.Unsupported(constraintName(c.Contype) + " constraints")
+			}
+			var cols []string
+			for _, k := range c.Keys {
+				cols = append(cols, k.GetString_().Sval)
+			}
+			if err := addPK(cols, c.Conname); err != nil {
+				return "", err
+			}
+		default:
+			return "", sqlerr.Unsupported("this CREATE TABLE element")
+		}
+	}
+	if len(t.Columns) > 1600 {
+		return "", sqlerr.New(sqlerr.ProgramLimitExceeded, "tables can have at most 1600 columns")
+	}
+	for _, name := range pk {
+		i := t.ColumnIndex(name)
+		if i < 0 {
+			return "", sqlerr.Newf(sqlerr.UndefinedColumn, "column %q named in key does not exist", name)
+		}
+		for _, k := range t.PrimaryKey {
+			if k == i {
+				return "", sqlerr.Newf(sqlerr.DuplicateColumn, "column %q appears twice in primary key constraint", name)
+			}
+		}
+		t.PrimaryKey = append(t.PrimaryKey, i)
+		t.Columns[i].NotNull = true
+	}
+	if len(pk) > 0 {
+		t.PKName = pkName
+		if t.PKName == "" {
+			t.PKName = t.Name + "_pkey"
+		}
+	}
+	created := true
+	_, err := s.e.cat.Apply(func(e *catalog.Edit) error {
+		sch, err := e.Cat.CreationSchema(s.searchPath(), cs.Relation.Schemaname)
+		if err != nil {
+			return err
+		}
+		if sch.ID == catalog.PgCatalogID || sch.ID == catalog.InfoSchemaID {
+			return sqlerr.Newf(sqlerr.InsufficientPrivilege, "permission denied to create %q", sch.Name+"."+t.Name)
+		}
+		if _, exists := e.Cat.Table(sch.ID, t.Name); exists {
+			if cs.IfNotExists {
+				created = false
+				return nil
+			}
+			return sqlerr.Newf(sqlerr.DuplicateTable, "relation %q already exists", t.Name)
+		}
+		id, err := e.NewID()
+		if err != nil {
+			return err
+		}
+		t.ID, t.SchemaID = id, sch.ID
+		e.PutTable(t)
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	if !created {
+		return "CREATE TABLE", s.notice("42P07", "relation \""+t.Name+"\" already exists, skipping")
+	}
+	return "CREATE TABLE", nil
+}
+
+func constraintName(c pg.ConstrType) string {
+	switch c {
+	case pg.ConstrType_CONSTR_UNIQUE:
+		return "UNIQUE"
+	case pg.ConstrType_CONSTR_CHECK:
+		return "CHECK"
+	case pg.ConstrType_CONSTR_FOREIGN:
+		return "FOREIGN KEY"
+	case pg.ConstrType_CONSTR_EXCLUSION:
+		return "EXCLUDE"
+	case pg.ConstrType_CONSTR_IDENTITY:
+		return "identity column"
+	case pg.ConstrType_CONSTR_GENERATED:
+		return "generated column"
+	}
+	return strings.ToLower(c.String())
+}
+
+// createView runs CREATE [OR REPLACE] VIEW: the query is bound now (to
+// report errors and fix the columns) and stored as text.
+func (s *Session) createView(vs *pg.ViewStmt, text string) (string, error) {
+	sel := vs.Query.GetSelectStmt()
+	if sel == nil {
+		return "", sqlerr.Unsupported("this view definition")
+	}
+	q, err := parser.Deparse(vs.Query)
+	if err != nil {
+		return "", err
+	}
+	b := s.binder(q, nil)
+	node, err := b.Query(sel)
+	if err != nil {
+		return "", err
+	}
+	t := &catalog.Table{Name: vs.View.Relname, Kind: catalog.RelView, Query: q, Depends: b.Dependencies()}
+	for i, c := range node.Columns() {
+		name := c.Name
+		if i < len(vs.Aliases) {
+			name = vs.Aliases[i].GetString_().Sval
+		}
+		t.Columns = append(t.Columns, catalog.Column{Name: name, Type: c.Type})
+	}
+	_, err = s.e.cat.Apply(func(e *catalog.Edit) error {
+		sch, err := e.Cat.CreationSchema(s.searchPath(), vs.View.Schemaname)
+		if err != nil {
+			return err
+		}
+		if old, exists := e.Cat.Table(sch.ID, t.Name); exists {
+			if !vs.Replace || old.Kind != catalog.RelView {
+				return sqlerr.Newf(sqlerr.DuplicateTable, "relation %q already exists", t.Name)
+			}
+			t.ID = old.ID
+		} else {
+			id, err := e.NewID()
+			if err != nil {
+				return err
+			}
+			t.ID = id
+		}
+		t.SchemaID = sch.ID
+		e.PutTable(t)
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return "CREATE VIEW", nil
+}
+
+// createSchema runs CREATE SCHEMA.
+func (s *Session) createSchema(cs *pg.CreateSchemaStmt) (string, error) {
+	if len(cs.SchemaElts) > 0 {
+		return "", sqlerr.Unsupported("CREATE SCHEMA with schema elements")
+	}
+	name := cs.Schemaname
+	if name == "" {
+		return "", sqlerr.Unsupported("CREATE SCHEMA AUTHORIZATION without a name")
+	}
+	if strings.HasPrefix(name, "pg_") {
+		return "", sqlerr.Newf(sqlerr.ReservedName, "unacceptable schema name %q", name).WithDetail(`The prefix "pg_" is reserved for system schemas.`)
+	}
+	skipped := false
+	_, err := s.e.cat.Apply(func(e *catalog.Edit) error {
+		if _, exists := e.Cat.SchemaByName(name); exists {
+			if cs.IfNotExists {
+				skipped = true
+				return nil
+			}
+			return sqlerr.Newf(sqlerr.DuplicateSchema, "schema %q already exists", name)
+		}
+		id, err := e.NewID()
+		if err != nil {
+			return err
+		}
+		e.PutSchema(&catalog.Schema{ID: id, Name: name})
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	if skipped {
+		return "CREATE SCHEMA", s.notice("42P06", "schema \""+name+"\" already exists, skipping")
+	}
+	return "CREATE SCHEMA", nil
+}
+
+// drop runs DROP TABLE / VIEW / SCHEMA.
+func (s *Session) drop(ds *pg.DropStmt) (string, error) {
+	cascade := ds.Behavior == pg.DropBehavior_DROP_CASCADE
+	var tag string
+	var want catalog.RelKind
+	switch ds.RemoveType {
+	case pg.ObjectType_OBJECT_TABLE:
+		tag, want = "DROP TABLE", catalog.RelTable
+	case pg.ObjectType_OBJECT_VIEW:
+		tag, want = "DROP VIEW", catalog.RelView
+	case pg.ObjectType_OBJECT_SCHEMA:
+		return s.dropSchema(ds, cascade)
+	case pg.ObjectType_OBJECT_MATVIEW:
+		tag, want = "DROP MATERIALIZED VIEW", catalog.RelMaterializedView
+	default:
+		return "", sqlerr.Unsupported("DROP " + strings.TrimPrefix(ds.RemoveType.String(), "OBJECT_"))
+	}
+	kindName := map[catalog.RelKind]string{catalog.RelTable: "table", catalog.RelView: "view", catalog.RelMaterializedView: "materialized view"}[want]
+	var notices []string
+	_, err := s.e.cat.Apply(func(e *catalog.Edit) error {
+		for _, obj := range ds.Objects {
+			var parts []string
+			for _, n := range obj.GetList().Items {
+				parts = append(parts, n.GetString_().Sval)
+			}
+			schema, name := "", parts[len(parts)-1]
+			if len(parts) > 1 {
+				schema = parts[len(parts)-2]
+			}
+			t, err := e.Cat.Resolve(s.searchPath(), schema, name)
+			if err != nil || t.Kind == catalog.RelSystem {
+				if ds.MissingOk {
+					notices = append(notices, kindName+" \""+name+"\" does not exist, skipping")
+					continue
+				}
+				return sqlerr.Newf(sqlerr.UndefinedTable, "%s %q does not exist", kindName, name)
+			}
+			if t.Kind != want {
+				return sqlerr.Newf(sqlerr.WrongObjectType, "%q is not a %s", name, kindName).
+					WithHint("Use DROP " + strings.ToUpper(map[catalog.RelKind]string{catalog.RelTable: "table", catalog.RelView: "view", catalog.RelMaterializedView: "materialized view"}[t.Kind]) + " to remove a " + map[catalog.RelKind]string{catalog.RelTable: "table", catalog.RelView: "view", catalog.RelMaterializedView: "materialized view"}[t.Kind] + ".")
+			}
+			if err := dropWithDependents(e, t, cascade, &notices); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	for _, n := range notices {
+		if err := s.notice("00000", n); err != nil {
+			return "", err
+		}
+	}
+	return tag, nil
+}
+
+// dropWithDependents drops t, and with cascade the views that read it;
+// without cascade a dependent view is error 2BP01.
+func dropWithDependents(e *catalog.Edit, t *catalog.Table, cascade bool, notices *[]string) error {
+	for _, d := range e.Cat.Dependents(t.ID) {
+		if !cascade {
+			return sqlerr.Newf(sqlerr.DependentObjectsStillExist, "cannot drop %s %s because other objects depend on it", relKindName(t.Kind), t.Name).
+				WithDetail("view " + d.Name + " depends on " + relKindName(t.Kind) + " " + t.Name).
+				WithHint("Use DROP ... CASCADE to drop the dependent objects too.")
+		}
+		if _, still := e.Cat.TableByID(d.ID); !still {
+			continue
+		}
+		*notices = append(*notices, "drop cascades to view "+d.Name)
+		if err := dropWithDependents(e, d, true, notices); err != nil {
+			return err
+		}
+	}
+	e.DropTable(t.ID)
+	return nil
+}
+
+func relKindName(k catalog.RelKind) string {
+	switch k {
+	case catalog.RelView:
+		return "view"
+	case catalog.RelMaterializedView:
+		return "materialized view"
+	}
+	return "table"
+}
+
+func (s *Session) dropSchema(ds *pg.DropStmt, cascade bool) (string, error) {
+	var notices []string
+	_, err := s.e.cat.Apply(func(e *catalog.Edit) error {
+		for _, obj := range ds.Objects {
+			name := obj.GetString_().Sval
+			sch, ok := e.Cat.SchemaByName(name)
+			if !ok {
+				if ds.MissingOk {
+					notices = append(notices, "schema \""+name+"\" does not exist, skipping")
+					continue
+				}
+				return sqlerr.Newf(sqlerr.UndefinedSchema, "schema %q does not exist", name)
+			}
+			if sch.ID == catalog.PgCatalogID || sch.ID == catalog.InfoSchemaID {
+				return sqlerr.Newf(sqlerr.DependentObjectsStillExist, "cannot drop schema %s because it is required by the database system", name)
+			}
+			rels := e.Cat.TablesInSchema(sch.ID)
+			if len(rels) > 0 && !cascade {
+				return sqlerr.Newf(sqlerr.DependentObjectsStillExist, "cannot drop schema %s because other objects depend on it", name).
+					WithDetail(relKindName(rels[0].Kind) + " " + name + "." + rels[0].Name + " depends on schema " + name).
+					WithHint("Use DROP ... CASCADE to drop the dependent objects too.")
+			}
+			for _, t := range rels {
+				if _, still := e.Cat.TableByID(t.ID); !still {
+					continue
+				}
+				notices = append(notices, "drop cascades to "+relKindName(t.Kind)+" "+name+"."+t.Name)
+				if err := dropWithDependents(e, t, true, &notices); err != nil {
+					return err
+				}
+			}
+			e.DropSchema(sch.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	for _, n := range notices {
+		if err := s.notice("00000", n); err != nil {
+			return "", err
+		}
+	}
+	return "DROP SCHEMA", nil
+}

@@ -1,0 +1,79 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/freshetdb/freshet/pgwire"
+	"github.com/freshetdb/freshet/sql/catalog"
+	"github.com/freshetdb/freshet/storage"
+)
+
+// Options configures an Engine.
+type Options struct {
+	// Store holds the catalog and tables. Required; the engine does not
+	// close it.
+	Store *storage.Store
+	// Logger receives the engine's logs; default slog.Default().
+	Logger *slog.Logger
+	// Version is Freshet's version, shown by SELECT version().
+	Version string
+	// Clock returns the wall time for now() and friends; default time.Now.
+	Clock func() time.Time
+}
+
+// EnsureDefaults fills unset options with their defaults.
+func (o *Options) EnsureDefaults() {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Version == "" {
+		o.Version = "dev"
+	}
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
+}
+
+// Engine executes statements for every session. It is safe for concurrent
+// use by many sessions.
+type Engine struct {
+	opts  Options
+	store *storage.Store
+	cat   *catalog.Manager
+	// writeMu serialises the commit of writes to tables, so that checking
+	// a primary key and writing it are atomic.
+	writeMu sync.Mutex
+	nextPID atomic.Int32
+	nextXID atomic.Int64
+	rowIDs  rowIDAllocator
+	start   time.Time
+}
+
+// New loads the catalog from the store and returns an engine.
+func New(opts Options) (*Engine, error) {
+	opts.EnsureDefaults()
+	if opts.Store == nil {
+		return nil, fmt.Errorf("engine: no store")
+	}
+	cat, err := catalog.Load(opts.Store)
+	if err != nil {
+		return nil, fmt.Errorf("load catalog: %w", err)
+	}
+	e := &Engine{opts: opts, store: opts.Store, cat: cat, start: opts.Clock()}
+	e.nextPID.Store(1000)
+	e.nextXID.Store(1000)
+	return e, nil
+}
+
+// NewSession implements pgwire.Handler.
+func (e *Engine) NewSession(_ context.Context, params map[string]string) (pgwire.Session, error) {
+	return newSession(e, params), nil
+}
+
+// Catalog returns the current catalog snapshot.
+func (e *Engine) Catalog() *catalog.Catalog { return e.cat.Current() }

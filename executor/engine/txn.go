@@ -1,0 +1,58 @@
+package engine
+
+import (
+	"github.com/freshetdb/freshet/sql/sqlerr"
+	"github.com/freshetdb/freshet/storage"
+)
+
+// txn is the write set of a transaction block (explicit) or of one
+// statement (implicit). Writes go to an indexed batch, so the block's own
+// reads see them; COMMIT applies the batch atomically.
+type txn struct {
+	e        *Engine
+	batch    *storage.Batch
+	explicit bool
+	failed   bool
+	start    int64 // transaction start, micros since 1970
+	xid      int64
+	// mustBeNew lists primary keys this transaction inserted that no other
+	// transaction may have committed in the meantime; COMMIT checks them.
+	mustBeNew []string
+	table     map[string]string // key -> table name, for error messages
+}
+
+func (e *Engine) beginTx(explicit bool, start int64) *txn {
+	return &txn{e: e, batch: e.store.NewIndexedBatch(), explicit: explicit, start: start, xid: e.nextXID.Add(1), table: map[string]string{}}
+}
+
+// noteInsert records a key inserted by this transaction.
+func (t *txn) noteInsert(key []byte, table string) {
+	if t.explicit {
+		k := string(key)
+		t.mustBeNew = append(t.mustBeNew, k)
+		t.table[k] = table
+	}
+}
+
+// commit applies the writes. The caller holds e.writeMu when the
+// transaction is explicit (an implicit one runs entirely under it).
+func (t *txn) commit() error {
+	defer t.batch.Close()
+	if t.batch.Len() == 0 {
+		return nil
+	}
+	for _, k := range t.mustBeNew {
+		if _, exists, err := t.e.store.Get([]byte(k)); err != nil {
+			return err
+		} else if exists {
+			if v, ok, _ := t.batch.Get([]byte(k)); ok && v != nil {
+				return sqlerr.Newf(sqlerr.UniqueViolation, "duplicate key value violates unique constraint \"%s_pkey\"", t.table[k]).
+					WithDetail("A concurrent transaction committed the same key first.")
+			}
+		}
+	}
+	return t.e.store.Commit(t.batch)
+}
+
+// abort drops the writes.
+func (t *txn) abort() { t.batch.Close() }

@@ -1,0 +1,113 @@
+package query
+
+import (
+	"context"
+
+	"github.com/freshetdb/freshet/executor/stream"
+	"github.com/freshetdb/freshet/planner/plan"
+	"github.com/freshetdb/freshet/sql/catalog"
+	"github.com/freshetdb/freshet/sql/expr"
+	"github.com/freshetdb/freshet/sql/sqlerr"
+	"github.com/freshetdb/freshet/sql/types"
+)
+
+// Source reads stored rows for table scans.
+type Source interface {
+	// ScanTable calls fn for every row of stored table t, in primary-key
+	// order; with a non-empty prefix, only rows whose leading primary-key
+	// values equal it. fn must not retain the row.
+	ScanTable(ctx context.Context, t *catalog.Table, prefix []types.Datum, fn func(types.Row) error) error
+}
+
+// Runner executes plans for one statement. It implements
+// expr.SubqueryRunner for the subqueries inside them. Not safe for
+// concurrent use.
+type Runner struct {
+	ctx   context.Context
+	src   Source
+	cat   *catalog.Catalog
+	eval  *expr.Ctx
+	cache map[*expr.Subquery][]types.Row
+}
+
+// NewRunner returns a runner reading stored rows from src and system
+// relations from cat. ec is the evaluation context (parameters, session);
+// the runner installs itself as ec's subquery runner.
+func NewRunner(ctx context.Context, src Source, cat *catalog.Catalog, ec *expr.Ctx) *Runner {
+	r := &Runner{ctx: ctx, src: src, cat: cat, eval: ec, cache: map[*expr.Subquery][]types.Row{}}
+	ec.Subqueries = r
+	return r
+}
+
+// Rows runs the plan and returns its result rows, in ORDER BY order when the
+// plan ends in a Sort (under an optional Limit), otherwise in a
+// deterministic order.
+func (r *Runner) Rows(n plan.Node) ([]types.Row, error) {
+	return r.rows(r.eval, n)
+}
+
+func (r *Runner) rows(ec *expr.Ctx, n plan.Node) ([]types.Row, error) {
+	// The final ORDER BY / LIMIT applies to the collected result.
+	var keys []plan.SortExpr
+	count, offset := int64(-1), int64(0)
+	body := n
+	if l, ok := body.(*plan.Limit); ok {
+		var err error
+		if count, offset, err = stream.LimitValues(ec, l); err != nil {
+			return nil, err
+		}
+		body = l.Input
+	}
+	if s, ok := body.(*plan.Sort); ok {
+		keys = s.Keys
+		body = s.Input
+	}
+	sink := stream.NewCollect()
+	b := &builder{r: r, ec: ec}
+	if err := b.build(body, sink, 0); err != nil {
+		return nil, err
+	}
+	if err := b.drive(); err != nil {
+		return nil, err
+	}
+	rows, err := sink.Sorted(ec, keys)
+	if err != nil {
+		return nil, err
+	}
+	if offset > 0 {
+		if offset >= int64(len(rows)) {
+			rows = nil
+		} else {
+			rows = rows[offset:]
+		}
+	}
+	if count >= 0 && count < int64(len(rows)) {
+		rows = rows[:count]
+	}
+	return rows, nil
+}
+
+// Run implements expr.SubqueryRunner.
+func (r *Runner) Run(c *expr.Ctx, q *expr.Subquery, yield func(types.Row) (bool, error)) error {
+	rows, ok := r.cache[q]
+	if !ok {
+		n, isNode := q.Plan.(plan.Node)
+		if !isNode {
+			return sqlerr.Internal("subquery without a plan")
+		}
+		var err error
+		if rows, err = r.rows(c, n); err != nil {
+			return err
+		}
+		if !q.Correlated {
+			r.cache[q] = rows
+		}
+	}
+	for _, row := range rows {
+		more, err := yield(row)
+		if err != nil || !more {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,375 @@
+package stream
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/cockroachdb/apd/v3"
+
+	"github.com/freshetdb/freshet/planner/plan"
+	"github.com/freshetdb/freshet/sql/builtin"
+	"github.com/freshetdb/freshet/sql/sqlerr"
+	"github.com/freshetdb/freshet/sql/types"
+)
+
+// aggState is the per-group state of one aggregate call. add applies a
+// change of weight w (negative retracts) of one row's argument values;
+// result computes the current value. States keep what retraction needs:
+// counts beside sums, the multiset of values for min/max.
+type aggState interface {
+	add(args []types.Datum, w int64) error
+	result() (types.Datum, error)
+}
+
+// newAggState returns an empty state for the call.
+func newAggState(c *plan.AggCall, ev *builtin.EvalContext) (aggState, error) {
+	var argT types.T
+	if len(c.Args) > 0 {
+		argT = c.Args[0].Type()
+	}
+	var s aggState
+	switch c.Name {
+	case "count":
+		s = &countState{star: len(c.Args) == 0}
+	case "sum":
+		s = newSumState(argT, c.T, false, ev)
+	case "avg":
+		s = newSumState(argT, c.T, true, ev)
+	case "min", "max":
+		s = &extremeState{vals: newMultiset(), max: c.Name == "max"}
+	case "bool_and", "every":
+		s = &boolState{and: true}
+	case "bool_or":
+		s = &boolState{}
+	case "string_agg", "array_agg":
+		s = &listState{name: c.Name, t: c.T, order: c.OrderBy, rows: newMultiset()}
+	default:
+		return nil, sqlerr.Unsupported("aggregate " + c.Name)
+	}
+	if c.Distinct {
+		s = &distinctState{inner: s, seen: newMultiset()}
+	}
+	return s, nil
+}
+
+// countState is count(*) and count(x).
+type countState struct {
+	star bool
+	n    int64
+}
+
+func (s *countState) add(args []types.Datum, w int64) error {
+	if s.star || !args[0].IsNull() {
+		s.n += w
+	}
+	return nil
+}
+
+func (s *countState) result() (types.Datum, error) { return types.NewInt8(s.n), nil }
+
+// sumState is sum and avg. Integers up to int4 sum in an int64; int8 and
+// numeric in a decimal; floats and intervals through the builtin "+".
+type sumState struct {
+	argT, retT types.T
+	avg        bool
+	ev         *builtin.EvalContext
+	n          int64 // count of non-NULL inputs (by weight)
+	i          int64
+	d          apd.Decimal
+	f          float64
+	iv         types.Datum // interval sum
+}
+
+func newSumState(argT, retT types.T, avg bool, ev *builtin.EvalContext) *sumState {
+	return &sumState{argT: argT, retT: retT, avg: avg, ev: ev}
+}
+
+var decCtx = apd.BaseContext.WithPrecision(1000)
+
+func (s *sumState) add(args []types.Datum, w int64) error {
+	v := args[0]
+	if v.IsNull() {
+		return nil
+	}
+	s.n += w
+	switch s.argT.Kind {
+	case types.KindInt2, types.KindInt4:
+		s.i += v.Int() * w
+	case types.KindInt8:
+		var x apd.Decimal
+		x.SetInt64(v.Int())
+		return s.addDec(&x, w)
+	case types.KindNumeric:
+		return s.addDec(v.Decimal(), w)
+	case types.KindFloat4, types.KindFloat8:
+		s.f += v.Float() * float64(w)
+	case types.KindInterval:
+		if s.iv.IsNull() {
+			s.iv = types.NewInterval(0, 0, 0)
+		}
+		m, d, us := v.Interval()
+		am, ad, aus := s.iv.Interval()
+		s.iv = types.NewInterval(am+m*int32(w), ad+d*int32(w), aus+us*w)
+	default:
+		return sqlerr.Unsupported("sum over " + s.argT.String())
+	}
+	return nil
+}
+
+func (s *sumState) addDec(x *apd.Decimal, w int64) error {
+	var t apd.Decimal
+	if w == 1 {
+		t.Set(x)
+	} else {
+		var wd apd.Decimal
+		wd.SetInt64(w)
+		if _, err := decCtx.Mul(&t, x, &wd); err != nil {
+			return sqlerr.Newf(sqlerr.NumericValueOutOfRange, "numeric sum: %v", err)
+		}
+	}
+	if _, err := decCtx.Add(&s.d, &s.d, &t); err != nil {
+		return sqlerr.Newf(sqlerr.NumericValueOutOfRange, "numeric sum: %v", err)
+	}
+	return nil
+}
+
+func (s *sumState) result() (types.Datum, error) {
+	if s.n == 0 {
+		return types.NullDatum, nil
+	}
+	var sum types.Datum
+	var sumT types.T
+	switch s.argT.Kind {
+	case types.KindInt2, types.KindInt4:
+		if !s.avg {
+			return types.NewInt8(s.i), nil
+		}
+		var d apd.Decimal
+		d.SetInt64(s.i)
+		sum, sumT = types.NewNumeric(&d), types.Numeric
+	case types.KindInt8, types.KindNumeric:
+		d := new(apd.Decimal)
+		d.Set(&s.d)
+		sum, sumT = types.NewNumeric(d), types.Numeric
+	case types.KindFloat4:
+		if !s.avg {
+			return types.NewFloat(types.KindFloat4, s.f), nil
+		}
+		sum, sumT = types.NewFloat8(s.f), types.Float8
+	case types.KindFloat8:
+		sum, sumT = types.NewFloat8(s.f), types.Float8
+	case types.KindInterval:
+		sum, sumT = s.iv, types.Interval
+	}
+	if !s.avg {
+		return sum, nil
+	}
+	// avg = sum / count through the builtin division, for Postgres' scale rules.
+	var cnt types.Datum
+	var cntT types.T
+	switch sumT.Kind {
+	case types.KindNumeric:
+		var d apd.Decimal
+		d.SetInt64(s.n)
+		cnt, cntT = types.NewNumeric(&d), types.Numeric
+	case types.KindInterval:
+		cnt, cntT = types.NewFloat8(float64(s.n)), types.Float8
+	default:
+		cnt, cntT = types.NewFloat8(float64(s.n)), types.Float8
+	}
+	fn, _, err := builtin.Resolve("/", []types.T{sumT, cntT})
+	if err != nil {
+		return types.NullDatum, err
+	}
+	return fn.Fn(s.ev, []types.Datum{sum, cnt})
+}
+
+// extremeState is min / max: the multiset of values, so that retracting
+// the current extreme finds the next one.
+type extremeState struct {
+	vals *multiset
+	max  bool
+	key  [1]types.Datum
+}
+
+func (s *extremeState) add(args []types.Datum, w int64) error {
+	if args[0].IsNull() {
+		return nil
+	}
+	s.key[0] = args[0]
+	s.vals.add(s.key[:], w)
+	return nil
+}
+
+func (s *extremeState) result() (types.Datum, error) {
+	var best types.Datum
+	found := false
+	err := s.vals.t.each(func(e *rowEntry[int64]) error {
+		if e.val <= 0 {
+			return nil
+		}
+		v := e.key[0]
+		if !found {
+			best, found = v, true
+			return nil
+		}
+		c := types.Compare(v, best)
+		if (s.max && c > 0) || (!s.max && c < 0) {
+			best = v
+		}
+		return nil
+	})
+	return best, err
+}
+
+// boolState is bool_and / bool_or: counts of true and false inputs.
+type boolState struct {
+	and         bool
+	trues, fals int64
+}
+
+func (s *boolState) add(args []types.Datum, w int64) error {
+	if args[0].IsNull() {
+		return nil
+	}
+	if args[0].Bool() {
+		s.trues += w
+	} else {
+		s.fals += w
+	}
+	return nil
+}
+
+func (s *boolState) result() (types.Datum, error) {
+	if s.trues+s.fals == 0 {
+		return types.NullDatum, nil
+	}
+	if s.and {
+		return types.NewBool(s.fals == 0), nil
+	}
+	return types.NewBool(s.trues > 0), nil
+}
+
+// listState is string_agg / array_agg: the multiset of (args, order keys)
+// rows, sorted by the ORDER BY keys (then by value, for determinism) when
+// the result is computed.
+type listState struct {
+	name  string
+	t     types.T
+	order []plan.SortExpr
+	rows  *multiset
+	seq   int64
+}
+
+func (s *listState) add(args []types.Datum, w int64) error {
+	if s.name == "string_agg" && args[0].IsNull() {
+		return nil
+	}
+	s.rows.add(args, w)
+	return nil
+}
+
+// listArgs is the number of leading values of a stored row that are the
+// aggregate's arguments; the rest are ORDER BY keys.
+func (s *listState) listArgs() int {
+	if s.name == "string_agg" {
+		return 2
+	}
+	return 1
+}
+
+func (s *listState) result() (types.Datum, error) {
+	type item struct {
+		r types.Row
+		n int64
+	}
+	var items []item
+	_ = s.rows.t.each(func(e *rowEntry[int64]) error {
+		if e.val > 0 {
+			items = append(items, item{e.key, e.val})
+		}
+		return nil
+	})
+	if len(items) == 0 {
+		return types.NullDatum, nil
+	}
+	na := s.listArgs()
+	sort.SliceStable(items, func(i, j int) bool {
+		a, b := items[i].r, items[j].r
+		for k, o := range s.order {
+			if c := compareSort(a[na+k], b[na+k], o); c != 0 {
+				return c < 0
+			}
+		}
+		return types.Compare(a[0], b[0]) < 0
+	})
+	if s.name == "array_agg" {
+		var vals []types.Datum
+		for _, it := range items {
+			for k := int64(0); k < it.n; k++ {
+				vals = append(vals, it.r[0])
+			}
+		}
+		return types.NewArray(*s.t.Elem, vals), nil
+	}
+	var sb strings.Builder
+	first := true
+	for _, it := range items {
+		for k := int64(0); k < it.n; k++ {
+			if !first && !it.r[1].IsNull() {
+				sb.WriteString(it.r[1].Str())
+			}
+			first = false
+			sb.WriteString(it.r[0].Str())
+		}
+	}
+	return types.NewString(s.t.Kind, sb.String()), nil
+}
+
+// distinctState feeds its inner aggregate only when a value's count turns
+// positive (add) or returns to zero (retract): aggregate(DISTINCT x).
+type distinctState struct {
+	inner aggState
+	seen  *multiset
+}
+
+func (s *distinctState) add(args []types.Datum, w int64) error {
+	if len(args) > 0 && args[0].IsNull() {
+		return nil
+	}
+	before, after := s.seen.add(args, w)
+	switch {
+	case before <= 0 && after > 0:
+		return s.inner.add(args, 1)
+	case before > 0 && after <= 0:
+		return s.inner.add(args, -1)
+	}
+	return nil
+}
+
+func (s *distinctState) result() (types.Datum, error) { return s.inner.result() }
+
+// compareSort compares two values under one ORDER BY item's direction and
+// NULL placement.
+func compareSort(a, b types.Datum, o plan.SortExpr) int {
+	an, bn := a.IsNull(), b.IsNull()
+	switch {
+	case an && bn:
+		return 0
+	case an:
+		if o.NullsFirst {
+			return -1
+		}
+		return 1
+	case bn:
+		if o.NullsFirst {
+			return 1
+		}
+		return -1
+	}
+	c := types.Compare(a, b)
+	if o.Desc {
+		return -c
+	}
+	return c
+}

@@ -1,0 +1,162 @@
+package stream
+
+import (
+	"github.com/freshetdb/freshet/planner/plan"
+	"github.com/freshetdb/freshet/sql/expr"
+	"github.com/freshetdb/freshet/sql/types"
+)
+
+// Aggregate groups changes by the GROUP BY values and keeps per group the
+// retractable state of each aggregate call. At Flush it emits, for every
+// group that changed, the retraction of the row it emitted before and the
+// group's new row (none when the group became empty).
+//
+//	SELECT k, count(*), sum(x) FROM t GROUP BY k
+//
+// A global aggregate (no GROUP BY) always has its one row, even over empty
+// input (count(*) = 0, sum = NULL), as SQL requires.
+type Aggregate struct {
+	ctx     *expr.Ctx
+	groupBy []expr.Expr
+	calls   []plan.AggCall
+	global  bool
+	groups  *rowTable[*aggGroup]
+	dirty   []*rowEntry[*aggGroup]
+	out     *Emitter
+	key     types.Row
+	args    [][]types.Datum
+}
+
+type aggGroup struct {
+	count   int64
+	states  []aggState
+	emitted types.Row
+	dirty   bool
+}
+
+// NewAggregate returns an aggregate operator for the node.
+func NewAggregate(ctx *expr.Ctx, n *plan.Aggregate, out Operator, port int) (*Aggregate, error) {
+	a := &Aggregate{
+		ctx:     ctx,
+		groupBy: n.GroupBy,
+		calls:   n.Aggs,
+		global:  len(n.GroupBy) == 0,
+		groups:  newRowTable[*aggGroup](),
+		out:     NewEmitter(out, port, len(n.GroupBy)+len(n.Aggs)),
+		key:     make(types.Row, len(n.GroupBy)),
+		args:    make([][]types.Datum, len(n.Aggs)),
+	}
+	for i, c := range n.Aggs {
+		a.args[i] = make([]types.Datum, len(c.Args)+len(c.OrderBy))
+	}
+	if a.global {
+		e, err := a.group(a.key)
+		if err != nil {
+			return nil, err
+		}
+		a.markDirty(e)
+	}
+	return a, nil
+}
+
+func (a *Aggregate) group(key types.Row) (*rowEntry[*aggGroup], error) {
+	var err error
+	e, _ := a.groups.getOrCreate(key, func() *aggGroup {
+		g := &aggGroup{states: make([]aggState, len(a.calls))}
+		for i := range a.calls {
+			if g.states[i], err = newAggState(&a.calls[i], a.ctx.Eval); err != nil {
+				return g
+			}
+		}
+		return g
+	})
+	return e, err
+}
+
+func (a *Aggregate) markDirty(e *rowEntry[*aggGroup]) {
+	if !e.val.dirty {
+		e.val.dirty = true
+		a.dirty = append(a.dirty, e)
+	}
+}
+
+// Push implements Operator.
+func (a *Aggregate) Push(_ int, c *types.Chunk) error {
+	for i := 0; i < c.Len(); i++ {
+		r, w := c.Row(i), c.Weights[i]
+		for j, g := range a.groupBy {
+			v, err := g.Eval(a.ctx, r)
+			if err != nil {
+				return err
+			}
+			a.key[j] = v
+		}
+		e, err := a.group(a.key)
+		if err != nil {
+			return err
+		}
+		g := e.val
+		g.count += w
+		for k := range a.calls {
+			call := &a.calls[k]
+			if call.Filter != nil {
+				ok, err := expr.EvalBool(a.ctx, call.Filter, r)
+				if err != nil {
+					return err
+				}
+				if !ok {
+					continue
+				}
+			}
+			args := a.args[k]
+			for j, ae := range call.Args {
+				if args[j], err = ae.Eval(a.ctx, r); err != nil {
+					return err
+				}
+			}
+			for j, o := range call.OrderBy {
+				if args[len(call.Args)+j], err = o.Expr.Eval(a.ctx, r); err != nil {
+					return err
+				}
+			}
+			if err := g.states[k].add(args, w); err != nil {
+				return err
+			}
+		}
+		a.markDirty(e)
+	}
+	return nil
+}
+
+// Flush implements Operator.
+func (a *Aggregate) Flush(int) error {
+	for _, e := range a.dirty {
+		g := e.val
+		g.dirty = false
+		if g.emitted != nil {
+			if err := a.out.Emit(g.emitted, -1); err != nil {
+				return err
+			}
+			g.emitted = nil
+		}
+		if g.count <= 0 && !a.global {
+			a.groups.remove(e.key)
+			continue
+		}
+		row := make(types.Row, len(e.key)+len(a.calls))
+		copy(row, e.key)
+		for k, s := range g.states {
+			v, err := s.result()
+			if err != nil {
+				return err
+			}
+			row[len(e.key)+k] = v
+		}
+		if err := a.out.Emit(row, 1); err != nil {
+			return err
+		}
+		g.emitted = row
+	}
+	a.dirty = a.dirty[:0]
+	return a.out.Flush()
+}

@@ -1,0 +1,244 @@
+package stream
+
+import (
+	"github.com/freshetdb/freshet/planner/plan"
+	"github.com/freshetdb/freshet/sql/expr"
+	"github.com/freshetdb/freshet/sql/types"
+)
+
+// Distinct emits each distinct row once while its total weight is
+// positive: SELECT DISTINCT. With On (DISTINCT ON), it emits per distinct
+// On value the first row in Sort order, recomputed for changed groups.
+type Distinct struct {
+	ctx   *expr.Ctx
+	on    []expr.Expr
+	sort  []plan.SortExpr
+	rows  *rowTable[*distinctRow]
+	onGrp *rowTable[*distinctOnGroup]
+	dirty []types.Row
+	out   *Emitter
+	key   types.Row
+}
+
+type distinctRow struct {
+	weight  int64
+	emitted bool
+	dirty   bool
+}
+
+type distinctOnGroup struct {
+	rows    *multiset
+	emitted types.Row
+	dirty   bool
+}
+
+// NewDistinct returns a distinct operator over rows of the given width.
+func NewDistinct(ctx *expr.Ctx, n *plan.Distinct, width int, out Operator, port int) *Distinct {
+	return &Distinct{
+		ctx:   ctx,
+		on:    n.On,
+		sort:  n.Sort,
+		rows:  newRowTable[*distinctRow](),
+		onGrp: newRowTable[*distinctOnGroup](),
+		out:   NewEmitter(out, port, width),
+		key:   make(types.Row, len(n.On)),
+	}
+}
+
+// Push implements Operator.
+func (d *Distinct) Push(_ int, c *types.Chunk) error {
+	for i := 0; i < c.Len(); i++ {
+		r, w := c.Row(i), c.Weights[i]
+		if len(d.on) > 0 {
+			for j, e := range d.on {
+				v, err := e.Eval(d.ctx, r)
+				if err != nil {
+					return err
+				}
+				d.key[j] = v
+			}
+			g, _ := d.onGrp.getOrCreate(d.key, func() *distinctOnGroup { return &distinctOnGroup{rows: newMultiset()} })
+			g.val.rows.add(r, w)
+			if !g.val.dirty {
+				g.val.dirty = true
+				d.dirty = append(d.dirty, g.key)
+			}
+			continue
+		}
+		e, _ := d.rows.getOrCreate(r, func() *distinctRow { return &distinctRow{} })
+		e.val.weight += w
+		if !e.val.dirty {
+			e.val.dirty = true
+			d.dirty = append(d.dirty, e.key)
+		}
+	}
+	return nil
+}
+
+// Flush implements Operator.
+func (d *Distinct) Flush(int) error {
+	for _, k := range d.dirty {
+		if len(d.on) > 0 {
+			if err := d.flushOn(k); err != nil {
+				return err
+			}
+			continue
+		}
+		e := d.rows.get(k)
+		e.val.dirty = false
+		present := e.val.weight > 0
+		if present != e.val.emitted {
+			w := int64(1)
+			if !present {
+				w = -1
+			}
+			if err := d.out.Emit(e.key, w); err != nil {
+				return err
+			}
+			e.val.emitted = present
+		}
+		if e.val.weight == 0 {
+			d.rows.remove(k)
+		}
+	}
+	d.dirty = d.dirty[:0]
+	return d.out.Flush()
+}
+
+func (d *Distinct) flushOn(k types.Row) error {
+	e := d.onGrp.get(k)
+	g := e.val
+	g.dirty = false
+	var best types.Row
+	err := g.rows.t.each(func(x *rowEntry[int64]) error {
+		if x.val <= 0 {
+			return nil
+		}
+		if best == nil || compareRows(x.key, best, d.sort) < 0 {
+			best = x.key
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if g.emitted != nil && (best == nil || !rowsEqual(best, g.emitted)) {
+		if err := d.out.Emit(g.emitted, -1); err != nil {
+			return err
+		}
+		g.emitted = nil
+	}
+	if best != nil && g.emitted == nil {
+		g.emitted = append(types.Row(nil), best...)
+		if err := d.out.Emit(g.emitted, 1); err != nil {
+			return err
+		}
+	}
+	if g.rows.t.len() == 0 {
+		d.onGrp.remove(k)
+	}
+	return nil
+}
+
+// compareRows orders two rows by sort keys evaluated on them (the keys are
+// column references of the rows), then by all values for a total order.
+func compareRows(a, b types.Row, keys []plan.SortExpr) int {
+	for _, k := range keys {
+		ref, ok := k.Expr.(*expr.ColRef)
+		if !ok {
+			continue
+		}
+		if c := compareSort(a[ref.Idx], b[ref.Idx], k); c != 0 {
+			return c
+		}
+	}
+	for i := range a {
+		if c := types.Compare(a[i], b[i]); c != 0 {
+			return c
+		}
+	}
+	return 0
+}
+
+// SetOp computes UNION, INTERSECT and EXCEPT (distinct, and ALL for
+// INTERSECT / EXCEPT) from the weight of each row on both inputs: the output
+// multiplicity is a function of the two counts, and at Flush every changed
+// row emits the difference from what it emitted before.
+type SetOp struct {
+	kind  plan.SetOpKind
+	all   bool
+	rows  *rowTable[*setOpRow]
+	dirty []types.Row
+	out   *Emitter
+	gate  flushGate
+}
+
+type setOpRow struct {
+	n       [2]int64
+	emitted int64
+	dirty   bool
+}
+
+// NewSetOp returns a set operation over rows of the given width. UNION ALL
+// is the Union operator, not this one.
+func NewSetOp(n *plan.SetOp, width int, out Operator, port int) *SetOp {
+	return &SetOp{kind: n.Kind, all: n.All, rows: newRowTable[*setOpRow](), out: NewEmitter(out, port, width), gate: flushGate{inputs: 2}}
+}
+
+// Push implements Operator.
+func (s *SetOp) Push(port int, c *types.Chunk) error {
+	for i := 0; i < c.Len(); i++ {
+		e, _ := s.rows.getOrCreate(c.Row(i), func() *setOpRow { return &setOpRow{} })
+		e.val.n[port] += c.Weights[i]
+		if !e.val.dirty {
+			e.val.dirty = true
+			s.dirty = append(s.dirty, e.key)
+		}
+	}
+	return nil
+}
+
+func (s *SetOp) multiplicity(l, r int64) int64 {
+	switch s.kind {
+	case plan.SetUnion:
+		if l+r > 0 {
+			return 1
+		}
+	case plan.SetIntersect:
+		if s.all {
+			return max(min(l, r), 0)
+		}
+		if l > 0 && r > 0 {
+			return 1
+		}
+	case plan.SetExcept:
+		if s.all {
+			return max(l-r, 0)
+		}
+		if l > 0 && r <= 0 {
+			return 1
+		}
+	}
+	return 0
+}
+
+// Flush implements Operator.
+func (s *SetOp) Flush(int) error {
+	if !s.gate.arrive() {
+		return nil
+	}
+	for _, k := range s.dirty {
+		e := s.rows.get(k)
+		e.val.dirty = false
+		m := s.multiplicity(e.val.n[0], e.val.n[1])
+		if err := s.out.Emit(e.key, m-e.val.emitted); err != nil {
+			return err
+		}
+		e.val.emitted = m
+		if e.val.n[0] == 0 && e.val.n[1] == 0 {
+			s.rows.remove(k)
+		}
+	}
+	s.dirty = s.dirty[:0]
+	return s.out.Flush()
+}

@@ -1,0 +1,262 @@
+package stream
+
+import (
+	"github.com/freshetdb/freshet/planner/plan"
+	"github.com/freshetdb/freshet/sql/expr"
+	"github.com/freshetdb/freshet/sql/types"
+)
+
+// HashJoin joins two inputs on equal keys plus an optional residual
+// condition, for every join kind. Each side keeps an index of its rows by
+// key; a change on one side probes the other side's index, so the output
+// changes by exactly delta(L) ⋈ R + L ⋈ delta(R) (+ their product), the
+// incremental join of DBSP.
+//
+//	SELECT * FROM a LEFT JOIN b ON a.k = b.k AND a.x < b.y
+//
+// Outer joins track, per distinct row, the total weight of its matches; a
+// row is NULL-padded while that count is zero, and the padded row is
+// retracted when the first match arrives (and emitted again when the last
+// match leaves). Semi and anti joins emit left rows whose match count turns
+// positive / zero. NULL keys never match. With no keys every row falls in
+// one bucket (a nested-loop join).
+type HashJoin struct {
+	ctx          *expr.Ctx
+	kind         plan.JoinKind
+	keys         [2][]expr.Expr
+	residual     expr.Expr
+	width        [2]int
+	sides        [2]*joinSide
+	out          *Emitter
+	gate         flushGate
+	scratch      types.Row
+	keyScratch   types.Row
+	nullsScratch [2]types.Row
+}
+
+// joinSide is one input's index.
+type joinSide struct {
+	rows    *rowTable[*joinEntry] // every distinct row with its state
+	buckets *rowTable[[]*joinEntry]
+}
+
+// joinEntry is one distinct row of a side.
+type joinEntry struct {
+	row     types.Row
+	weight  int64
+	matches int64 // total weight of matching rows on the other side
+	dead    bool
+}
+
+// NewHashJoin returns a join of rows of widths lw and rw.
+func NewHashJoin(ctx *expr.Ctx, j *plan.Join, lw, rw int, out Operator, port int) *HashJoin {
+	ow := lw + rw
+	if j.Kind == plan.JoinSemi || j.Kind == plan.JoinAnti {
+		ow = lw
+	}
+	h := &HashJoin{
+		ctx:      ctx,
+		kind:     j.Kind,
+		keys:     [2][]expr.Expr{j.LeftKeys, j.RightKeys},
+		residual: j.Residual,
+		width:    [2]int{lw, rw},
+		out:      NewEmitter(out, port, ow),
+		gate:     flushGate{inputs: 2},
+		scratch:  make(types.Row, lw+rw),
+	}
+	for s := 0; s < 2; s++ {
+		h.sides[s] = &joinSide{rows: newRowTable[*joinEntry](), buckets: newRowTable[[]*joinEntry]()}
+	}
+	h.nullsScratch = [2]types.Row{make(types.Row, lw), make(types.Row, rw)}
+	return h
+}
+
+// keyOf evaluates side s's key for row r; ok is false when a key is NULL.
+func (h *HashJoin) keyOf(s int, r types.Row) (types.Row, bool, error) {
+	ks := h.keys[s]
+	if cap(h.keyScratch) < len(ks) {
+		h.keyScratch = make(types.Row, len(ks))
+	}
+	k := h.keyScratch[:len(ks)]
+	for i, e := range ks {
+		v, err := e.Eval(h.ctx, r)
+		if err != nil {
+			return nil, false, err
+		}
+		if v.IsNull() {
+			return nil, false, nil
+		}
+		k[i] = v
+	}
+	return k, true, nil
+}
+
+// pair fills the scratch row with left and right values.
+func (h *HashJoin) pair(l, r types.Row) types.Row {
+	copy(h.scratch, l)
+	copy(h.scratch[h.width[0]:], r)
+	return h.scratch
+}
+
+func (h *HashJoin) matchesResidual(l, r types.Row) (bool, error) {
+	if h.residual == nil {
+		return true, nil
+	}
+	return expr.EvalBool(h.ctx, h.residual, h.pair(l, r))
+}
+
+// padsSide reports whether unmatched rows of side s are emitted NULL-padded.
+func (h *HashJoin) padsSide(s int) bool {
+	switch h.kind {
+	case plan.JoinLeft:
+		return s == 0
+	case plan.JoinRight:
+		return s == 1
+	case plan.JoinFull:
+		return true
+	}
+	return false
+}
+
+// Push implements Operator: port 0 is the left input, 1 the right.
+func (h *HashJoin) Push(port int, c *types.Chunk) error {
+	for i := 0; i < c.Len(); i++ {
+		if err := h.change(port, c.Row(i), c.Weights[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (h *HashJoin) change(s int, r types.Row, w int64) error {
+	other := 1 - s
+	me, them := h.sides[s], h.sides[other]
+	key, ok, err := h.keyOf(s, r)
+	if err != nil {
+		return err
+	}
+	// The entry of r on its own side (created on first sight).
+	ent, created := me.rows.getOrCreate(r, func() *joinEntry { return &joinEntry{} })
+	e := ent.val
+	if created {
+		e.row = ent.key
+		if ok {
+			b, _ := me.buckets.getOrCreate(key, func() []*joinEntry { return nil })
+			b.val = append(b.val, e)
+		}
+	}
+	// Probe the other side: emit pairs and update the other rows' matches.
+	var m int64
+	if ok {
+		if b := them.buckets.get(key); b != nil {
+			live := b.val[:0]
+			for _, o := range b.val {
+				if o.dead {
+					continue
+				}
+				live = append(live, o)
+				l, rr := r, o.row
+				if s == 1 {
+					l, rr = o.row, r
+				}
+				hit, err := h.matchesResidual(l, rr)
+				if err != nil {
+					return err
+				}
+				if !hit {
+					continue
+				}
+				m += o.weight
+				if err := h.emitPair(l, rr, w*o.weight); err != nil {
+					return err
+				}
+				if err := h.rematch(other, o, w); err != nil {
+					return err
+				}
+			}
+			b.val = live
+		}
+	}
+	if created {
+		e.matches = m
+	}
+	// r's own output as an unmatched / semi / anti row.
+	if err := h.emitOwn(s, e, w); err != nil {
+		return err
+	}
+	e.weight += w
+	if e.weight == 0 {
+		e.dead = true
+		me.rows.remove(r)
+	}
+	return nil
+}
+
+// emitPair emits a joined row for the kinds that output pairs.
+func (h *HashJoin) emitPair(l, r types.Row, w int64) error {
+	switch h.kind {
+	case plan.JoinSemi, plan.JoinAnti:
+		return nil
+	}
+	return h.out.Emit(h.pair(l, r), w)
+}
+
+// emitOwn emits the change of weight w of entry e of side s in its
+// unmatched (padded), semi or anti form, given its current matches.
+func (h *HashJoin) emitOwn(s int, e *joinEntry, w int64) error {
+	switch {
+	case h.padsSide(s):
+		if e.matches == 0 {
+			return h.emitPadded(s, e.row, w)
+		}
+	case h.kind == plan.JoinSemi && s == 0:
+		if e.matches > 0 {
+			return h.out.Emit(e.row, w)
+		}
+	case h.kind == plan.JoinAnti && s == 0:
+		if e.matches == 0 {
+			return h.out.Emit(e.row, w)
+		}
+	}
+	return nil
+}
+
+// rematch adds dm to the matches of entry o on side s and emits the
+// change in its padded / semi / anti output when the count crosses zero.
+func (h *HashJoin) rematch(s int, o *joinEntry, dm int64) error {
+	before := o.matches
+	o.matches += dm
+	after := o.matches
+	if (before == 0) == (after == 0) {
+		return nil
+	}
+	// The row's zero-match output goes away (before==0) or appears (after==0).
+	sign := int64(1)
+	if before == 0 {
+		sign = -1
+	}
+	switch {
+	case h.padsSide(s):
+		return h.emitPadded(s, o.row, sign*o.weight)
+	case h.kind == plan.JoinSemi && s == 0:
+		return h.out.Emit(o.row, -sign*o.weight)
+	case h.kind == plan.JoinAnti && s == 0:
+		return h.out.Emit(o.row, sign*o.weight)
+	}
+	return nil
+}
+
+func (h *HashJoin) emitPadded(s int, r types.Row, w int64) error {
+	if s == 0 {
+		return h.out.Emit(h.pair(r, h.nullsScratch[1]), w)
+	}
+	return h.out.Emit(h.pair(h.nullsScratch[0], r), w)
+}
+
+// Flush implements Operator.
+func (h *HashJoin) Flush(int) error {
+	if h.gate.arrive() {
+		return h.out.Flush()
+	}
+	return nil
+}

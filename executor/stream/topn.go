@@ -1,0 +1,196 @@
+package stream
+
+import (
+	"sort"
+
+	"github.com/freshetdb/freshet/planner/plan"
+	"github.com/freshetdb/freshet/sql/expr"
+	"github.com/freshetdb/freshet/sql/sqlerr"
+	"github.com/freshetdb/freshet/sql/types"
+)
+
+// TopN keeps the rows of positions [offset, offset+count) of its input in
+// sort order (ORDER BY ... LIMIT n OFFSET m, and LIMIT alone, whose order is
+// then the rows' own total order). It keeps the whole input multiset; at
+// Flush it recomputes the top rows and emits the difference from what it
+// emitted before, so evictions and ties are retracted exactly.
+type TopN struct {
+	ctx     *expr.Ctx
+	keys    []plan.SortExpr
+	count   int64 // -1: no limit
+	offset  int64
+	rows    *multiset
+	emitted *multiset
+	changed bool
+	out     *Emitter
+}
+
+// LimitValues evaluates a Limit node's count and offset (count -1 when
+// absent), checking they are not negative.
+func LimitValues(ctx *expr.Ctx, l *plan.Limit) (count, offset int64, err error) {
+	count = -1
+	if l.Count != nil {
+		v, err := l.Count.Eval(ctx, nil)
+		if err != nil {
+			return 0, 0, err
+		}
+		if !v.IsNull() {
+			if count = v.Int(); count < 0 {
+				return 0, 0, sqlerr.New(sqlerr.InvalidRowCountInLimit, "LIMIT must not be negative")
+			}
+		}
+	}
+	if l.Offset != nil {
+		v, err := l.Offset.Eval(ctx, nil)
+		if err != nil {
+			return 0, 0, err
+		}
+		if !v.IsNull() {
+			if offset = v.Int(); offset < 0 {
+				return 0, 0, sqlerr.New(sqlerr.InvalidRowCountInResultOffset, "OFFSET must not be negative")
+			}
+		}
+	}
+	return count, offset, nil
+}
+
+// NewTopN returns a top-N operator over rows of the given width.
+func NewTopN(ctx *expr.Ctx, keys []plan.SortExpr, count, offset int64, width int, out Operator, port int) *TopN {
+	return &TopN{ctx: ctx, keys: keys, count: count, offset: offset, rows: newMultiset(), emitted: newMultiset(), out: NewEmitter(out, port, width)}
+}
+
+// Push implements Operator.
+func (t *TopN) Push(_ int, c *types.Chunk) error {
+	for i := 0; i < c.Len(); i++ {
+		t.rows.add(c.Row(i), c.Weights[i])
+	}
+	t.changed = t.changed || c.Len() > 0
+	return nil
+}
+
+// Flush implements Operator.
+func (t *TopN) Flush(int) error {
+	if t.changed {
+		t.changed = false
+		top, err := SortRows(t.ctx, t.rows, t.keys)
+		if err != nil {
+			return err
+		}
+		next := newMultiset()
+		pos := int64(0)
+		for _, r := range top {
+			if t.count >= 0 && pos >= t.offset+t.count {
+				break
+			}
+			if pos >= t.offset {
+				next.add(r, 1)
+			}
+			pos++
+		}
+		if err := emitDiff(t.out, t.emitted, next); err != nil {
+			return err
+		}
+		t.emitted = next
+	}
+	return t.out.Flush()
+}
+
+// emitDiff emits next - prev.
+func emitDiff(out *Emitter, prev, next *multiset) error {
+	if err := prev.t.each(func(e *rowEntry[int64]) error {
+		return out.Emit(e.key, next.weight(e.key)-e.val)
+	}); err != nil {
+		return err
+	}
+	return next.t.each(func(e *rowEntry[int64]) error {
+		if prev.weight(e.key) == 0 {
+			return out.Emit(e.key, e.val)
+		}
+		return nil
+	})
+}
+
+// SortRows expands a multiset (rows repeated by positive weight) and sorts
+// it by keys, then by the rows' values, so equal keys come out in a
+// deterministic order.
+func SortRows(ctx *expr.Ctx, m *multiset, keys []plan.SortExpr) ([]types.Row, error) {
+	type item struct {
+		r types.Row
+		k types.Row
+	}
+	var items []item
+	err := m.t.each(func(e *rowEntry[int64]) error {
+		if e.val <= 0 {
+			return nil
+		}
+		k := make(types.Row, len(keys))
+		for i, s := range keys {
+			v, err := s.Expr.Eval(ctx, e.key)
+			if err != nil {
+				return err
+			}
+			k[i] = v
+		}
+		for n := int64(0); n < e.val; n++ {
+			items = append(items, item{e.key, k})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.SliceStable(items, func(i, j int) bool {
+		for x, s := range keys {
+			if c := compareSort(items[i].k[x], items[j].k[x], s); c != 0 {
+				return c < 0
+			}
+		}
+		a, b := items[i].r, items[j].r
+		for x := range a {
+			if c := types.Compare(a[x], b[x]); c != 0 {
+				return c < 0
+			}
+		}
+		return false
+	})
+	out := make([]types.Row, len(items))
+	for i, it := range items {
+		out[i] = it.r
+	}
+	return out, nil
+}
+
+// Collect is a sink that consolidates every change it receives into a
+// multiset: the result of a one-shot query, or a view's contents.
+type Collect struct {
+	rows    *multiset
+	flushed bool
+}
+
+// NewCollect returns an empty sink.
+func NewCollect() *Collect { return &Collect{rows: newMultiset()} }
+
+// Push implements Operator.
+func (c *Collect) Push(_ int, ch *types.Chunk) error {
+	for i := 0; i < ch.Len(); i++ {
+		c.rows.add(ch.Row(i), ch.Weights[i])
+	}
+	return nil
+}
+
+// Flush implements Operator.
+func (c *Collect) Flush(int) error { c.flushed = true; return nil }
+
+// Sorted returns the collected rows sorted by keys (see SortRows). A
+// negative weight left after consolidation is an internal error.
+func (c *Collect) Sorted(ctx *expr.Ctx, keys []plan.SortExpr) ([]types.Row, error) {
+	bad := false
+	_ = c.rows.t.each(func(e *rowEntry[int64]) error {
+		bad = bad || e.val < 0
+		return nil
+	})
+	if bad {
+		return nil, sqlerr.Internal("query result has a row with negative multiplicity")
+	}
+	return SortRows(ctx, c.rows, keys)
+}

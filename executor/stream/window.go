@@ -1,0 +1,459 @@
+package stream
+
+import (
+	"sort"
+
+	"github.com/freshetdb/freshet/planner/plan"
+	"github.com/freshetdb/freshet/sql/builtin"
+	"github.com/freshetdb/freshet/sql/expr"
+	"github.com/freshetdb/freshet/sql/sqlerr"
+	"github.com/freshetdb/freshet/sql/types"
+)
+
+// Window appends the value of each window function call to every input
+// row. It keeps the input multiset; at Flush it recomputes the output and
+// emits the difference from its previous output.
+//
+//	SELECT k, x, row_number() OVER (PARTITION BY k ORDER BY x),
+//	       sum(x) OVER (ORDER BY x ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM t
+//
+// Rows are ordered within a partition by the ORDER BY keys and then by the
+// row's own values, so peers come out in a deterministic order. Recomputing
+// only the partitions that changed is TODO(#3).
+type Window struct {
+	ctx     *expr.Ctx
+	calls   []plan.WindowCall
+	width   int
+	rows    *multiset
+	emitted *multiset
+	changed bool
+	out     *Emitter
+}
+
+// NewWindow returns a window operator over rows of the given width.
+func NewWindow(ctx *expr.Ctx, n *plan.Window, width int, out Operator, port int) *Window {
+	return &Window{ctx: ctx, calls: n.Calls, width: width, rows: newMultiset(), emitted: newMultiset(), out: NewEmitter(out, port, width+len(n.Calls))}
+}
+
+// Push implements Operator.
+func (w *Window) Push(_ int, c *types.Chunk) error {
+	for i := 0; i < c.Len(); i++ {
+		w.rows.add(c.Row(i), c.Weights[i])
+	}
+	w.changed = w.changed || c.Len() > 0
+	return nil
+}
+
+// Flush implements Operator.
+func (w *Window) Flush(int) error {
+	if w.changed {
+		w.changed = false
+		rows, err := SortRows(w.ctx, w.rows, nil)
+		if err != nil {
+			return err
+		}
+		out := make([]types.Row, len(rows))
+		for i, r := range rows {
+			o := make(types.Row, w.width+len(w.calls))
+			copy(o, r)
+			out[i] = o
+		}
+		for k := range w.calls {
+			if err := w.compute(k, rows, out); err != nil {
+				return err
+			}
+		}
+		next := newMultiset()
+		for _, o := range out {
+			next.add(o, 1)
+		}
+		if err := emitDiff(w.out, w.emitted, next); err != nil {
+			return err
+		}
+		w.emitted = next
+	}
+	return w.out.Flush()
+}
+
+// winRow is one input row of a partition with its evaluated keys and args.
+type winRow struct {
+	idx   int
+	order types.Row
+	args  types.Row
+}
+
+// compute fills column width+k of out for call k.
+func (w *Window) compute(k int, rows []types.Row, out []types.Row) error {
+	call := &w.calls[k]
+	parts := newRowTable[[]winRow]()
+	var order []types.Row // partitions in first-seen order
+	pkey := make(types.Row, len(call.PartitionBy))
+	for i, r := range rows {
+		for j, e := range call.PartitionBy {
+			v, err := e.Eval(w.ctx, r)
+			if err != nil {
+				return err
+			}
+			pkey[j] = v
+		}
+		wr := winRow{idx: i, order: make(types.Row, len(call.OrderBy)), args: make(types.Row, len(call.Args))}
+		for j, o := range call.OrderBy {
+			v, err := o.Expr.Eval(w.ctx, r)
+			if err != nil {
+				return err
+			}
+			wr.order[j] = v
+		}
+		for j, a := range call.Args {
+			v, err := a.Eval(w.ctx, r)
+			if err != nil {
+				return err
+			}
+			wr.args[j] = v
+		}
+		e, created := parts.getOrCreate(pkey, func() []winRow { return nil })
+		if created {
+			order = append(order, e.key)
+		}
+		e.val = append(e.val, wr)
+	}
+	for _, pk := range order {
+		p := parts.get(pk).val
+		sort.SliceStable(p, func(a, b int) bool {
+			for j, o := range call.OrderBy {
+				if c := compareSort(p[a].order[j], p[b].order[j], o); c != 0 {
+					return c < 0
+				}
+			}
+			return false
+		})
+		if err := w.partition(call, p, out, w.width+k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// partition computes one call over one sorted partition.
+func (w *Window) partition(call *plan.WindowCall, p []winRow, out []types.Row, col int) error {
+	n := len(p)
+	peers := func(a, b int) bool {
+		for j, o := range call.OrderBy {
+			if compareSort(p[a].order[j], p[b].order[j], o) != 0 {
+				return false
+			}
+		}
+		return true
+	}
+	// Peer groups: groupStart[i] / groupEnd[i] (inclusive) and group number.
+	groupStart, groupEnd, groupNo := make([]int, n), make([]int, n), make([]int, n)
+	for i, g := 0, 0; i < n; g++ {
+		j := i
+		for j+1 < n && peers(i, j+1) {
+			j++
+		}
+		for x := i; x <= j; x++ {
+			groupStart[x], groupEnd[x], groupNo[x] = i, j, g
+		}
+		i = j + 1
+	}
+	set := func(i int, v types.Datum) { out[p[i].idx][col] = v }
+	switch call.Name {
+	case "row_number":
+		for i := range p {
+			set(i, types.NewInt8(int64(i+1)))
+		}
+		return nil
+	case "rank":
+		for i := range p {
+			set(i, types.NewInt8(int64(groupStart[i]+1)))
+		}
+		return nil
+	case "dense_rank":
+		for i := range p {
+			set(i, types.NewInt8(int64(groupNo[i]+1)))
+		}
+		return nil
+	case "percent_rank":
+		for i := range p {
+			v := 0.0
+			if n > 1 {
+				v = float64(groupStart[i]) / float64(n-1)
+			}
+			set(i, types.NewFloat8(v))
+		}
+		return nil
+	case "cume_dist":
+		for i := range p {
+			set(i, types.NewFloat8(float64(groupEnd[i]+1)/float64(n)))
+		}
+		return nil
+	case "ntile":
+		for i := range p {
+			b := p[i].args[0]
+			if b.IsNull() {
+				set(i, types.NullDatum)
+				continue
+			}
+			buckets := b.Int()
+			if buckets <= 0 {
+				return sqlerr.New(sqlerr.InvalidArgumentForNtile, "argument of ntile must be greater than zero")
+			}
+			per, extra := int64(n)/buckets, int64(n)%buckets
+			pos, bucket := int64(i), int64(0)
+			for bucket = 0; ; bucket++ {
+				size := per
+				if bucket < extra {
+					size++
+				}
+				if pos < size || size == 0 {
+					break
+				}
+				pos -= size
+			}
+			set(i, types.NewInt4(int32(bucket+1)))
+		}
+		return nil
+	case "lag", "lead":
+		for i := range p {
+			off := p[i].args[1]
+			if off.IsNull() {
+				set(i, types.NullDatum)
+				continue
+			}
+			d := int(off.Int())
+			if call.Name == "lag" {
+				d = -d
+			}
+			j := i + d
+			if j < 0 || j >= n {
+				set(i, p[i].args[2])
+				continue
+			}
+			set(i, p[j].args[0])
+		}
+		return nil
+	}
+	// Frame-based: first_value, last_value, nth_value and aggregates.
+	running := call.Frame.Start == plan.BoundUnboundedPreceding && !call.Frame.ExcludeCurrentRow
+	var state aggState
+	covered := -1 // rows [0, covered] are in the running state
+	for i := range p {
+		s, e, err := w.frameBounds(call, p, i, groupStart, groupEnd, groupNo)
+		if err != nil {
+			return err
+		}
+		if !call.IsAgg {
+			set(i, frameValue(call, p, i, s, e))
+			continue
+		}
+		if !running || state == nil {
+			if state, err = newAggState(&plan.AggCall{Name: call.Name, Args: call.Args, T: call.T}, w.ctx.Eval); err != nil {
+				return err
+			}
+			covered = -1
+			if !running {
+				for x := s; x <= e; x++ {
+					if call.Frame.ExcludeCurrentRow && x == i {
+						continue
+					}
+					if err := state.add(p[x].args, 1); err != nil {
+						return err
+					}
+				}
+				v, err := state.result()
+				if err != nil {
+					return err
+				}
+				set(i, v)
+				continue
+			}
+		}
+		for covered < e {
+			covered++
+			if err := state.add(p[covered].args, 1); err != nil {
+				return err
+			}
+		}
+		v, err := state.result()
+		if err != nil {
+			return err
+		}
+		if e < 0 {
+			v = emptyAggResult(call)
+		}
+		set(i, v)
+	}
+	return nil
+}
+
+// emptyAggResult is an aggregate's value over an empty frame.
+func emptyAggResult(call *plan.WindowCall) types.Datum {
+	if call.Name == "count" {
+		return types.NewInt8(0)
+	}
+	return types.NullDatum
+}
+
+// frameValue computes first_value, last_value or nth_value over [s, e].
+func frameValue(call *plan.WindowCall, p []winRow, i, s, e int) types.Datum {
+	var idx []int
+	for x := s; x <= e; x++ {
+		if call.Frame.ExcludeCurrentRow && x == i {
+			continue
+		}
+		idx = append(idx, x)
+	}
+	if len(idx) == 0 {
+		return types.NullDatum
+	}
+	switch call.Name {
+	case "first_value":
+		return p[idx[0]].args[0]
+	case "last_value":
+		return p[idx[len(idx)-1]].args[0]
+	}
+	nth := p[i].args[1]
+	if nth.IsNull() || nth.Int() < 1 || int(nth.Int()) > len(idx) {
+		return types.NullDatum
+	}
+	return p[idx[nth.Int()-1]].args[0]
+}
+
+// frameBounds returns the inclusive frame [s, e] of row i (e < s when empty).
+func (w *Window) frameBounds(call *plan.WindowCall, p []winRow, i int, gs, ge, gn []int) (int, int, error) {
+	f := call.Frame
+	n := len(p)
+	offset := func(e expr.Expr) (types.Datum, error) {
+		v, err := e.Eval(w.ctx, nil)
+		if err != nil {
+			return v, err
+		}
+		if v.IsNull() {
+			return v, sqlerr.New(sqlerr.NullValueNoIndicatorParameter, "frame starting offset must not be null")
+		}
+		return v, nil
+	}
+	bound := func(kind plan.BoundKind, off expr.Expr, isStart bool) (int, error) {
+		switch kind {
+		case plan.BoundUnboundedPreceding:
+			return 0, nil
+		case plan.BoundUnboundedFollowing:
+			return n - 1, nil
+		case plan.BoundCurrentRow:
+			if f.Mode == plan.FrameRows {
+				return i, nil
+			}
+			if isStart {
+				return gs[i], nil
+			}
+			return ge[i], nil
+		}
+		v, err := offset(off)
+		if err != nil {
+			return 0, err
+		}
+		preceding := kind == plan.BoundPreceding
+		switch f.Mode {
+		case plan.FrameRows:
+			d := int(v.Int())
+			if d < 0 {
+				return 0, sqlerr.New(sqlerr.InvalidParameterValue, "frame starting offset must not be negative")
+			}
+			if preceding {
+				return i - d, nil
+			}
+			return i + d, nil
+		case plan.FrameGroups:
+			d := int(v.Int())
+			g := gn[i] + d
+			if preceding {
+				g = gn[i] - d
+			}
+			return groupEdge(gn, g, isStart), nil
+		}
+		return w.rangeBound(call, p, i, v, preceding, isStart)
+	}
+	s, err := bound(f.Start, f.StartOffset, true)
+	if err != nil {
+		return 0, 0, err
+	}
+	e, err := bound(f.End, f.EndOffset, false)
+	if err != nil {
+		return 0, 0, err
+	}
+	if s < 0 {
+		s = 0
+	}
+	if e > n-1 {
+		e = n - 1
+	}
+	return s, e, nil
+}
+
+// groupEdge returns the first (isStart) or last row index of peer group g,
+// clamped to the partition.
+func groupEdge(gn []int, g int, isStart bool) int {
+	n := len(gn)
+	if isStart {
+		return sort.Search(n, func(x int) bool { return gn[x] >= g })
+	}
+	return sort.Search(n, func(x int) bool { return gn[x] > g }) - 1
+}
+
+// rangeBound finds a RANGE offset bound: the first row whose key is at or
+// after cur ∓ offset (start), or the last row at or before cur ± offset (end).
+func (w *Window) rangeBound(call *plan.WindowCall, p []winRow, i int, off types.Datum, preceding, isStart bool) (int, error) {
+	o := call.OrderBy[0]
+	cur := p[i].order[0]
+	n := len(p)
+	if cur.IsNull() {
+		// NULL keys are peers only of each other.
+		j := i
+		if isStart {
+			for j > 0 && p[j-1].order[0].IsNull() {
+				j--
+			}
+		} else {
+			for j+1 < n && p[j+1].order[0].IsNull() {
+				j++
+			}
+		}
+		return j, nil
+	}
+	// Moving "back" in sort order means subtracting for ASC, adding for DESC.
+	op := "+"
+	if preceding != o.Desc {
+		op = "-"
+	}
+	keyT := call.OrderBy[0].Expr.Type()
+	fn, _, err := builtin.Resolve(op, []types.T{keyT, offTypeFor(keyT)})
+	if err != nil {
+		return 0, err
+	}
+	limit, err := fn.Fn(w.ctx.Eval, []types.Datum{cur, off})
+	if err != nil {
+		return 0, err
+	}
+	if isStart {
+		return sort.Search(n, func(x int) bool {
+			k := p[x].order[0]
+			return !k.IsNull() && compareSort(k, limit, o) >= 0 || k.IsNull() && o.NullsFirst == false
+		}), nil
+	}
+	return sort.Search(n, func(x int) bool {
+		k := p[x].order[0]
+		if k.IsNull() {
+			return !o.NullsFirst
+		}
+		return compareSort(k, limit, o) > 0
+	}) - 1, nil
+}
+
+func offTypeFor(t types.T) types.T {
+	switch t.Kind {
+	case types.KindDate, types.KindTimestamp, types.KindTimestampTZ, types.KindTime:
+		return types.Interval
+	}
+	return t
+}

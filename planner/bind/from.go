@@ -1,0 +1,356 @@
+package bind
+
+import (
+	pg "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/freshetdb/freshet/planner/plan"
+	"github.com/freshetdb/freshet/sql/builtin"
+	"github.com/freshetdb/freshet/sql/catalog"
+	"github.com/freshetdb/freshet/sql/expr"
+	"github.com/freshetdb/freshet/sql/parser"
+	"github.com/freshetdb/freshet/sql/sqlerr"
+	"github.com/freshetdb/freshet/sql/types"
+)
+
+// from binds a FROM list (items are cross-joined) and returns the input node
+// and its scope. An empty FROM yields one empty row.
+func (b *Binder) from(items []*pg.Node, outer *scope) (plan.Node, *scope, error) {
+	if len(items) == 0 {
+		return plan.WithColumns(&plan.Values{Rows: [][]expr.Expr{{}}}, nil), newScope(nil, outer), nil
+	}
+	var node plan.Node
+	var sc *scope
+	for _, it := range items {
+		n, s, err := b.fromItem(it, outer)
+		if err != nil {
+			return nil, nil, err
+		}
+		if node == nil {
+			node, sc = n, s
+			continue
+		}
+		node, sc, err = b.crossJoin(node, sc, n, s, outer)
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	return node, sc, nil
+}
+
+func (b *Binder) crossJoin(l plan.Node, ls *scope, r plan.Node, rs *scope, outer *scope) (plan.Node, *scope, error) {
+	for q := range rs.quals {
+		if ls.quals[q] {
+			return nil, nil, sqlerr.Newf(sqlerr.DuplicateAlias, "table name %q specified more than once", q)
+		}
+	}
+	cols := append(append([]plan.Column(nil), l.Columns()...), r.Columns()...)
+	j := plan.WithColumns(&plan.Join{Kind: plan.JoinInner, Left: l, Right: r}, cols)
+	return j, newScope(append(append([]scopeCol(nil), ls.cols...), rs.cols...), outer), nil
+}
+
+func (b *Binder) fromItem(n *pg.Node, outer *scope) (plan.Node, *scope, error) {
+	switch x := n.Node.(type) {
+	case *pg.Node_RangeVar:
+		return b.rangeVar(x.RangeVar, outer)
+	case *pg.Node_JoinExpr:
+		return b.join(x.JoinExpr, outer)
+	case *pg.Node_RangeSubselect:
+		if x.RangeSubselect.Lateral {
+			return nil, nil, sqlerr.Unsupported("LATERAL subqueries")
+		}
+		sel := x.RangeSubselect.Subquery.GetSelectStmt()
+		node, err := b.bindQuery(sel, outer)
+		if err != nil {
+			return nil, nil, err
+		}
+		alias := ""
+		if a := x.RangeSubselect.Alias; a != nil {
+			alias = a.Aliasname
+			if node, err = renameColumns(node, a.Colnames, alias); err != nil {
+				return nil, nil, err
+			}
+		}
+		return node, scopeFromNode(node, alias, outer), nil
+	case *pg.Node_RangeFunction:
+		return b.rangeFunction(x.RangeFunction, outer)
+	}
+	return nil, nil, sqlerr.Unsupported("FROM item " + nodeName(n))
+}
+
+func (b *Binder) rangeVar(rv *pg.RangeVar, outer *scope) (plan.Node, *scope, error) {
+	alias := rv.Relname
+	if rv.Alias != nil {
+		alias = rv.Alias.Aliasname
+	}
+	var node plan.Node
+	if rv.Schemaname == "" {
+		for i := len(b.ctes) - 1; i >= 0; i-- {
+			if c, ok := b.ctes[i][rv.Relname]; ok {
+				node = c.node
+				break
+			}
+		}
+	}
+	if node == nil {
+		t, err := b.Cat.Resolve(b.SearchPath, rv.Schemaname, rv.Relname)
+		if err != nil {
+			return nil, nil, b.errAt(sqlerr.As(err), rv.Location)
+		}
+		if b.deps == nil {
+			b.deps = map[uint32]bool{}
+		}
+		b.deps[t.ID] = true
+		if node, err = b.relation(t); err != nil {
+			return nil, nil, err
+		}
+	}
+	if rv.Alias != nil {
+		var err error
+		if node, err = renameColumns(node, rv.Alias.Colnames, alias); err != nil {
+			return nil, nil, err
+		}
+	}
+	return node, scopeFromNode(node, alias, outer), nil
+}
+
+// relation returns the plan reading a catalog relation: a scan of a table
+// or system relation, or the bound query of a view.
+func (b *Binder) relation(t *catalog.Table) (plan.Node, error) {
+	if t.Kind == catalog.RelView {
+		stmts, err := parser.Parse(t.Query)
+		if err != nil || len(stmts) != 1 || stmts[0].AST.GetSelectStmt() == nil {
+			return nil, sqlerr.Newf(sqlerr.DataCorrupted, "view %q has an invalid stored definition", t.Name)
+		}
+		vb := &Binder{Cat: b.Cat, SearchPath: b.SearchPath, Eval: b.Eval, SQL: t.Query}
+		node, err := vb.Query(stmts[0].AST.GetSelectStmt())
+		if err != nil {
+			return nil, sqlerr.Wrap(err, "view "+t.Name)
+		}
+		cols := append([]plan.Column(nil), node.Columns()...)
+		for i := range cols {
+			if i < len(t.Columns) {
+				cols[i].Name = t.Columns[i].Name
+			}
+		}
+		return castColumns(node, plan.Types(cols)), nil
+	}
+	return plan.NewScan(t), nil
+}
+
+func (b *Binder) rangeFunction(rf *pg.RangeFunction, outer *scope) (plan.Node, *scope, error) {
+	if rf.Lateral || rf.IsRowsfrom || rf.Ordinality || len(rf.Functions) != 1 {
+		return nil, nil, sqlerr.Unsupported("this form of function in FROM")
+	}
+	items := rf.Functions[0].GetList().Items
+	fc := items[0].GetFuncCall()
+	if fc == nil {
+		return nil, nil, sqlerr.Unsupported("this function in FROM")
+	}
+	name, err := funcName(fc.Funcname)
+	if err != nil {
+		return nil, nil, err
+	}
+	ec := &exprCtx{scope: outer, clause: "functions in FROM"}
+	args, err := b.bindExprs(ec, fc.Args)
+	if err != nil {
+		return nil, nil, err
+	}
+	var node plan.Node
+	switch name {
+	case "generate_series":
+		if node, err = b.generateSeries(args); err != nil {
+			return nil, nil, b.errAt(sqlerr.As(err), fc.Location)
+		}
+	default:
+		return nil, nil, b.errAt(sqlerr.Unsupported("function "+name+" in FROM"), fc.Location)
+	}
+	alias := name
+	if rf.Alias != nil {
+		alias = rf.Alias.Aliasname
+		if len(rf.Alias.Colnames) == 0 {
+			cols := append([]plan.Column(nil), node.Columns()...)
+			cols[0].Name = alias
+			node = plan.WithColumns(node.(*plan.GenerateSeries), cols)
+		}
+		if node, err = renameColumns(node, rf.Alias.Colnames, alias); err != nil {
+			return nil, nil, err
+		}
+	}
+	return node, scopeFromNode(node, alias, outer), nil
+}
+
+func (b *Binder) generateSeries(args []expr.Expr) (plan.Node, error) {
+	if len(args) < 2 || len(args) > 3 {
+		return nil, sqlerr.Newf(sqlerr.UndefinedFunction, "function generate_series with %d arguments does not exist", len(args))
+	}
+	ts := []types.T{args[0].Type(), args[1].Type()}
+	t, err := builtin.CommonType("generate_series", ts)
+	if err != nil {
+		return nil, err
+	}
+	if t.Kind == types.KindInt2 || t.Kind == types.KindUnknown {
+		t = types.Int4
+	}
+	var stepT types.T
+	switch t.Kind {
+	case types.KindInt4, types.KindInt8, types.KindNumeric:
+		stepT = t
+	case types.KindTimestamp, types.KindTimestampTZ:
+		stepT = types.Interval
+	case types.KindDate:
+		t, stepT = types.TimestampTZ, types.Interval
+	default:
+		return nil, sqlerr.Newf(sqlerr.UndefinedFunction, "function generate_series(%s, %s) does not exist", ts[0], ts[1])
+	}
+	if len(args) == 2 && stepT.Kind == types.KindInterval {
+		return nil, sqlerr.Newf(sqlerr.UndefinedFunction, "function generate_series(%s, %s) does not exist", ts[0], ts[1])
+	}
+	gs := &plan.GenerateSeries{}
+	if gs.Start, err = b.coerce(args[0], t, builtin.CastImplicit, "generate_series"); err != nil {
+		return nil, err
+	}
+	if gs.Stop, err = b.coerce(args[1], t, builtin.CastImplicit, "generate_series"); err != nil {
+		return nil, err
+	}
+	if len(args) == 3 {
+		if gs.Step, err = b.coerce(args[2], stepT, builtin.CastImplicit, "generate_series"); err != nil {
+			return nil, err
+		}
+	}
+	return plan.WithColumns(gs, []plan.Column{{Name: "generate_series", Type: t}}), nil
+}
+
+func (b *Binder) join(je *pg.JoinExpr, outer *scope) (plan.Node, *scope, error) {
+	l, ls, err := b.fromItem(je.Larg, outer)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, rs, err := b.fromItem(je.Rarg, outer)
+	if err != nil {
+		return nil, nil, err
+	}
+	kind := plan.JoinInner
+	switch je.Jointype {
+	case pg.JoinType_JOIN_LEFT:
+		kind = plan.JoinLeft
+	case pg.JoinType_JOIN_RIGHT:
+		kind = plan.JoinRight
+	case pg.JoinType_JOIN_FULL:
+		kind = plan.JoinFull
+	case pg.JoinType_JOIN_INNER:
+	default:
+		return nil, nil, sqlerr.Unsupported("this join type")
+	}
+	node, sc, err := b.crossJoin(l, ls, r, rs, outer)
+	if err != nil {
+		return nil, nil, err
+	}
+	j := node.(*plan.Join)
+	j.Kind = kind
+	nl := len(l.Columns())
+
+	using := je.UsingClause
+	if je.IsNatural {
+		for _, lc := range ls.cols {
+			for _, rc := range rs.cols {
+				if lc.name == rc.name && !lc.qualOnly && !rc.qualOnly {
+					using = append(using, pg.MakeStrNode(lc.name))
+				}
+			}
+		}
+	}
+	var cond expr.Expr
+	if je.Quals != nil {
+		c, err := b.bindExpr(&exprCtx{scope: sc, clause: "JOIN conditions"}, je.Quals)
+		if err != nil {
+			return nil, nil, err
+		}
+		if cond, err = b.requireBool(c, "JOIN/ON"); err != nil {
+			return nil, nil, err
+		}
+	}
+	if len(using) == 0 {
+		j.Residual = cond
+		if je.Alias != nil {
+			return nil, nil, sqlerr.Unsupported("an alias on a JOIN without USING")
+		}
+		return j, sc, nil
+	}
+	// USING / NATURAL: equality on the named columns, merged into one
+	// output column each, listed first.
+	var merged []expr.Expr
+	var mergedCols []scopeCol
+	usedL, usedR := map[int]bool{}, map[int]bool{}
+	var conds []expr.Expr
+	for _, u := range using {
+		name := u.GetString_().Sval
+		li, ri := findUsing(ls, name), findUsing(rs, name)
+		if li < 0 {
+			return nil, nil, sqlerr.Newf(sqlerr.UndefinedColumn, "column %q specified in USING clause does not exist in left table", name)
+		}
+		if ri < 0 {
+			return nil, nil, sqlerr.Newf(sqlerr.UndefinedColumn, "column %q specified in USING clause does not exist in right table", name)
+		}
+		usedL[li], usedR[ri] = true, true
+		lref := &expr.ColRef{Idx: li, T: ls.cols[li].typ, Name: name}
+		rref := &expr.ColRef{Idx: nl + ri, T: rs.cols[ri].typ, Name: name}
+		eq, err := b.call("=", []expr.Expr{lref, rref})
+		if err != nil {
+			return nil, nil, err
+		}
+		conds = append(conds, eq)
+		all, t, err := b.commonType("JOIN/USING", []expr.Expr{lref, rref})
+		if err != nil {
+			return nil, nil, err
+		}
+		var m expr.Expr
+		switch kind {
+		case plan.JoinRight:
+			m = all[1]
+		case plan.JoinFull:
+			m = &expr.Coalesce{Args: all, T: t}
+		default:
+			m = all[0]
+		}
+		merged = append(merged, m)
+		mergedCols = append(mergedCols, scopeCol{name: name, typ: t})
+	}
+	if cond != nil {
+		conds = append(conds, cond)
+	}
+	var all expr.Expr = &expr.And{Args: conds}
+	if len(conds) == 1 {
+		all = conds[0]
+	}
+	j.Residual = all
+	// Project: merged columns, then the rest of left and right.
+	exprs := append([]expr.Expr(nil), merged...)
+	cols := append([]scopeCol(nil), mergedCols...)
+	for i, c := range sc.cols {
+		exprs = append(exprs, &expr.ColRef{Idx: i, T: c.typ, Name: c.name})
+		c.qualOnly = c.qualOnly || (i < nl && usedL[i]) || (i >= nl && usedR[i-nl])
+		cols = append(cols, c)
+	}
+	if je.Alias != nil {
+		for i := range cols {
+			if i < len(mergedCols) || !cols[i].qualOnly {
+				cols[i].qual = je.Alias.Aliasname
+			}
+		}
+	}
+	pcols := make([]plan.Column, len(cols))
+	for i, c := range cols {
+		pcols[i] = plan.Column{Name: c.name, Type: c.typ, TableOID: c.tableOID, AttrNum: c.attr}
+	}
+	p := plan.WithColumns(&plan.Project{Input: j, Exprs: exprs}, pcols)
+	return p, newScope(cols, outer), nil
+}
+
+func findUsing(s *scope, name string) int {
+	for i, c := range s.cols {
+		if c.name == name && !c.qualOnly {
+			return i
+		}
+	}
+	return -1
+}

@@ -1,0 +1,733 @@
+package bind
+
+import (
+	pg "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/freshetdb/freshet/planner/plan"
+	"github.com/freshetdb/freshet/sql/builtin"
+	"github.com/freshetdb/freshet/sql/expr"
+	"github.com/freshetdb/freshet/sql/sqlerr"
+	"github.com/freshetdb/freshet/sql/types"
+)
+
+// cte is a bound common table expression.
+type cte struct {
+	node plan.Node
+}
+
+// Query binds a top-level SELECT (or VALUES) statement.
+func (b *Binder) Query(sel *pg.SelectStmt) (plan.Node, error) {
+	return b.bindQuery(sel, nil)
+}
+
+// bindQuery binds a query; outer is the scope of the enclosing query for a
+// subquery (nil at top level).
+func (b *Binder) bindQuery(sel *pg.SelectStmt, outer *scope) (plan.Node, error) {
+	if sel.WithClause != nil {
+		if sel.WithClause.Recursive {
+			return nil, b.errAt(sqlerr.Unsupported("WITH RECURSIVE"), sel.WithClause.Location)
+		}
+		frame := map[string]*cte{}
+		b.ctes = append(b.ctes, frame)
+		defer func() { b.ctes = b.ctes[:len(b.ctes)-1] }()
+		for _, n := range sel.WithClause.Ctes {
+			c := n.GetCommonTableExpr()
+			q := c.Ctequery.GetSelectStmt()
+			if q == nil {
+				return nil, b.errAt(sqlerr.Unsupported("data-modifying statements in WITH"), c.Location)
+			}
+			if _, dup := frame[c.Ctename]; dup {
+				return nil, b.errAt(sqlerr.Newf(sqlerr.DuplicateAlias, "WITH query name %q specified more than once", c.Ctename), c.Location)
+			}
+			node, err := b.bindQuery(q, outer)
+			if err != nil {
+				return nil, err
+			}
+			if node, err = renameColumns(node, c.Aliascolnames, c.Ctename); err != nil {
+				return nil, err
+			}
+			frame[c.Ctename] = &cte{node: node}
+		}
+	}
+	var (
+		node plan.Node
+		err  error
+	)
+	switch {
+	case sel.Op != pg.SetOperation_SETOP_NONE:
+		node, err = b.setOp(sel, outer)
+	case len(sel.ValuesLists) > 0:
+		node, err = b.values(sel.ValuesLists, outer)
+	default:
+		return b.simpleSelect(sel, outer)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return b.orderLimitOutput(node, sel)
+}
+
+// orderLimitOutput applies ORDER BY (by output name or ordinal) and
+// LIMIT/OFFSET to a set operation or VALUES.
+func (b *Binder) orderLimitOutput(node plan.Node, sel *pg.SelectStmt) (plan.Node, error) {
+	if len(sel.SortClause) > 0 {
+		sc := scopeFromNode(node, "", nil)
+		var keys []plan.SortExpr
+		for _, it := range sel.SortClause {
+			sb := it.GetSortBy()
+			idx, err := b.outputOrdinal(sb.Node, node.Columns())
+			if err != nil {
+				return nil, err
+			}
+			var e expr.Expr
+			if idx >= 0 {
+				c := node.Columns()[idx]
+				e = &expr.ColRef{Idx: idx, T: c.Type, Name: c.Name}
+			} else {
+				if e, err = b.bindExpr(&exprCtx{scope: sc, clause: "ORDER BY"}, sb.Node); err != nil {
+					return nil, err
+				}
+				if _, ok := e.(*expr.ColRef); !ok {
+					return nil, b.errAt(sqlerr.Unsupported("ORDER BY on an expression of a UNION/INTERSECT/EXCEPT result"), sb.Location)
+				}
+			}
+			se, err := sortSpec(sb, e)
+			if err != nil {
+				return nil, err
+			}
+			keys = append(keys, se)
+		}
+		node = plan.WithColumns(&plan.Sort{Input: node, Keys: keys}, node.Columns())
+	}
+	return b.limit(node, sel)
+}
+
+// outputOrdinal resolves an ORDER BY item that is an integer ordinal or the
+// bare name of an output column; -1 when it is neither.
+func (b *Binder) outputOrdinal(n *pg.Node, cols []plan.Column) (int, error) {
+	if c := n.GetAConst(); c != nil && c.GetIval() != nil {
+		k := int(c.GetIval().Ival)
+		if k < 1 || k > len(cols) {
+			return -1, b.errAt(sqlerr.Newf(sqlerr.InvalidColumnReference, "ORDER BY position %d is not in select list", k), c.Location)
+		}
+		return k - 1, nil
+	}
+	if cr := n.GetColumnRef(); cr != nil && len(cr.Fields) == 1 && cr.Fields[0].GetString_() != nil {
+		name := cr.Fields[0].GetString_().Sval
+		found := -1
+		for i, c := range cols {
+			if c.Name == name {
+				if found >= 0 {
+					return -1, b.errAt(sqlerr.Newf(sqlerr.AmbiguousColumn, "ORDER BY %q is ambiguous", name), cr.Location)
+				}
+				found = i
+			}
+		}
+		return found, nil
+	}
+	return -1, nil
+}
+
+func (b *Binder) limit(node plan.Node, sel *pg.SelectStmt) (plan.Node, error) {
+	if sel.LimitCount == nil && sel.LimitOffset == nil {
+		return node, nil
+	}
+	if sel.LimitOption == pg.LimitOption_LIMIT_OPTION_WITH_TIES {
+		return nil, sqlerr.Unsupported("FETCH ... WITH TIES")
+	}
+	l := &plan.Limit{Input: node}
+	bindCount := func(n *pg.Node, clause string) (expr.Expr, error) {
+		if n == nil {
+			return nil, nil
+		}
+		if c := n.GetAConst(); c != nil && c.Isnull {
+			return nil, nil
+		}
+		e, err := b.bindExpr(&exprCtx{clause: clause}, n)
+		if err != nil {
+			return nil, err
+		}
+		return b.coerce(e, types.Int8, builtin.CastImplicit, "argument of "+clause)
+	}
+	var err error
+	if l.Count, err = bindCount(sel.LimitCount, "LIMIT"); err != nil {
+		return nil, err
+	}
+	if l.Offset, err = bindCount(sel.LimitOffset, "OFFSET"); err != nil {
+		return nil, err
+	}
+	return plan.WithColumns(l, node.Columns()), nil
+}
+
+func (b *Binder) setOp(sel *pg.SelectStmt, outer *scope) (plan.Node, error) {
+	left, err := b.bindQuery(sel.Larg, outer)
+	if err != nil {
+		return nil, err
+	}
+	right, err := b.bindQuery(sel.Rarg, outer)
+	if err != nil {
+		return nil, err
+	}
+	kind := map[pg.SetOperation]plan.SetOpKind{pg.SetOperation_SETOP_UNION: plan.SetUnion, pg.SetOperation_SETOP_INTERSECT: plan.SetIntersect, pg.SetOperation_SETOP_EXCEPT: plan.SetExcept}[sel.Op]
+	lc, rc := left.Columns(), right.Columns()
+	opName := map[plan.SetOpKind]string{plan.SetUnion: "UNION", plan.SetIntersect: "INTERSECT", plan.SetExcept: "EXCEPT"}[kind]
+	if len(lc) != len(rc) {
+		return nil, sqlerr.Newf(sqlerr.SyntaxError, "each %s query must have the same number of columns", opName)
+	}
+	lt, rt := make([]types.T, len(lc)), make([]types.T, len(lc))
+	cols := make([]plan.Column, len(lc))
+	for i := range lc {
+		t, err := builtin.CommonType(opName, []types.T{lc[i].Type, rc[i].Type})
+		if err != nil {
+			return nil, err
+		}
+		if lc[i].Type.Equal(rc[i].Type) {
+			t = lc[i].Type
+		}
+		lt[i], rt[i] = t, t
+		cols[i] = plan.Column{Name: lc[i].Name, Type: t}
+	}
+	left, right = castColumns(left, lt), castColumns(right, rt)
+	return plan.WithColumns(&plan.SetOp{Kind: kind, All: sel.All, Left: left, Right: right}, cols), nil
+}
+
+func (b *Binder) values(lists []*pg.Node, outer *scope) (plan.Node, error) {
+	ec := &exprCtx{scope: outer, clause: "VALUES"}
+	var rows [][]expr.Expr
+	width := -1
+	for _, l := range lists {
+		row, err := b.bindExprs(ec, l.GetList().Items)
+		if err != nil {
+			return nil, err
+		}
+		if width >= 0 && len(row) != width {
+			return nil, sqlerr.New(sqlerr.SyntaxError, "VALUES lists must all be the same length")
+		}
+		width = len(row)
+		rows = append(rows, row)
+	}
+	cols := make([]plan.Column, width)
+	for j := 0; j < width; j++ {
+		colExprs := make([]expr.Expr, len(rows))
+		for i := range rows {
+			colExprs[i] = rows[i][j]
+		}
+		colExprs, t, err := b.commonType("VALUES", colExprs)
+		if err != nil {
+			return nil, err
+		}
+		for i := range rows {
+			rows[i][j] = colExprs[i]
+		}
+		cols[j] = plan.Column{Name: "column" + itoa(j+1), Type: t}
+	}
+	return plan.WithColumns(&plan.Values{Rows: rows}, cols), nil
+}
+
+// target is one bound select-list item.
+type target struct {
+	e    expr.Expr
+	name string
+	col  plan.Column
+}
+
+func (b *Binder) simpleSelect(sel *pg.SelectStmt, outer *scope) (plan.Node, error) {
+	if len(sel.LockingClause) > 0 {
+		return nil, sqlerr.Unsupported("SELECT ... FOR UPDATE/SHARE")
+	}
+	if sel.IntoClause != nil {
+		return nil, sqlerr.Unsupported("SELECT INTO")
+	}
+	input, sc, err := b.from(sel.FromClause, outer)
+	if err != nil {
+		return nil, err
+	}
+	if sel.WhereClause != nil {
+		pred, err := b.bindExpr(&exprCtx{scope: sc, clause: "WHERE"}, sel.WhereClause)
+		if err != nil {
+			return nil, err
+		}
+		if pred, err = b.requireBool(pred, "WHERE"); err != nil {
+			return nil, b.errAt(sqlerr.As(err), nodeLocation(sel.WhereClause))
+		}
+		input = filter(input, pred)
+	}
+
+	aggs := &aggCollector{}
+	wins := &winCollector{named: map[string]*pg.WindowDef{}}
+	for _, w := range sel.WindowClause {
+		wd := w.GetWindowDef()
+		wins.named[wd.Name] = wd
+	}
+	selCtx := &exprCtx{scope: sc, clause: "SELECT", aggs: aggs, wins: wins}
+
+	targets, err := b.targets(selCtx, sel.TargetList)
+	if err != nil {
+		return nil, err
+	}
+
+	// GROUP BY items: input expressions, select-list ordinals or aliases.
+	var groups []expr.Expr
+	for _, g := range sel.GroupClause {
+		if g.GetGroupingSet() != nil {
+			return nil, sqlerr.Unsupported("GROUPING SETS, ROLLUP and CUBE")
+		}
+		e, err := b.groupItem(sc, g, targets, sel.TargetList)
+		if err != nil {
+			return nil, err
+		}
+		groups = append(groups, e)
+	}
+
+	var having expr.Expr
+	if sel.HavingClause != nil {
+		h, err := b.bindExpr(&exprCtx{scope: sc, clause: "HAVING", aggs: aggs}, sel.HavingClause)
+		if err != nil {
+			return nil, err
+		}
+		if having, err = b.requireBool(h, "HAVING"); err != nil {
+			return nil, err
+		}
+	}
+
+	// ORDER BY: output ordinals/names, else expressions over the input.
+	type orderItem struct {
+		sb     *pg.SortBy
+		target int // index into targets, or -1
+		e      expr.Expr
+	}
+	var order []orderItem
+	for _, it := range sel.SortClause {
+		sb := it.GetSortBy()
+		cols := make([]plan.Column, len(targets))
+		for i, t := range targets {
+			cols[i] = plan.Column{Name: t.name}
+		}
+		idx, err := b.outputOrdinal(sb.Node, cols)
+		if err != nil {
+			return nil, err
+		}
+		oi := orderItem{sb: sb, target: idx}
+		if idx < 0 {
+			if oi.e, err = b.bindExpr(&exprCtx{scope: sc, clause: "ORDER BY", aggs: aggs, wins: wins}, sb.Node); err != nil {
+				return nil, err
+			}
+		}
+		order = append(order, oi)
+	}
+	var distinctOn []expr.Expr
+	isDistinct := len(sel.DistinctClause) > 0
+	for _, d := range sel.DistinctClause {
+		if d == nil || d.Node == nil {
+			continue
+		}
+		e, err := b.bindExpr(&exprCtx{scope: sc, clause: "DISTINCT ON", aggs: aggs, wins: wins}, d)
+		if err != nil {
+			return nil, err
+		}
+		distinctOn = append(distinctOn, e)
+	}
+
+	grouped := len(groups) > 0 || len(aggs.calls) > 0 || having != nil
+	if grouped {
+		agg := &plan.Aggregate{Input: input, GroupBy: groups, Aggs: aggs.calls}
+		cols := make([]plan.Column, 0, len(groups)+len(aggs.calls))
+		for i, g := range groups {
+			cols = append(cols, plan.Column{Name: "group" + itoa(i), Type: g.Type()})
+		}
+		for _, a := range aggs.calls {
+			cols = append(cols, plan.Column{Name: a.Name, Type: a.T})
+		}
+		input = plan.WithColumns(agg, cols)
+		rw := func(e expr.Expr) (expr.Expr, error) { return rewriteGrouped(e, groups, sc) }
+		for i := range targets {
+			if targets[i].e, err = rw(targets[i].e); err != nil {
+				return nil, err
+			}
+		}
+		for i := range order {
+			if order[i].e != nil {
+				if order[i].e, err = rw(order[i].e); err != nil {
+					return nil, err
+				}
+			}
+		}
+		for i := range distinctOn {
+			if distinctOn[i], err = rw(distinctOn[i]); err != nil {
+				return nil, err
+			}
+		}
+		for i := range wins.calls {
+			if err := rewriteWindowCall(&wins.calls[i], rw); err != nil {
+				return nil, err
+			}
+		}
+		if having != nil {
+			if having, err = rw(having); err != nil {
+				return nil, err
+			}
+			input = filter(input, having)
+		}
+	}
+	if len(wins.calls) > 0 {
+		base := len(input.Columns())
+		cols := append([]plan.Column(nil), input.Columns()...)
+		for _, w := range wins.calls {
+			cols = append(cols, plan.Column{Name: w.Name, Type: w.T})
+		}
+		input = plan.WithColumns(&plan.Window{Input: input, Calls: wins.calls}, cols)
+		rw := func(e expr.Expr) (expr.Expr, error) { return replaceWinRefs(e, base) }
+		for i := range targets {
+			if targets[i].e, err = rw(targets[i].e); err != nil {
+				return nil, err
+			}
+		}
+		for i := range order {
+			if order[i].e != nil {
+				if order[i].e, err = rw(order[i].e); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+
+	// Projection: the targets, then hidden ORDER BY / DISTINCT ON columns.
+	exprs := make([]expr.Expr, 0, len(targets)+len(order))
+	cols := make([]plan.Column, 0, len(targets)+len(order))
+	for _, t := range targets {
+		exprs = append(exprs, t.e)
+		cols = append(cols, t.col)
+	}
+	visible := len(exprs)
+	addHidden := func(e expr.Expr) int {
+		for i := 0; i < len(exprs); i++ {
+			if expr.Equal(exprs[i], e) {
+				return i
+			}
+		}
+		exprs = append(exprs, e)
+		cols = append(cols, plan.Column{Name: "?order?", Type: e.Type()})
+		return len(exprs) - 1
+	}
+	var keys []plan.SortExpr
+	for _, o := range order {
+		idx := o.target
+		if idx < 0 {
+			idx = addHidden(o.e)
+		}
+		se, err := sortSpec(o.sb, &expr.ColRef{Idx: idx, T: cols[idx].Type, Name: cols[idx].Name})
+		if err != nil {
+			return nil, err
+		}
+		if isUnknown(se.Expr) {
+			return nil, sqlerr.Unsupported("ORDER BY an untyped literal")
+		}
+		keys = append(keys, se)
+	}
+	var onRefs []expr.Expr
+	for _, d := range distinctOn {
+		idx := addHidden(d)
+		onRefs = append(onRefs, &expr.ColRef{Idx: idx, T: cols[idx].Type})
+	}
+	if isDistinct && len(distinctOn) == 0 && len(exprs) > visible {
+		return nil, b.errAt(sqlerr.New(sqlerr.InvalidColumnReference, "for SELECT DISTINCT, ORDER BY expressions must appear in select list"), order[0].sb.Location)
+	}
+	var node plan.Node = plan.WithColumns(&plan.Project{Input: input, Exprs: exprs}, cols)
+	if isDistinct {
+		node = plan.WithColumns(&plan.Distinct{Input: node, On: onRefs, Sort: keys}, cols)
+	}
+	if len(keys) > 0 {
+		node = plan.WithColumns(&plan.Sort{Input: node, Keys: keys}, cols)
+	}
+	if node, err = b.limit(node, sel); err != nil {
+		return nil, err
+	}
+	if len(exprs) > visible {
+		node = trimColumns(node, visible)
+	}
+	return node, nil
+}
+
+// targets binds the select list, expanding * and naming columns.
+func (b *Binder) targets(ec *exprCtx, list []*pg.Node) ([]target, error) {
+	var out []target
+	for _, n := range list {
+		rt := n.GetResTarget()
+		if cr := rt.Val.GetColumnRef(); cr != nil && cr.Fields[len(cr.Fields)-1].GetAStar() != nil {
+			qual := ""
+			if len(cr.Fields) >= 2 {
+				qual = cr.Fields[len(cr.Fields)-2].GetString_().Sval
+			}
+			if ec.scope == nil {
+				return nil, b.errAt(sqlerr.New(sqlerr.SyntaxError, "SELECT * with no tables specified is not valid"), cr.Location)
+			}
+			idxs, err := ec.scope.star(qual)
+			if err != nil {
+				return nil, b.errAt(sqlerr.As(err), cr.Location)
+			}
+			for _, i := range idxs {
+				c := ec.scope.cols[i]
+				out = append(out, target{
+					e:    &expr.ColRef{Idx: i, T: c.typ, Name: c.name},
+					name: c.name,
+					col:  plan.Column{Name: c.name, Type: c.typ, TableOID: c.tableOID, AttrNum: c.attr},
+				})
+			}
+			continue
+		}
+		e, err := b.bindExpr(ec, rt.Val)
+		if err != nil {
+			return nil, err
+		}
+		if isUnknown(e) {
+			if e, err = b.coerce(e, types.Text, builtin.CastImplicit, "SELECT"); err != nil {
+				return nil, err
+			}
+		}
+		name := rt.Name
+		if name == "" {
+			name = outputName(rt.Val)
+		}
+		col := plan.Column{Name: name, Type: e.Type()}
+		if cr, ok := e.(*expr.ColRef); ok && ec.scope != nil {
+			c := ec.scope.cols[cr.Idx]
+			col.TableOID, col.AttrNum = c.tableOID, c.attr
+		}
+		out = append(out, target{e: e, name: name, col: col})
+	}
+	return out, nil
+}
+
+// groupItem binds one GROUP BY item.
+func (b *Binder) groupItem(sc *scope, g *pg.Node, targets []target, list []*pg.Node) (expr.Expr, error) {
+	if c := g.GetAConst(); c != nil && c.GetIval() != nil {
+		k := int(c.GetIval().Ival)
+		if k < 1 || k > len(targets) {
+			return nil, b.errAt(sqlerr.Newf(sqlerr.InvalidColumnReference, "GROUP BY position %d is not in select list", k), c.Location)
+		}
+		return b.rebindTarget(sc, list, k-1)
+	}
+	ec := &exprCtx{scope: sc, clause: "GROUP BY"}
+	e, err := b.bindExpr(ec, g)
+	if err == nil {
+		return e, nil
+	}
+	if cr := g.GetColumnRef(); cr != nil && len(cr.Fields) == 1 && sqlerr.CodeOf(err) == sqlerr.UndefinedColumn {
+		name := cr.Fields[0].GetString_().Sval
+		for i, t := range targets {
+			if t.name == name {
+				return b.rebindTarget(sc, list, i)
+			}
+		}
+	}
+	return nil, err
+}
+
+// rebindTarget binds select-list item i again as a grouping expression (no
+// aggregates allowed).
+func (b *Binder) rebindTarget(sc *scope, list []*pg.Node, i int) (expr.Expr, error) {
+	pos := 0
+	for _, n := range list {
+		rt := n.GetResTarget()
+		if pos == i {
+			return b.bindExpr(&exprCtx{scope: sc, clause: "GROUP BY"}, rt.Val)
+		}
+		pos++
+	}
+	return nil, sqlerr.Unsupported("GROUP BY a position of a * expansion")
+}
+
+// rewriteGrouped maps an expression over the input rows to one over the
+// Aggregate's output: group expressions become their columns and aggregate
+// references their result columns; any other input column is a grouping
+// error.
+func rewriteGrouped(e expr.Expr, groups []expr.Expr, sc *scope) (expr.Expr, error) {
+	for i, g := range groups {
+		if expr.Equal(e, g) {
+			return &expr.ColRef{Idx: i, T: g.Type()}, nil
+		}
+	}
+	switch x := e.(type) {
+	case *aggRef:
+		return &expr.ColRef{Idx: len(groups) + x.idx, T: x.t}, nil
+	case *expr.ColRef:
+		c := sc.cols[x.Idx]
+		name := c.name
+		if c.qual != "" {
+			name = c.qual + "." + c.name
+		}
+		return nil, sqlerr.Newf(sqlerr.GroupingError, "column %q must appear in the GROUP BY clause or be used in an aggregate function", name)
+	case *expr.Subquery:
+		if x.Correlated {
+			return nil, sqlerr.Unsupported("a correlated subquery in a grouped query's select list")
+		}
+	case *winRef:
+		return e, nil
+	}
+	ch := e.Children()
+	if len(ch) == 0 {
+		return e, nil
+	}
+	nch := make([]expr.Expr, len(ch))
+	for i, c := range ch {
+		n, err := rewriteGrouped(c, groups, sc)
+		if err != nil {
+			return nil, err
+		}
+		nch[i] = n
+	}
+	return e.WithChildren(nch), nil
+}
+
+func rewriteWindowCall(w *plan.WindowCall, rw func(expr.Expr) (expr.Expr, error)) error {
+	var err error
+	for i := range w.Args {
+		if w.Args[i], err = rw(w.Args[i]); err != nil {
+			return err
+		}
+	}
+	for i := range w.PartitionBy {
+		if w.PartitionBy[i], err = rw(w.PartitionBy[i]); err != nil {
+			return err
+		}
+	}
+	for i := range w.OrderBy {
+		if w.OrderBy[i].Expr, err = rw(w.OrderBy[i].Expr); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// replaceWinRefs turns window references into columns of the Window node's
+// output (input columns first, then one per call).
+func replaceWinRefs(e expr.Expr, base int) (expr.Expr, error) {
+	return expr.Map(e, func(n expr.Expr) (expr.Expr, error) {
+		if w, ok := n.(*winRef); ok {
+			return &expr.ColRef{Idx: base + w.idx, T: w.t}, nil
+		}
+		return n, nil
+	})
+}
+
+func filter(input plan.Node, pred expr.Expr) plan.Node {
+	return plan.WithColumns(&plan.Filter{Input: input, Pred: pred}, input.Columns())
+}
+
+// trimColumns projects away all but the first n columns.
+func trimColumns(node plan.Node, n int) plan.Node {
+	cols := node.Columns()[:n]
+	exprs := make([]expr.Expr, n)
+	for i, c := range cols {
+		exprs[i] = &expr.ColRef{Idx: i, T: c.Type, Name: c.Name}
+	}
+	return plan.WithColumns(&plan.Project{Input: node, Exprs: exprs}, cols)
+}
+
+// renameColumns applies a column alias list to a node's output.
+func renameColumns(node plan.Node, names []*pg.Node, what string) (plan.Node, error) {
+	if len(names) == 0 {
+		return node, nil
+	}
+	cols := append([]plan.Column(nil), node.Columns()...)
+	if len(names) > len(cols) {
+		return nil, sqlerr.Newf(sqlerr.InvalidColumnReference, "table %q has %d columns available but %d columns specified", what, len(cols), len(names))
+	}
+	for i, n := range names {
+		cols[i].Name = n.GetString_().Sval
+	}
+	exprs := make([]expr.Expr, len(cols))
+	for i, c := range cols {
+		exprs[i] = &expr.ColRef{Idx: i, T: c.Type, Name: c.Name}
+	}
+	return plan.WithColumns(&plan.Project{Input: node, Exprs: exprs}, cols), nil
+}
+
+// outputName is the column name Postgres gives an unnamed select-list item.
+func outputName(n *pg.Node) string {
+	switch x := n.Node.(type) {
+	case *pg.Node_ColumnRef:
+		f := x.ColumnRef.Fields
+		if s := f[len(f)-1].GetString_(); s != nil {
+			return s.Sval
+		}
+	case *pg.Node_FuncCall:
+		name, _ := funcName(x.FuncCall.Funcname)
+		return name
+	case *pg.Node_TypeCast:
+		if inner := outputName(x.TypeCast.Arg); inner != "?column?" {
+			return inner
+		}
+		names := x.TypeCast.TypeName.Names
+		last := names[len(names)-1].GetString_().Sval
+		if len(x.TypeCast.TypeName.ArrayBounds) > 0 {
+			return last
+		}
+		return last
+	case *pg.Node_CaseExpr:
+		return "case"
+	case *pg.Node_CoalesceExpr:
+		return "coalesce"
+	case *pg.Node_MinMaxExpr:
+		if x.MinMaxExpr.Op == pg.MinMaxOp_IS_LEAST {
+			return "least"
+		}
+		return "greatest"
+	case *pg.Node_AExpr:
+		if x.AExpr.Kind == pg.A_Expr_Kind_AEXPR_NULLIF {
+			return "nullif"
+		}
+	case *pg.Node_SubLink:
+		switch x.SubLink.SubLinkType {
+		case pg.SubLinkType_EXISTS_SUBLINK:
+			return "exists"
+		case pg.SubLinkType_ARRAY_SUBLINK:
+			return "array"
+		case pg.SubLinkType_EXPR_SUBLINK:
+			if sel := x.SubLink.Subselect.GetSelectStmt(); sel != nil && len(sel.TargetList) == 1 {
+				rt := sel.TargetList[0].GetResTarget()
+				if rt.Name != "" {
+					return rt.Name
+				}
+				return outputName(rt.Val)
+			}
+		}
+	case *pg.Node_AArrayExpr:
+		return "array"
+	case *pg.Node_RowExpr:
+		return "row"
+	case *pg.Node_SqlvalueFunction:
+		return sqlValueName(x.SqlvalueFunction.Op)
+	case *pg.Node_CollateClause:
+		return outputName(x.CollateClause.Arg)
+	case *pg.Node_AIndirection:
+		return outputName(x.AIndirection.Arg)
+	}
+	return "?column?"
+}
+
+func sqlValueName(op pg.SQLValueFunctionOp) string {
+	switch op {
+	case pg.SQLValueFunctionOp_SVFOP_CURRENT_DATE:
+		return "current_date"
+	case pg.SQLValueFunctionOp_SVFOP_CURRENT_TIMESTAMP, pg.SQLValueFunctionOp_SVFOP_CURRENT_TIMESTAMP_N:
+		return "current_timestamp"
+	case pg.SQLValueFunctionOp_SVFOP_LOCALTIMESTAMP, pg.SQLValueFunctionOp_SVFOP_LOCALTIMESTAMP_N:
+		return "localtimestamp"
+	case pg.SQLValueFunctionOp_SVFOP_LOCALTIME, pg.SQLValueFunctionOp_SVFOP_LOCALTIME_N:
+		return "localtime"
+	case pg.SQLValueFunctionOp_SVFOP_CURRENT_USER:
+		return "current_user"
+	case pg.SQLValueFunctionOp_SVFOP_CURRENT_ROLE:
+		return "current_role"
+	case pg.SQLValueFunctionOp_SVFOP_USER:
+		return "user"
+	case pg.SQLValueFunctionOp_SVFOP_SESSION_USER:
+		return "session_user"
+	case pg.SQLValueFunctionOp_SVFOP_CURRENT_CATALOG:
+		return "current_catalog"
+	case pg.SQLValueFunctionOp_SVFOP_CURRENT_SCHEMA:
+		return "current_schema"
+	}
+	return "?column?"
+}

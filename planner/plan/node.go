@@ -1,0 +1,310 @@
+package plan
+
+import (
+	"github.com/freshetdb/freshet/sql/catalog"
+	"github.com/freshetdb/freshet/sql/expr"
+	"github.com/freshetdb/freshet/sql/types"
+)
+
+// Column is one output column of a node.
+type Column struct {
+	Name string
+	Type types.T
+	// TableOID and AttrNum identify a plain table column for RowDescription
+	// (0 when the column is computed).
+	TableOID uint32
+	AttrNum  int16
+}
+
+// Node is a relational operator of a plan.
+type Node interface {
+	// Columns returns the output columns.
+	Columns() []Column
+	// Inputs returns the child nodes.
+	Inputs() []Node
+	// OutputTypes returns the types of the output columns (so that a node
+	// can be a subquery's expr.Relation).
+	OutputTypes() []types.T
+}
+
+// Types returns the types of cols.
+func Types(cols []Column) []types.T {
+	out := make([]types.T, len(cols))
+	for i, c := range cols {
+		out[i] = c.Type
+	}
+	return out
+}
+
+// base carries the output columns of a node.
+type base struct{ Cols []Column }
+
+// Columns implements Node.
+func (b *base) Columns() []Column { return b.Cols }
+
+// OutputTypes implements expr.Relation.
+func (b *base) OutputTypes() []types.T { return Types(b.Cols) }
+
+// Scan reads every row of a stored table or system relation. Its columns are
+// the table's columns in order.
+type Scan struct {
+	base
+	Table *catalog.Table
+	// Range, when set, restricts a stored table scan to primary keys with
+	// these leading column values (point or prefix read).
+	Range *KeyRange
+}
+
+// KeyRange is an equality prefix of a table's primary key: Values[i] is the
+// value of PrimaryKey[i]. Values are expressions without row references
+// (constants or parameters).
+type KeyRange struct{ Values []expr.Expr }
+
+// Inputs implements Node.
+func (n *Scan) Inputs() []Node { return nil }
+
+// Values produces literal rows.
+type Values struct {
+	base
+	Rows [][]expr.Expr
+}
+
+// Inputs implements Node.
+func (n *Values) Inputs() []Node { return nil }
+
+// GenerateSeries produces generate_series(start, stop[, step]) over
+// integers, numerics or timestamps; one column.
+type GenerateSeries struct {
+	base
+	Start, Stop, Step expr.Expr
+}
+
+// Inputs implements Node.
+func (n *GenerateSeries) Inputs() []Node { return nil }
+
+// Filter keeps rows whose predicate is true.
+type Filter struct {
+	base
+	Input Node
+	Pred  expr.Expr
+}
+
+// Inputs implements Node.
+func (n *Filter) Inputs() []Node { return []Node{n.Input} }
+
+// Project computes one expression per output column.
+type Project struct {
+	base
+	Input Node
+	Exprs []expr.Expr
+}
+
+// Inputs implements Node.
+func (n *Project) Inputs() []Node { return []Node{n.Input} }
+
+// JoinKind is the kind of a Join.
+type JoinKind uint8
+
+// Join kinds. Semi and anti joins output only left columns.
+const (
+	JoinInner JoinKind = iota
+	JoinLeft
+	JoinRight
+	JoinFull
+	JoinSemi
+	JoinAnti
+)
+
+var joinKindNames = [...]string{"inner", "left", "right", "full", "semi", "anti"}
+
+// String returns the kind's lower-case name.
+func (k JoinKind) String() string { return joinKindNames[k] }
+
+// Join combines two inputs. LeftKeys[i] = RightKeys[i] are the equi-join
+// conditions (NULL never matches), evaluated on each side's own row;
+// Residual is any further condition over the concatenated row (left columns
+// then right columns). With no keys it is a nested-loop join.
+// NullAware marks the anti join of NOT IN: when the right side holds a NULL
+// key, no left row qualifies, and a NULL left key qualifies only when the
+// right side is empty.
+type Join struct {
+	base
+	Kind        JoinKind
+	Left, Right Node
+	LeftKeys    []expr.Expr
+	RightKeys   []expr.Expr
+	Residual    expr.Expr
+	NullAware   bool
+}
+
+// Inputs implements Node.
+func (n *Join) Inputs() []Node { return []Node{n.Left, n.Right} }
+
+// AggCall is one aggregate function call.
+// Name is the aggregate (count, sum, avg, min, max, bool_and, bool_or,
+// string_agg, array_agg, ...); count(*) has no Args.
+type AggCall struct {
+	Name     string
+	Args     []expr.Expr
+	Distinct bool
+	Filter   expr.Expr
+	OrderBy  []SortExpr
+	T        types.T
+}
+
+// Aggregate groups its input by GroupBy and computes Aggs per group. Output
+// columns: the group values, then one column per aggregate. With no
+// GroupBy it is a global aggregate: exactly one row, even over no input.
+type Aggregate struct {
+	base
+	Input   Node
+	GroupBy []expr.Expr
+	Aggs    []AggCall
+}
+
+// Inputs implements Node.
+func (n *Aggregate) Inputs() []Node { return []Node{n.Input} }
+
+// SortExpr is one ORDER BY item over a row.
+type SortExpr struct {
+	Expr       expr.Expr
+	Desc       bool
+	NullsFirst bool
+}
+
+// FrameMode is ROWS, RANGE or GROUPS.
+type FrameMode uint8
+
+// Frame modes.
+const (
+	FrameRange FrameMode = iota
+	FrameRows
+	FrameGroups
+)
+
+// BoundKind is one end of a window frame.
+type BoundKind uint8
+
+// Frame bound kinds.
+const (
+	BoundUnboundedPreceding BoundKind = iota
+	BoundPreceding
+	BoundCurrentRow
+	BoundFollowing
+	BoundUnboundedFollowing
+)
+
+// Frame is a window frame; Offset is set for Preceding / Following bounds.
+type Frame struct {
+	Mode                   FrameMode
+	Start, End             BoundKind
+	StartOffset, EndOffset expr.Expr
+	ExcludeCurrentRow      bool
+}
+
+// DefaultFrame is RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW.
+var DefaultFrame = Frame{Mode: FrameRange, Start: BoundUnboundedPreceding, End: BoundCurrentRow}
+
+// WindowCall is one window function call.
+type WindowCall struct {
+	// Name is the function: row_number, rank, dense_rank, percent_rank,
+	// cume_dist, ntile, lag, lead, first_value, last_value, nth_value, or an
+	// aggregate name (IsAgg set), computed over the frame.
+	Name        string
+	IsAgg       bool
+	Args        []expr.Expr
+	PartitionBy []expr.Expr
+	OrderBy     []SortExpr
+	Frame       Frame
+	T           types.T
+}
+
+// Window appends one column per call to each input row.
+type Window struct {
+	base
+	Input Node
+	Calls []WindowCall
+}
+
+// Inputs implements Node.
+func (n *Window) Inputs() []Node { return []Node{n.Input} }
+
+// Distinct removes duplicate rows. With On set (DISTINCT ON), rows are
+// distinct on those expressions and the first row per Sort order is kept.
+type Distinct struct {
+	base
+	Input Node
+	On    []expr.Expr
+	Sort  []SortExpr
+}
+
+// Inputs implements Node.
+func (n *Distinct) Inputs() []Node { return []Node{n.Input} }
+
+// SetOpKind is UNION, INTERSECT or EXCEPT.
+type SetOpKind uint8
+
+// Set operation kinds.
+const (
+	SetUnion SetOpKind = iota
+	SetIntersect
+	SetExcept
+)
+
+var setOpNames = [...]string{"union", "intersect", "except"}
+
+// String returns the kind's lower-case name.
+func (k SetOpKind) String() string { return setOpNames[k] }
+
+// SetOp combines two inputs of the same column types. With All it keeps
+// multiplicities (UNION ALL adds them, INTERSECT ALL takes the minimum,
+// EXCEPT ALL subtracts); without, the result is distinct.
+type SetOp struct {
+	base
+	Kind        SetOpKind
+	All         bool
+	Left, Right Node
+}
+
+// Inputs implements Node.
+func (n *SetOp) Inputs() []Node { return []Node{n.Left, n.Right} }
+
+// Sort orders its input. It is meaningful only at the top of a SELECT (or
+// under Limit); inside a dataflow order is not a property of a relation.
+type Sort struct {
+	base
+	Input Node
+	Keys  []SortExpr
+}
+
+// Inputs implements Node.
+func (n *Sort) Inputs() []Node { return []Node{n.Input} }
+
+// Limit keeps Count rows (all when nil) after skipping Offset rows, in the
+// order of a Sort below it. Count and Offset are constant expressions or
+// parameters.
+type Limit struct {
+	base
+	Input         Node
+	Count, Offset expr.Expr
+}
+
+// Inputs implements Node.
+func (n *Limit) Inputs() []Node { return []Node{n.Input} }
+
+// NewScan returns a scan of every column of t.
+func NewScan(t *catalog.Table) *Scan {
+	cols := make([]Column, len(t.Columns))
+	for i, c := range t.Columns {
+		cols[i] = Column{Name: c.Name, Type: c.Type, TableOID: t.ID, AttrNum: int16(i + 1)}
+	}
+	return &Scan{base: base{Cols: cols}, Table: t}
+}
+
+// WithColumns sets a node's output columns; used by constructors in bind.
+func WithColumns[N interface{ setCols([]Column) }](n N, cols []Column) N {
+	n.setCols(cols)
+	return n
+}
+
+func (b *base) setCols(c []Column) { b.Cols = c }

@@ -1,0 +1,106 @@
+package plan
+
+import "github.com/freshetdb/freshet/sql/expr"
+
+// Exprs returns every scalar expression a node holds (not its inputs').
+func Exprs(n Node) []expr.Expr {
+	var out []expr.Expr
+	addSort := func(ss []SortExpr) {
+		for _, s := range ss {
+			out = append(out, s.Expr)
+		}
+	}
+	switch n := n.(type) {
+	case *Scan:
+		if n.Range != nil {
+			out = append(out, n.Range.Values...)
+		}
+	case *Values:
+		for _, r := range n.Rows {
+			out = append(out, r...)
+		}
+	case *GenerateSeries:
+		out = append(out, n.Start, n.Stop)
+		if n.Step != nil {
+			out = append(out, n.Step)
+		}
+	case *Filter:
+		out = append(out, n.Pred)
+	case *Project:
+		out = append(out, n.Exprs...)
+	case *Join:
+		out = append(out, n.LeftKeys...)
+		out = append(out, n.RightKeys...)
+		if n.Residual != nil {
+			out = append(out, n.Residual)
+		}
+	case *Aggregate:
+		out = append(out, n.GroupBy...)
+		for _, a := range n.Aggs {
+			out = append(out, a.Args...)
+			if a.Filter != nil {
+				out = append(out, a.Filter)
+			}
+			addSort(a.OrderBy)
+		}
+	case *Window:
+		for _, c := range n.Calls {
+			out = append(out, c.Args...)
+			out = append(out, c.PartitionBy...)
+			addSort(c.OrderBy)
+			if c.Frame.StartOffset != nil {
+				out = append(out, c.Frame.StartOffset)
+			}
+			if c.Frame.EndOffset != nil {
+				out = append(out, c.Frame.EndOffset)
+			}
+		}
+	case *Distinct:
+		out = append(out, n.On...)
+		addSort(n.Sort)
+	case *Sort:
+		addSort(n.Keys)
+	case *Limit:
+		if n.Count != nil {
+			out = append(out, n.Count)
+		}
+		if n.Offset != nil {
+			out = append(out, n.Offset)
+		}
+	}
+	return out
+}
+
+// Walk calls fn for n and every node below it, pre-order.
+func Walk(n Node, fn func(Node)) {
+	fn(n)
+	for _, in := range n.Inputs() {
+		Walk(in, fn)
+	}
+}
+
+// ReadsOuter reports whether the plan reads a column of a query enclosing
+// it (an OuterRef escaping the plan), making it a correlated subquery.
+func ReadsOuter(n Node) bool { return readsOuter(n, 0) }
+
+func readsOuter(n Node, level int) bool {
+	found := false
+	Walk(n, func(x Node) {
+		for _, e := range Exprs(x) {
+			expr.Walk(e, func(s expr.Expr) bool {
+				switch s := s.(type) {
+				case *expr.OuterRef:
+					if s.Depth > level {
+						found = true
+					}
+				case *expr.Subquery:
+					if p, ok := s.Plan.(Node); ok && readsOuter(p, level+1) {
+						found = true
+					}
+				}
+				return !found
+			})
+		}
+	})
+	return found
+}

@@ -1,0 +1,46 @@
+package server
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/freshetdb/freshet/sql/sqlerr"
+	"github.com/freshetdb/freshet/storage"
+)
+
+// metrics implements pgwire.Observer with Prometheus counters.
+type metrics struct {
+	connsTotal  prometheus.Counter
+	connsActive prometheus.Gauge
+	statements  prometheus.Counter
+	errors      *prometheus.CounterVec
+}
+
+func newMetrics(reg *prometheus.Registry, version string, st *storage.Store) *metrics {
+	m := &metrics{
+		connsTotal:  prometheus.NewCounter(prometheus.CounterOpts{Name: "freshet_connections_total", Help: "Client connections accepted since start."}),
+		connsActive: prometheus.NewGauge(prometheus.GaugeOpts{Name: "freshet_connections_active", Help: "Client connections open now."}),
+		statements:  prometheus.NewCounter(prometheus.CounterOpts{Name: "freshet_statements_total", Help: "Statements executed (completed or failed)."}),
+		errors:      prometheus.NewCounterVec(prometheus.CounterOpts{Name: "freshet_statement_errors_total", Help: "Statements that failed, by SQLSTATE class."}, []string{"class"}),
+	}
+	build := prometheus.NewGauge(prometheus.GaugeOpts{Name: "freshet_build_info", Help: "Always 1; the version label says which build runs.", ConstLabels: prometheus.Labels{"version": version}})
+	build.Set(1)
+	disk := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "freshet_storage_disk_bytes", Help: "Bytes the store uses on disk."}, func() float64 {
+		return float64(st.Metrics().DiskUsageBytes)
+	})
+	reg.MustRegister(m.connsTotal, m.connsActive, m.statements, m.errors, build, disk)
+	return m
+}
+
+// ConnOpened implements pgwire.Observer.
+func (m *metrics) ConnOpened() { m.connsTotal.Inc(); m.connsActive.Inc() }
+
+// ConnClosed implements pgwire.Observer.
+func (m *metrics) ConnClosed() { m.connsActive.Dec() }
+
+// Statement implements pgwire.Observer.
+func (m *metrics) Statement(err error) {
+	m.statements.Inc()
+	if err != nil {
+		m.errors.WithLabelValues(sqlerr.CodeOf(err).Class()).Inc()
+	}
+}

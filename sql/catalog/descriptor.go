@@ -1,0 +1,101 @@
+package catalog
+
+import (
+	"github.com/freshetdb/freshet/sql/types"
+)
+
+// Well-known OIDs of built-in schemas and objects, equal to Postgres' own so
+// that clients that hard-code them keep working.
+const (
+	PgCatalogID      uint32 = 11
+	PublicID         uint32 = 2200
+	InfoSchemaID     uint32 = 13000
+	DatabaseID       uint32 = 16384
+	SuperuserID      uint32 = 10
+	FirstUserID      uint32 = 16400
+	DatabaseName            = "freshet"
+	DefaultOwnerName        = "freshet"
+)
+
+// RelKind is the kind of a relation, with Postgres' pg_class.relkind letters.
+type RelKind byte
+
+// Relation kinds.
+const (
+	RelTable            RelKind = 'r'
+	RelView             RelKind = 'v'
+	RelMaterializedView RelKind = 'm'
+	RelSystem           RelKind = 's' // a virtual pg_catalog / information_schema relation (reported as 'r' or 'v')
+)
+
+// Schema is a namespace.
+type Schema struct {
+	ID   uint32 `json:"id"`
+	Name string `json:"name"`
+}
+
+// Column is one column of a relation.
+type Column struct {
+	Name    string  `json:"name"`
+	Type    types.T `json:"type"`
+	NotNull bool    `json:"not_null,omitempty"`
+	// Default is the SQL text of the DEFAULT expression, "" when none.
+	Default string `json:"default,omitempty"`
+}
+
+// Table describes a relation: a stored table, a view, or a system relation.
+type Table struct {
+	ID       uint32   `json:"id"`
+	SchemaID uint32   `json:"schema_id"`
+	Name     string   `json:"name"`
+	Kind     RelKind  `json:"kind"`
+	Columns  []Column `json:"columns"`
+	// PrimaryKey lists the column indexes of the primary key in key order.
+	// A table without one is keyed by a hidden row id.
+	PrimaryKey []int `json:"primary_key,omitempty"`
+	// PKName is the primary key constraint's name ("t_pkey").
+	PKName string `json:"pk_name,omitempty"`
+	// Query is the defining SQL of a view.
+	Query string `json:"query,omitempty"`
+	// Depends lists the relations a view's query reads directly.
+	Depends []uint32 `json:"depends,omitempty"`
+	// Generate produces the rows of a system relation from a snapshot.
+	Generate func(c *Catalog) []types.Row `json:"-"`
+}
+
+// ColumnIndex returns the index of the named column, or -1.
+func (t *Table) ColumnIndex(name string) int {
+	for i, c := range t.Columns {
+		if c.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// ColumnTypes returns the types of the columns in order.
+func (t *Table) ColumnTypes() []types.T {
+	out := make([]types.T, len(t.Columns))
+	for i, c := range t.Columns {
+		out[i] = c.Type
+	}
+	return out
+}
+
+// IsPKColumn reports whether column i is part of the primary key.
+func (t *Table) IsPKColumn(i int) bool {
+	for _, k := range t.PrimaryKey {
+		if k == i {
+			return true
+		}
+	}
+	return false
+}
+
+// clone returns a deep enough copy for copy-on-write edits.
+func (t *Table) clone() *Table {
+	cp := *t
+	cp.Columns = append([]Column(nil), t.Columns...)
+	cp.PrimaryKey = append([]int(nil), t.PrimaryKey...)
+	return &cp
+}
