@@ -28,13 +28,14 @@ type Runner struct {
 	cat   *catalog.Catalog
 	eval  *expr.Ctx
 	cache map[*expr.Subquery][]types.Row
+	sets  map[*expr.Subquery]*expr.ValueSet
 }
 
 // NewRunner returns a runner reading stored rows from src and system
 // relations from cat. ec is the evaluation context (parameters, session);
 // the runner installs itself as ec's subquery runner.
 func NewRunner(ctx context.Context, src Source, cat *catalog.Catalog, ec *expr.Ctx) *Runner {
-	r := &Runner{ctx: ctx, src: src, cat: cat, eval: ec, cache: map[*expr.Subquery][]types.Row{}}
+	r := &Runner{ctx: ctx, src: src, cat: cat, eval: ec, cache: map[*expr.Subquery][]types.Row{}, sets: map[*expr.Subquery]*expr.ValueSet{}}
 	ec.Subqueries = r
 	return r
 }
@@ -110,4 +111,18 @@ func (r *Runner) Run(c *expr.Ctx, q *expr.Subquery, yield func(types.Row) (bool,
 		}
 	}
 	return nil
+}
+
+// ValueSet implements expr.SetRunner for uncorrelated "= ANY" subqueries.
+func (r *Runner) ValueSet(c *expr.Ctx, q *expr.Subquery) (*expr.ValueSet, error) {
+	if s, ok := r.sets[q]; ok {
+		return s, nil
+	}
+	var rows []types.Row
+	if err := r.Run(c, q, func(row types.Row) (bool, error) { rows = append(rows, row); return true, nil }); err != nil {
+		return nil, err
+	}
+	s := expr.NewValueSet(rows)
+	r.sets[q] = s
+	return s, nil
 }

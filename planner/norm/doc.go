@@ -2,6 +2,7 @@
 // before execution. Each rule is a function from a node to a node that
 // keeps the result of the query unchanged:
 //
+//	DecorrelateSubquery  EXISTS / NOT EXISTS / IN in WHERE become semi / anti joins
 //	ExtractJoinKeys      l.a = r.b conjuncts of a join condition become hash keys
 //	PushFilterIntoJoin   WHERE conjuncts move into the join inputs or condition
 //	PushFilterIntoScan   primary-key equalities become a point / prefix read

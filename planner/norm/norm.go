@@ -10,6 +10,12 @@ import (
 func Normalize(n plan.Node) plan.Node {
 	rewriteInputs(n)
 	rewriteSubqueries(n)
+	if f, ok := n.(*plan.Filter); ok {
+		n = DecorrelateSubquery(f)
+		if n != plan.Node(f) {
+			return Normalize(n)
+		}
+	}
 	switch x := n.(type) {
 	case *plan.Filter:
 		if j, ok := x.Input.(*plan.Join); ok {

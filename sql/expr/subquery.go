@@ -82,6 +82,15 @@ func (e *Subquery) Eval(c *Ctx, row types.Row) (types.Datum, error) {
 			return x, err
 		}
 	}
+	if e.Kind == SubAny && !e.Correlated && e.Op.Fn.Name == "=" && e.X.Type().SameKind(e.Plan.OutputTypes()[0]) {
+		if sr, ok := c.Subqueries.(SetRunner); ok {
+			set, err := sr.ValueSet(c, e)
+			if err != nil {
+				return types.Datum{}, err
+			}
+			return set.Any(x), nil
+		}
+	}
 	c.Outer = append(c.Outer, row)
 	defer func() { c.Outer = c.Outer[:len(c.Outer)-1] }()
 	switch e.Kind {

@@ -1,0 +1,246 @@
+package norm
+
+import (
+	"github.com/freshetdb/freshet/planner/plan"
+	"github.com/freshetdb/freshet/sql/expr"
+)
+
+// DecorrelateSubquery turns EXISTS, NOT EXISTS and IN subqueries among the
+// conjuncts of a filter into semi and anti joins, so they run as one hash
+// join instead of one subquery execution per row:
+//
+//	SELECT * FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.k = t.k AND u.x > 0)
+//	  => t SEMI JOIN (u WHERE u.x > 0) ON u.k = t.k
+//	SELECT * FROM t WHERE t.a IN (SELECT b FROM u)   => semi join on a = b
+//	SELECT * FROM t WHERE NOT EXISTS (...)           => anti join
+//
+// A correlated subquery qualifies when it is a filter (under an optional
+// projection and DISTINCT) over a relation that reads nothing of the outer
+// query, and its correlated conjuncts read only the immediately enclosing
+// query. Equalities between a subquery expression and an outer expression
+// become hash keys; other correlated conjuncts become the join's residual.
+// NOT IN is left alone: its NULL rules need a null-aware anti join.
+// Semi and anti joins ignore duplicates on the right, which makes IN and
+// EXISTS exact.
+func DecorrelateSubquery(f *plan.Filter) plan.Node {
+	var keep []expr.Expr
+	input := f.Input
+	changed := false
+	for _, c := range Conjuncts(f.Pred) {
+		if j := subqueryJoin(input, c); j != nil {
+			input, changed = j, true
+			continue
+		}
+		keep = append(keep, c)
+	}
+	if !changed {
+		return f
+	}
+	if len(keep) == 0 {
+		return input
+	}
+	return plan.WithColumns(&plan.Filter{Input: input, Pred: AndAll(keep)}, f.Columns())
+}
+
+// subqueryJoin returns the semi/anti join replacing conjunct c over input,
+// or nil when c does not qualify.
+func subqueryJoin(input plan.Node, c expr.Expr) plan.Node {
+	kind := plan.JoinSemi
+	if n, ok := c.(*expr.Not); ok {
+		c, kind = n.X, plan.JoinAnti
+	}
+	q, ok := c.(*expr.Subquery)
+	if !ok {
+		return nil
+	}
+	switch {
+	case q.Kind == expr.SubExists:
+	case q.Kind == expr.SubAny && q.Op.Fn.Name == "=" && kind == plan.JoinSemi:
+	default:
+		return nil
+	}
+	p, ok := q.Plan.(plan.Node)
+	if !ok {
+		return nil
+	}
+	n := len(input.Columns())
+	j := &plan.Join{Kind: kind, Left: input}
+	if !q.Correlated {
+		j.Right = p
+		if q.Kind == expr.SubAny {
+			t := p.Columns()[0].Type
+			if !q.X.Type().SameKind(t) || !onlyLeft(q.X, n) {
+				return nil
+			}
+			j.LeftKeys = []expr.Expr{q.X}
+			j.RightKeys = []expr.Expr{&expr.ColRef{Idx: 0, T: t}}
+		}
+		return plan.WithColumns(j, input.Columns())
+	}
+	// Correlated: peel DISTINCT and a projection off a filter.
+	body := p
+	if d, ok := body.(*plan.Distinct); ok && len(d.On) == 0 {
+		body = d.Input
+	}
+	var proj *plan.Project
+	if pr, ok := body.(*plan.Project); ok {
+		proj, body = pr, pr.Input
+	}
+	filt, ok := body.(*plan.Filter)
+	if !ok || plan.ReadsOuter(filt.Input) {
+		return nil
+	}
+	right := filt.Input
+	var local []expr.Expr
+	for _, fc := range Conjuncts(filt.Pred) {
+		if !readsOuterDepth(fc) {
+			if plan.ReadsOuter(plan.WithColumns(&plan.Filter{Input: right, Pred: fc}, right.Columns())) {
+				return nil
+			}
+			local = append(local, fc)
+			continue
+		}
+		if !onlyDepthOne(fc) {
+			return nil
+		}
+		if lk, rk, ok := correlatedKey(fc); ok {
+			j.LeftKeys = append(j.LeftKeys, lk)
+			j.RightKeys = append(j.RightKeys, rk)
+			continue
+		}
+		j.Residual = AndAll(append(Conjuncts(j.Residual), toJoinRow(fc, n)))
+	}
+	if q.Kind == expr.SubAny {
+		if proj == nil || len(proj.Exprs) != 1 {
+			return nil
+		}
+		re := proj.Exprs[0]
+		if readsOuterDepth(re) || !q.X.Type().SameKind(re.Type()) || !onlyLeft(q.X, n) {
+			return nil
+		}
+		j.LeftKeys = append(j.LeftKeys, q.X)
+		j.RightKeys = append(j.RightKeys, re)
+	}
+	if len(local) > 0 {
+		right = plan.WithColumns(&plan.Filter{Input: right, Pred: AndAll(local)}, right.Columns())
+	}
+	j.Right = right
+	return plan.WithColumns(j, input.Columns())
+}
+
+// readsOuterDepth reports whether e reads an outer query's column directly
+// (not inside a nested subquery).
+func readsOuterDepth(e expr.Expr) bool {
+	found := false
+	expr.Walk(e, func(n expr.Expr) bool {
+		switch n.(type) {
+		case *expr.OuterRef:
+			found = true
+		case *expr.Subquery:
+			if s := n.(*expr.Subquery); s.Correlated {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// onlyDepthOne reports whether every outer reference of e is to the
+// immediately enclosing query and e holds no subquery.
+func onlyDepthOne(e expr.Expr) bool {
+	ok := true
+	expr.Walk(e, func(n expr.Expr) bool {
+		switch n := n.(type) {
+		case *expr.OuterRef:
+			ok = ok && n.Depth == 1
+		case *expr.Subquery:
+			ok = false
+		}
+		return ok
+	})
+	return ok
+}
+
+// onlyLeft reports whether e reads only columns below n and no subquery.
+func onlyLeft(e expr.Expr, n int) bool {
+	return sides(e, n)&(sideRight|sideOpaque) == 0
+}
+
+// correlatedKey recognises "local = outer" (either order) where one side
+// reads only the subquery's row and the other only the outer row; it
+// returns the outer side as a left key and the local side as a right key.
+func correlatedKey(c expr.Expr) (expr.Expr, expr.Expr, bool) {
+	call, ok := c.(*expr.Call)
+	if !ok || call.Fn.Name != "=" || len(call.Args) != 2 {
+		return nil, nil, false
+	}
+	a, b := call.Args[0], call.Args[1]
+	if !a.Type().SameKind(b.Type()) {
+		return nil, nil, false
+	}
+	switch {
+	case isLocalOnly(a) && isOuterOnly(b):
+		return outerToLeft(b), a, true
+	case isLocalOnly(b) && isOuterOnly(a):
+		return outerToLeft(a), b, true
+	}
+	return nil, nil, false
+}
+
+func isLocalOnly(e expr.Expr) bool {
+	local := false
+	ok := true
+	expr.Walk(e, func(n expr.Expr) bool {
+		switch n.(type) {
+		case *expr.ColRef:
+			local = true
+		case *expr.OuterRef, *expr.Subquery, *expr.Param:
+			ok = false
+		}
+		return ok
+	})
+	return ok && local
+}
+
+func isOuterOnly(e expr.Expr) bool {
+	outer := false
+	ok := true
+	expr.Walk(e, func(n expr.Expr) bool {
+		switch n.(type) {
+		case *expr.OuterRef:
+			outer = true
+		case *expr.ColRef, *expr.Subquery:
+			ok = false
+		}
+		return ok
+	})
+	return ok && outer
+}
+
+// outerToLeft rewrites depth-1 outer references into columns of the
+// join's left row.
+func outerToLeft(e expr.Expr) expr.Expr {
+	out, _ := expr.Map(e, func(n expr.Expr) (expr.Expr, error) {
+		if o, ok := n.(*expr.OuterRef); ok {
+			return &expr.ColRef{Idx: o.Idx, T: o.T}, nil
+		}
+		return n, nil
+	})
+	return out
+}
+
+// toJoinRow rewrites a correlated conjunct to read the join row: outer
+// references become left columns, local columns move right by n.
+func toJoinRow(e expr.Expr, n int) expr.Expr {
+	out, _ := expr.Map(e, func(x expr.Expr) (expr.Expr, error) {
+		switch x := x.(type) {
+		case *expr.OuterRef:
+			return &expr.ColRef{Idx: x.Idx, T: x.T}, nil
+		case *expr.ColRef:
+			return &expr.ColRef{Idx: x.Idx + n, T: x.T, Name: x.Name}, nil
+		}
+		return x, nil
+	})
+	return out
+}
