@@ -1,0 +1,87 @@
+# Freshet's build and test entry points. `make test` is what CI runs (.ci/run).
+#
+#   make build      bin/freshet, version from `git describe` in main.version
+#   make run        build, then `bin/freshet server` with its defaults
+#   make unit       go vet, gofmt check, go test of every package that needs no service
+#   make race       go test -race on the concurrent packages
+#   make fuzz       every Fuzz target for $(FUZZTIME) each
+#   make integration  private PostgreSQL + the tests in tests/ that need services
+#   make test       all of the above (deps, build, unit, race, fuzz, integration)
+#   make bench      benchmarks in bench/ (print figures, never fail on speed)
+#   make clean      remove build outputs
+#
+# Knobs: FUZZTIME (5s), PG_DIR (/tmp/freshet-test-pg), PG_PORT (55433), RUN (a
+# go test -run regex for integration), ORACLE_N (oracle queries, 300),
+# ORACLE_SEED (random when empty). See docs/testing.md.
+
+SHELL := /usr/bin/env bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := build
+
+GO ?= go
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+
+FUZZTIME ?= 5s
+PG_DIR ?= /tmp/freshet-test-pg
+PG_PORT ?= 55433
+RUN ?=
+ORACLE_N ?= 300
+ORACLE_SEED ?=
+export FUZZTIME PG_DIR PG_PORT RUN
+export FRESHET_ORACLE_N = $(ORACLE_N)
+export FRESHET_ORACLE_SEED = $(ORACLE_SEED)
+
+# Packages under tests/ that need a running PostgreSQL or a built server; `unit`
+# leaves them out and `integration` runs them.
+INTEGRATION_PKGS := ./tests/slt ./tests/oracle ./tests/compat ./tests/clients
+INTEGRATION_RE := /tests/(slt|oracle|compat|clients)$$
+
+# Concurrent packages that `race` covers, those of them that exist.
+RACE_DIRS := pgwire executor storage
+
+.PHONY: build run unit race fuzz integration test bench clean deps
+
+deps:
+	@scripts/deps.sh
+
+build:
+	$(GO) build -ldflags '$(LDFLAGS)' -o bin/freshet ./cmd/freshet
+
+run: build
+	bin/freshet server
+
+unit:
+	@echo '--- go vet'
+	$(GO) vet ./...
+	@echo '--- gofmt'
+	@files=$$(find . -name '*.go' -not -path './bin/*' -not -path '*/testdata/*'); \
+	bad=$$(gofmt -l $$files); \
+	if [[ -n $$bad ]]; then echo "gofmt: these files need formatting (gofmt -w):"; echo "$$bad"; exit 1; fi
+	@echo '--- unit tests'
+	$(GO) test $$($(GO) list ./... | grep -Ev '$(INTEGRATION_RE)')
+
+race:
+	@echo '--- race'
+	@pkgs=(); for d in $(RACE_DIRS); do if [[ -d $$d ]]; then pkgs+=(./$$d/...); fi; done; \
+	if (( $${#pkgs[@]} == 0 )); then echo "race: none of $(RACE_DIRS) exists yet"; exit 0; fi; \
+	echo "$(GO) test -race -count=1 $${pkgs[*]}"; \
+	$(GO) test -race -count=1 "$${pkgs[@]}"
+
+fuzz:
+	@echo '--- fuzz'
+	@scripts/fuzz.sh
+
+integration: build
+	@echo '--- integration'
+	@scripts/integration.sh $(INTEGRATION_PKGS)
+
+test: deps build unit race fuzz integration
+
+bench:
+	@if [[ ! -d bench ]]; then echo "bench: no bench/ directory yet"; exit 0; fi; \
+	echo "$(GO) test -run '^$$' -bench . ./bench/..."; \
+	$(GO) test -run '^$$' -bench . ./bench/...
+
+clean:
+	rm -rf bin/ freshet-data/

@@ -1,0 +1,9 @@
+// Package clients drives real client programs against a server. The first of
+// them is psql: a session that creates tables, loads 100,000 generated rows
+// with \copy and COPY FROM STDIN, runs a join, aggregates, window functions and
+// subqueries over them, and lists objects with \dt, \d, \dn and \l.
+//
+// TestPsqlFreshet runs the session against Freshet and against the private
+// PostgreSQL and requires the query output to be byte-identical;
+// TestPsqlPostgres runs it against PostgreSQL alone, which checks the session.
+package clients

@@ -1,0 +1,20 @@
+// Package compat replays what real Postgres clients send, captured in
+// shared/compat (beside the repository: ../shared from its root), against a
+// server, and checks that every statement succeeds.
+//
+//   - psql15-meta-commands.txt: the hidden queries psql 15 sends for \d, \dt,
+//     \l, \dn, ... (psql -E). Each runs in the simple protocol; where the file
+//     shows a table psql printed from the last query of a meta-command, the
+//     column names the server returns must be the ones psql printed.
+//   - driver-startup-*.log: PostgreSQL statement logs of psycopg2, psycopg 3,
+//     SQLAlchemy, pgx, node-postgres and pgjdbc. "statement:" lines replay in
+//     the simple protocol, "execute <name>:" lines in the extended protocol with
+//     the logged parameters, each logged connection on its own connection.
+//
+// The captures refer to objects by the OIDs they had when they were recorded
+// (16384 for the orders table, ...). The replay creates the same objects (the
+// fixture), looks up their OIDs on the server under test and substitutes them.
+//
+// TestCompatFreshet replays against a Freshet server; TestCompatPostgres
+// replays against the private PostgreSQL, which checks the replay itself.
+package compat
