@@ -32,7 +32,14 @@ func (c *conn) sendError(err error) {
 	if sev == string(sqlerr.SeverityFatal) || sev == "PANIC" {
 		c.fatal = true
 	}
-	c.log.Warn("pgwire error", "severity", sev, "code", string(e.Code), "err", err)
+	// Errors the client caused are routine; internal, resource and I/O
+	// failures are worth an operator's attention.
+	switch e.Code.Class() {
+	case "XX", "53", "58":
+		c.log.Warn("pgwire error", "severity", sev, "code", string(e.Code), "err", err)
+	default:
+		c.log.Debug("pgwire error", "severity", sev, "code", string(e.Code), "err", err)
+	}
 }
 
 // toSQLError returns the *sqlerr.Error to report for err. A context

@@ -115,3 +115,14 @@ type ResultWriter interface {
 	// Flush after each batch so the client sees it at once.
 	Flush() error
 }
+
+// ImplicitTransactor is optionally implemented by a Session that runs the
+// statements of one simple-query message as one implicit transaction, as
+// Postgres does: pgwire calls BeginImplicit before the first statement of a
+// message holding more than one, and EndImplicit after the last (ok true)
+// or after the first failing one (ok false). An error from EndImplicit (a
+// failed commit) is reported to the client.
+type ImplicitTransactor interface {
+	BeginImplicit()
+	EndImplicit(ok bool) error
+}

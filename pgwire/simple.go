@@ -30,15 +30,31 @@ func (c *conn) simpleQuery(sql string) {
 	}
 	ctx := c.query.begin(c.ctx)
 	defer c.query.end()
+	it, implicit := c.sess.(ImplicitTransactor)
+	implicit = implicit && len(stmts) > 1
+	if implicit {
+		it.BeginImplicit()
+	}
 	for _, stmt := range stmts {
 		err := c.runSimple(ctx, stmt)
 		c.srv.opts.Observer.Statement(err)
 		if err != nil {
+			if implicit {
+				_ = it.EndImplicit(false)
+			}
 			c.sendError(err)
 			return
 		}
 		if c.outErr != nil {
+			if implicit {
+				_ = it.EndImplicit(false)
+			}
 			return
+		}
+	}
+	if implicit {
+		if err := it.EndImplicit(true); err != nil {
+			c.sendError(err)
 		}
 	}
 }

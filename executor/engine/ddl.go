@@ -122,6 +122,7 @@ func (s *Session) createTable(cs *pg.CreateStmt) (string, error) {
 		}
 		t.ID, t.SchemaID = id, sch.ID
 		e.PutTable(t)
+		s.noteCreated(id)
 		return nil
 	})
 	if err != nil {
@@ -191,6 +192,7 @@ func (s *Session) createView(vs *pg.ViewStmt, text string) (string, error) {
 				return err
 			}
 			t.ID = id
+			s.noteCreated(id)
 		}
 		t.SchemaID = sch.ID
 		e.PutTable(t)
@@ -228,6 +230,7 @@ func (s *Session) createSchema(cs *pg.CreateSchemaStmt) (string, error) {
 			return err
 		}
 		e.PutSchema(&catalog.Schema{ID: id, Name: name})
+		s.noteCreated(id)
 		return nil
 	})
 	if err != nil {
@@ -372,4 +375,12 @@ func (s *Session) dropSchema(ds *pg.DropStmt, cascade bool) (string, error) {
 		}
 	}
 	return "DROP SCHEMA", nil
+}
+
+// noteCreated records an object created inside a transaction block, so
+// that ROLLBACK drops it again. Other DDL inside a block takes effect at once.
+func (s *Session) noteCreated(id uint32) {
+	if s.tx != nil {
+		s.tx.created = append(s.tx.created, id)
+	}
 }

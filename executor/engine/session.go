@@ -30,6 +30,71 @@ type Session struct {
 	// w is the result writer of the utility statement being executed, for
 	// notices.
 	w pgwire.ResultWriter
+	// implicit is set while tx is the implicit transaction of a
+	// multi-statement simple query.
+	implicit bool
+}
+
+// BeginImplicit implements pgwire.ImplicitTransactor: the statements of one
+// simple-query message share a transaction unless one is already open.
+func (s *Session) BeginImplicit() {
+	if s.tx == nil {
+		s.tx = s.e.beginTx(true, s.e.opts.Clock().UnixMicro())
+		s.tx.vars = s.copyVars()
+		s.implicit = true
+	}
+}
+
+// EndImplicit implements pgwire.ImplicitTransactor: it commits the implicit
+// transaction (or rolls it back after an error).
+func (s *Session) EndImplicit(ok bool) error {
+	if !s.implicit {
+		return nil
+	}
+	s.implicit = false
+	tx := s.tx
+	s.tx = nil
+	if !ok || tx.failed {
+		s.rollback(tx)
+		return nil
+	}
+	s.e.writeMu.Lock()
+	defer s.e.writeMu.Unlock()
+	return tx.commit()
+}
+
+func (s *Session) copyVars() map[string]string {
+	cp := make(map[string]string, len(s.vars))
+	for k, v := range s.vars {
+		cp[k] = v
+	}
+	return cp
+}
+
+// rollback undoes a transaction: its writes are dropped, its settings
+// restored, and the objects it created are dropped again.
+func (s *Session) rollback(tx *txn) {
+	tx.abort()
+	if tx.vars != nil {
+		s.vars = tx.vars
+		s.syncFormat()
+	}
+	if len(tx.created) > 0 {
+		_, err := s.e.cat.Apply(func(e *catalog.Edit) error {
+			for i := len(tx.created) - 1; i >= 0; i-- {
+				id := tx.created[i]
+				if _, ok := e.Cat.TableByID(id); ok {
+					e.DropTable(id)
+				} else if _, ok := e.Cat.SchemaByID(id); ok {
+					e.DropSchema(id)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			s.e.opts.Logger.Warn("rollback could not drop created objects", "err", err)
+		}
+	}
 }
 
 func newSession(e *Engine, params map[string]string) *Session {
@@ -164,7 +229,7 @@ func (s *Session) FormatContext() *types.FormatContext { return &s.fc }
 // Close implements pgwire.Session: an open transaction block is rolled back.
 func (s *Session) Close() error {
 	if s.tx != nil {
-		s.tx.abort()
+		s.rollback(s.tx)
 		s.tx = nil
 	}
 	return nil

@@ -19,6 +19,11 @@ type txn struct {
 	// transaction may have committed in the meantime; COMMIT checks them.
 	mustBeNew []string
 	table     map[string]string // key -> table name, for error messages
+	// vars are the session settings at BEGIN, restored by ROLLBACK.
+	vars map[string]string
+	// created lists the objects created inside the block, dropped again by
+	// ROLLBACK.
+	created []uint32
 }
 
 func (e *Engine) beginTx(explicit bool, start int64) *txn {

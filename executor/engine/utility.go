@@ -234,10 +234,17 @@ func (s *Session) transactionStmt(ts *pg.TransactionStmt) (utilFn, []pgwire.Colu
 	switch ts.Kind {
 	case pg.TransactionStmtKind_TRANS_STMT_BEGIN, pg.TransactionStmtKind_TRANS_STMT_START:
 		return func(_ context.Context, _ []types.Datum, w pgwire.ResultWriter) (result, error) {
+			if s.implicit {
+				// BEGIN inside a multi-statement message makes its
+				// implicit transaction an explicit block.
+				s.implicit = false
+				return result{tag: "BEGIN"}, nil
+			}
 			if s.tx != nil {
 				return result{tag: "BEGIN"}, w.Notice("WARNING", string(sqlerr.ActiveSQLTransaction), "there is already a transaction in progress")
 			}
 			s.tx = s.e.beginTx(true, s.e.opts.Clock().UnixMicro())
+			s.tx.vars = s.copyVars()
 			return result{tag: "BEGIN"}, nil
 		}, nil, nil
 	case pg.TransactionStmtKind_TRANS_STMT_COMMIT:
@@ -246,9 +253,9 @@ func (s *Session) transactionStmt(ts *pg.TransactionStmt) (utilFn, []pgwire.Colu
 			if tx == nil {
 				return result{tag: "COMMIT"}, w.Notice("WARNING", string(sqlerr.NoActiveSQLTransaction), "there is no transaction in progress")
 			}
-			s.tx = nil
+			s.tx, s.implicit = nil, false
 			if tx.failed {
-				tx.abort()
+				s.rollback(tx)
 				return result{tag: "ROLLBACK"}, nil
 			}
 			s.e.writeMu.Lock()
@@ -261,8 +268,8 @@ func (s *Session) transactionStmt(ts *pg.TransactionStmt) (utilFn, []pgwire.Colu
 			if s.tx == nil {
 				return result{tag: "ROLLBACK"}, w.Notice("WARNING", string(sqlerr.NoActiveSQLTransaction), "there is no transaction in progress")
 			}
-			s.tx.abort()
-			s.tx = nil
+			s.rollback(s.tx)
+			s.tx, s.implicit = nil, false
 			return result{tag: "ROLLBACK"}, nil
 		}, nil, nil
 	}

@@ -30,7 +30,7 @@ type leaf struct {
 func (b *builder) build(n plan.Node, out stream.Operator, port int) error {
 	width := len(n.Columns())
 	switch n := n.(type) {
-	case *plan.Scan, *plan.Values, *plan.GenerateSeries:
+	case *plan.Scan, *plan.Values:
 		b.leaves = append(b.leaves, leaf{node: n, out: out, port: port})
 		return nil
 	case *plan.Filter:
@@ -67,6 +67,8 @@ func (b *builder) build(n plan.Node, out stream.Operator, port int) error {
 			return err
 		}
 		return b.build(n.Left, op, 0)
+	case *plan.FlatMap:
+		return b.build(n.Input, stream.NewFlatMap(b.ec, n, len(n.Input.Columns()), out, port), 0)
 	case *plan.Window:
 		return b.build(n.Input, stream.NewWindow(b.ec, n, len(n.Input.Columns()), out, port), 0)
 	case *plan.Sort:
@@ -152,8 +154,6 @@ func (b *builder) emitLeaf(n plan.Node, em *stream.Emitter) error {
 			}
 		}
 		return nil
-	case *plan.GenerateSeries:
-		return generateSeries(b.ec, b.r, n, em)
 	}
 	return sqlerr.Unsupported("this leaf")
 }

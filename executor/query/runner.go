@@ -48,6 +48,30 @@ func (r *Runner) Rows(n plan.Node) ([]types.Row, error) {
 }
 
 func (r *Runner) rows(ec *expr.Ctx, n plan.Node) ([]types.Row, error) {
+	// A projection over the final ORDER BY / LIMIT (dropping the hidden
+	// sort columns) applies to the sorted rows, keeping their order.
+	if p, ok := n.(*plan.Project); ok {
+		switch p.Input.(type) {
+		case *plan.Sort, *plan.Limit:
+			in, err := r.rows(ec, p.Input)
+			if err != nil {
+				return nil, err
+			}
+			out := make([]types.Row, len(in))
+			for i, row := range in {
+				o := make(types.Row, len(p.Exprs))
+				for j, e := range p.Exprs {
+					v, err := e.Eval(ec, row)
+					if err != nil {
+						return nil, err
+					}
+					o[j] = v
+				}
+				out[i] = o
+			}
+			return out, nil
+		}
+	}
 	// The final ORDER BY / LIMIT applies to the collected result.
 	var keys []plan.SortExpr
 	count, offset := int64(-1), int64(0)

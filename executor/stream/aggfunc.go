@@ -41,13 +41,16 @@ func newAggState(c *plan.AggCall, ev *builtin.EvalContext) (aggState, error) {
 		s = &boolState{and: true}
 	case "bool_or":
 		s = &boolState{}
-	case "string_agg", "array_agg":
-		s = &listState{name: c.Name, t: c.T, order: c.OrderBy, rows: newMultiset()}
+	case "string_agg", "array_agg", "jsonb_agg", "jsonb_object_agg":
+		s = &listState{name: c.Name, t: c.T, order: c.OrderBy, rows: newMultiset(), ev: ev}
+		for _, a := range c.Args {
+			s.(*listState).argTypes = append(s.(*listState).argTypes, a.Type())
+		}
 	default:
 		return nil, sqlerr.Unsupported("aggregate " + c.Name)
 	}
 	if c.Distinct {
-		s = &distinctState{inner: s, seen: newMultiset()}
+		s = &distinctState{inner: s, seen: newMultiset(), keepNull: c.Name == "array_agg"}
 	}
 	return s, nil
 }
@@ -254,11 +257,12 @@ func (s *boolState) result() (types.Datum, error) {
 // rows, sorted by the ORDER BY keys (then by value, for determinism) when
 // the result is computed.
 type listState struct {
-	name  string
-	t     types.T
-	order []plan.SortExpr
-	rows  *multiset
-	seq   int64
+	name     string
+	t        types.T
+	order    []plan.SortExpr
+	rows     *multiset
+	ev       *builtin.EvalContext
+	argTypes []types.T
 }
 
 func (s *listState) add(args []types.Datum, w int64) error {
@@ -272,7 +276,7 @@ func (s *listState) add(args []types.Datum, w int64) error {
 // listArgs is the number of leading values of a stored row that are the
 // aggregate's arguments; the rest are ORDER BY keys.
 func (s *listState) listArgs() int {
-	if s.name == "string_agg" {
+	if s.name == "string_agg" || s.name == "jsonb_object_agg" {
 		return 2
 	}
 	return 1
@@ -303,6 +307,48 @@ func (s *listState) result() (types.Datum, error) {
 		}
 		return types.Compare(a[0], b[0]) < 0
 	})
+	switch s.name {
+	case "jsonb_agg":
+		toJSON, _, err := builtin.Resolve("to_jsonb", s.argTypes[:1])
+		if err != nil {
+			return types.NullDatum, err
+		}
+		var sb strings.Builder
+		sb.WriteByte('[')
+		first := true
+		for _, it := range items {
+			j := "null"
+			if !it.r[0].IsNull() {
+				v, err := toJSON.Fn(s.ev, it.r[:1])
+				if err != nil {
+					return types.NullDatum, err
+				}
+				j = v.Str()
+			}
+			for k := int64(0); k < it.n; k++ {
+				if !first {
+					sb.WriteString(", ")
+				}
+				first = false
+				sb.WriteString(j)
+			}
+		}
+		sb.WriteByte(']')
+		return types.NewString(types.KindJSONB, sb.String()), nil
+	case "jsonb_object_agg":
+		build, _, err := builtin.Resolve("jsonb_build_object", s.argTypes)
+		if err != nil {
+			return types.NullDatum, err
+		}
+		var pairs []types.Datum
+		for _, it := range items {
+			if it.r[0].IsNull() {
+				return types.NullDatum, sqlerr.New(sqlerr.NullValueNotAllowed, "field name must not be null")
+			}
+			pairs = append(pairs, it.r[0], it.r[1])
+		}
+		return build.Fn(s.ev, pairs)
+	}
 	if s.name == "array_agg" {
 		var vals []types.Datum
 		for _, it := range items {
@@ -329,12 +375,13 @@ func (s *listState) result() (types.Datum, error) {
 // distinctState feeds its inner aggregate only when a value's count turns
 // positive (add) or returns to zero (retract): aggregate(DISTINCT x).
 type distinctState struct {
-	inner aggState
-	seen  *multiset
+	inner    aggState
+	seen     *multiset
+	keepNull bool // array_agg collects NULL as a value
 }
 
 func (s *distinctState) add(args []types.Datum, w int64) error {
-	if len(args) > 0 && args[0].IsNull() {
+	if len(args) > 0 && args[0].IsNull() && !s.keepNull {
 		return nil
 	}
 	before, after := s.seen.add(args, w)

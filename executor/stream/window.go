@@ -435,10 +435,26 @@ func (w *Window) rangeBound(call *plan.WindowCall, p []winRow, i int, off types.
 	if err != nil {
 		return 0, err
 	}
+	// The bound may have another type than the keys (date + interval is a
+	// timestamp): compare through the builtin "<".
+	cmp, err := crossCompare(keyT, fn.ResultType([]types.T{keyT, offTypeFor(keyT)}), w.ctx.Eval)
+	if err != nil {
+		return 0, err
+	}
+	dir := func(k types.Datum) int {
+		c := cmp(k, limit)
+		if o.Desc {
+			return -c
+		}
+		return c
+	}
 	if isStart {
 		return sort.Search(n, func(x int) bool {
 			k := p[x].order[0]
-			return !k.IsNull() && compareSort(k, limit, o) >= 0 || k.IsNull() && o.NullsFirst == false
+			if k.IsNull() {
+				return !o.NullsFirst
+			}
+			return dir(k) >= 0
 		}), nil
 	}
 	return sort.Search(n, func(x int) bool {
@@ -446,8 +462,27 @@ func (w *Window) rangeBound(call *plan.WindowCall, p []winRow, i int, off types.
 		if k.IsNull() {
 			return !o.NullsFirst
 		}
-		return compareSort(k, limit, o) > 0
+		return dir(k) > 0
 	}) - 1, nil
+}
+
+// crossCompare returns a three-way comparison of a value of type a with one
+// of type b: the first is cast to b (date to timestamp, say), as the
+// comparison operator Postgres resolves for the pair does.
+func crossCompare(a, b types.T, ev *builtin.EvalContext) (func(x, y types.Datum) int, error) {
+	if a.SameKind(b) {
+		return types.Compare, nil
+	}
+	if _, ok := builtin.FindCast(a, b); !ok {
+		return nil, sqlerr.Newf(sqlerr.UndefinedFunction, "operator does not exist: %s < %s", a, b)
+	}
+	return func(x, y types.Datum) int {
+		cx, err := builtin.CastDatum(ev, x, a, b)
+		if err != nil {
+			return 0
+		}
+		return types.Compare(cx, y)
+	}, nil
 }
 
 func offTypeFor(t types.T) types.T {

@@ -128,8 +128,24 @@ var aggregates = map[string]func(args []types.T) (types.T, []types.T, bool){
 		return types.ArrayOf(t), []types.T{t}, true
 	},
 	"jsonb_agg": func(args []types.T) (types.T, []types.T, bool) {
-		return types.JSONB, args, len(args) == 1
+		if len(args) != 1 {
+			return types.T{}, nil, false
+		}
+		return types.JSONB, []types.T{textIfUnknown(args[0])}, true
 	},
+	"jsonb_object_agg": func(args []types.T) (types.T, []types.T, bool) {
+		if len(args) != 2 {
+			return types.T{}, nil, false
+		}
+		return types.JSONB, []types.T{textIfUnknown(args[0]), textIfUnknown(args[1])}, true
+	},
+}
+
+func textIfUnknown(t types.T) types.T {
+	if t.Kind == types.KindUnknown || t.Kind == types.KindNull {
+		return types.Text
+	}
+	return t
 }
 
 func plainType(t types.T) types.T {

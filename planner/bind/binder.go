@@ -24,6 +24,9 @@ type Binder struct {
 	params []types.T
 	ctes   []map[string]*cte
 	deps   map[uint32]bool
+	// inSetOp is set while binding the branches of a UNION / INTERSECT /
+	// EXCEPT, whose untyped literals take the set operation's column type.
+	inSetOp int
 }
 
 // Dependencies returns the ids of the catalog relations the bound

@@ -66,7 +66,7 @@ func (b *Binder) coerce(e expr.Expr, t types.T, cc builtin.CastContext, what str
 		}
 		return nil, sqlerr.Newf(sqlerr.DatatypeMismatch, "%s must be type %s, not type %s", what, t.String(), from.String())
 	}
-	c := &expr.Cast{X: e, To: t}
+	c := &expr.Cast{X: e, To: t, Assignment: cc == builtin.CastAssignment}
 	return b.fold(c)
 }
 

@@ -88,7 +88,11 @@ func deparseExpr(n *pg.Node) (string, error) {
 // Insert binds an INSERT statement.
 func (b *Binder) Insert(ins *pg.InsertStmt) (*plan.Insert, error) {
 	if ins.WithClause != nil {
-		return nil, sqlerr.Unsupported("WITH in INSERT")
+		pop, err := b.bindWith(ins.WithClause, nil)
+		if err != nil {
+			return nil, err
+		}
+		defer pop()
 	}
 	t, alias, err := b.targetTable(ins.Relation)
 	if err != nil {
@@ -151,7 +155,7 @@ func (b *Binder) Insert(ins *pg.InsertStmt) (*plan.Insert, error) {
 			if len(items) > len(targetCols) {
 				return nil, b.errAt(sqlerr.New(sqlerr.SyntaxError, "INSERT has more expressions than target columns"), nodeLocation(items[len(targetCols)]))
 			}
-			if len(items) < len(targetCols) {
+			if len(items) < len(targetCols) && len(ins.Cols) > 0 {
 				return nil, sqlerr.New(sqlerr.SyntaxError, "INSERT has more target columns than expressions")
 			}
 			row := make([]expr.Expr, len(t.Columns))
@@ -191,7 +195,10 @@ func (b *Binder) Insert(ins *pg.InsertStmt) (*plan.Insert, error) {
 			return nil, sqlerr.New(sqlerr.SyntaxError, "INSERT has more expressions than target columns")
 		}
 		if len(qc) < len(targetCols) {
-			return nil, sqlerr.New(sqlerr.SyntaxError, "INSERT has more target columns than expressions")
+			if len(ins.Cols) > 0 {
+				return nil, sqlerr.New(sqlerr.SyntaxError, "INSERT has more target columns than expressions")
+			}
+			targetCols = targetCols[:len(qc)]
 		}
 		exprs := make([]expr.Expr, len(t.Columns))
 		for k, i := range targetCols {
@@ -362,7 +369,11 @@ func (b *Binder) dmlInput(t *catalog.Table, alias string, extra []*pg.Node, wher
 // Update binds an UPDATE statement.
 func (b *Binder) Update(up *pg.UpdateStmt) (*plan.Update, error) {
 	if up.WithClause != nil {
-		return nil, sqlerr.Unsupported("WITH in UPDATE")
+		pop, err := b.bindWith(up.WithClause, nil)
+		if err != nil {
+			return nil, err
+		}
+		defer pop()
 	}
 	t, alias, err := b.targetTable(up.Relation)
 	if err != nil {
@@ -386,7 +397,11 @@ func (b *Binder) Update(up *pg.UpdateStmt) (*plan.Update, error) {
 // Delete binds a DELETE statement.
 func (b *Binder) Delete(del *pg.DeleteStmt) (*plan.Delete, error) {
 	if del.WithClause != nil {
-		return nil, sqlerr.Unsupported("WITH in DELETE")
+		pop, err := b.bindWith(del.WithClause, nil)
+		if err != nil {
+			return nil, err
+		}
+		defer pop()
 	}
 	t, alias, err := b.targetTable(del.Relation)
 	if err != nil {

@@ -24,6 +24,8 @@ type exprCtx struct {
 	wins *winCollector
 	// inAgg is set inside an aggregate's arguments.
 	inAgg bool
+	// srfs collects set-returning calls; nil where they are not allowed.
+	srfs *srfCollector
 }
 
 // bindExpr binds one expression node.
@@ -231,9 +233,19 @@ func (b *Binder) typeCast(ec *exprCtx, tc *pg.TypeCast) (expr.Expr, error) {
 		return nil, err
 	}
 	if c, ok := arg.(*expr.Const); ok && c.T.Kind == types.KindUnknown && !c.V.IsNull() {
-		v, err := b.parseLiteral(c.V.Str(), rt.t, rt.intervalUnit)
+		// An explicit cast parses without the length limit, then truncates.
+		plain := rt.t
+		if plain.Kind == types.KindVarchar || plain.Kind == types.KindBPChar {
+			plain.Mod = -1
+		}
+		v, err := b.parseLiteral(c.V.Str(), plain, rt.intervalUnit)
 		if err != nil {
 			return nil, b.errAt(sqlerr.As(err), tc.Location)
+		}
+		if plain.Mod != rt.t.Mod {
+			if v, err = builtin.CastDatum(b.Eval, v, plain, rt.t); err != nil {
+				return nil, err
+			}
 		}
 		return &expr.Const{V: v, T: rt.t}, nil
 	}
@@ -574,9 +586,10 @@ func (b *Binder) indirection(ec *exprCtx, ind *pg.A_Indirection) (expr.Expr, err
 			if err != nil {
 				return nil, err
 			}
-			if base, err = b.call("array_subscript", []expr.Expr{base, idx}); err != nil {
-				return nil, err
+			if idx, err = b.coerce(idx, types.Int4, builtin.CastImplicit, "array subscript"); err != nil {
+				return nil, sqlerr.New(sqlerr.DatatypeMismatch, "array subscript must have type integer")
 			}
+			base = &expr.Subscript{Arr: base, Idx: idx}
 		default:
 			return nil, sqlerr.Unsupported("field selection")
 		}

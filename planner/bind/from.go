@@ -21,6 +21,13 @@ func (b *Binder) from(items []*pg.Node, outer *scope) (plan.Node, *scope, error)
 	var node plan.Node
 	var sc *scope
 	for _, it := range items {
+		if rf := it.GetRangeFunction(); rf != nil {
+			var err error
+			if node, sc, err = b.functionItem(rf, node, sc, outer, false); err != nil {
+				return nil, nil, err
+			}
+			continue
+		}
 		n, s, err := b.fromItem(it, outer)
 		if err != nil {
 			return nil, nil, err
@@ -58,6 +65,10 @@ func (b *Binder) fromItem(n *pg.Node, outer *scope) (plan.Node, *scope, error) {
 		if x.RangeSubselect.Lateral {
 			return nil, nil, sqlerr.Unsupported("LATERAL subqueries")
 		}
+		if x.RangeSubselect.Alias == nil {
+			return nil, nil, sqlerr.New(sqlerr.SyntaxError, "subquery in FROM must have an alias").
+				WithHint("For example, FROM (SELECT ...) [AS] foo.")
+		}
 		sel := x.RangeSubselect.Subquery.GetSelectStmt()
 		node, err := b.bindQuery(sel, outer)
 		if err != nil {
@@ -72,7 +83,7 @@ func (b *Binder) fromItem(n *pg.Node, outer *scope) (plan.Node, *scope, error) {
 		}
 		return node, scopeFromNode(node, alias, outer), nil
 	case *pg.Node_RangeFunction:
-		return b.rangeFunction(x.RangeFunction, outer)
+		return b.functionItem(x.RangeFunction, nil, nil, outer, false)
 	}
 	return nil, nil, sqlerr.Unsupported("FROM item " + nodeName(n))
 }
@@ -137,93 +148,97 @@ func (b *Binder) relation(t *catalog.Table) (plan.Node, error) {
 	return plan.NewScan(t), nil
 }
 
-func (b *Binder) rangeFunction(rf *pg.RangeFunction, outer *scope) (plan.Node, *scope, error) {
-	if rf.Lateral || rf.IsRowsfrom || rf.Ordinality || len(rf.Functions) != 1 {
-		return nil, nil, sqlerr.Unsupported("this form of function in FROM")
+// functionItem binds functions in FROM as a FlatMap over the items to
+// their left (functions in FROM are implicitly LATERAL, as in Postgres), or
+// over a single empty row when they come first.
+func (b *Binder) functionItem(rf *pg.RangeFunction, left plan.Node, ls *scope, outer *scope, outerJoin bool) (plan.Node, *scope, error) {
+	if rf.Ordinality {
+		return nil, nil, sqlerr.Unsupported("WITH ORDINALITY")
 	}
-	items := rf.Functions[0].GetList().Items
-	fc := items[0].GetFuncCall()
-	if fc == nil {
-		return nil, nil, sqlerr.Unsupported("this function in FROM")
+	if left == nil {
+		left = plan.WithColumns(&plan.Values{Rows: [][]expr.Expr{{}}}, nil)
+		ls = newScope(nil, outer)
 	}
-	name, err := funcName(fc.Funcname)
-	if err != nil {
-		return nil, nil, err
-	}
-	ec := &exprCtx{scope: outer, clause: "functions in FROM"}
-	args, err := b.bindExprs(ec, fc.Args)
-	if err != nil {
-		return nil, nil, err
-	}
-	var node plan.Node
-	switch name {
-	case "generate_series":
-		if node, err = b.generateSeries(args); err != nil {
-			return nil, nil, b.errAt(sqlerr.As(err), fc.Location)
+	ec := &exprCtx{scope: ls, clause: "functions in FROM"}
+	fm := &plan.FlatMap{Input: left, Outer: outerJoin}
+	var cols []plan.Column
+	for _, fn := range rf.Functions {
+		fc := fn.GetList().Items[0].GetFuncCall()
+		if fc == nil {
+			return nil, nil, sqlerr.Unsupported("this function in FROM")
 		}
-	default:
-		return nil, nil, b.errAt(sqlerr.Unsupported("function "+name+" in FROM"), fc.Location)
-	}
-	alias := name
-	if rf.Alias != nil {
-		alias = rf.Alias.Aliasname
-		if len(rf.Alias.Colnames) == 0 {
-			cols := append([]plan.Column(nil), node.Columns()...)
-			cols[0].Name = alias
-			node = plan.WithColumns(node.(*plan.GenerateSeries), cols)
-		}
-		if node, err = renameColumns(node, rf.Alias.Colnames, alias); err != nil {
+		call, err := b.setCall(ec, fc)
+		if err != nil {
 			return nil, nil, err
 		}
+		fm.Calls = append(fm.Calls, call)
+		cols = append(cols, call.Cols...)
 	}
-	return node, scopeFromNode(node, alias, outer), nil
+	alias := ""
+	if rf.Alias != nil {
+		alias = rf.Alias.Aliasname
+		if len(cols) == 1 && len(rf.Alias.Colnames) == 0 {
+			cols[0].Name = alias
+		}
+		if len(rf.Alias.Colnames) > len(cols) {
+			return nil, nil, sqlerr.Newf(sqlerr.InvalidColumnReference, "table %q has %d columns available but %d columns specified", alias, len(cols), len(rf.Alias.Colnames))
+		}
+		for i, n := range rf.Alias.Colnames {
+			cols[i].Name = n.GetString_().Sval
+		}
+	} else if len(rf.Functions) == 1 {
+		name, _ := funcName(rf.Functions[0].GetList().Items[0].GetFuncCall().Funcname)
+		alias = name
+	}
+	all := append(append([]plan.Column(nil), left.Columns()...), cols...)
+	node := plan.WithColumns(fm, all)
+	scols := append([]scopeCol(nil), ls.cols...)
+	for _, c := range cols {
+		scols = append(scols, scopeCol{qual: alias, name: c.Name, typ: c.Type})
+	}
+	return node, newScope(scols, outer), nil
 }
 
-func (b *Binder) generateSeries(args []expr.Expr) (plan.Node, error) {
-	if len(args) < 2 || len(args) > 3 {
-		return nil, sqlerr.Newf(sqlerr.UndefinedFunction, "function generate_series with %d arguments does not exist", len(args))
-	}
-	ts := []types.T{args[0].Type(), args[1].Type()}
-	t, err := builtin.CommonType("generate_series", ts)
+// setCall binds a call of a set-returning function.
+func (b *Binder) setCall(ec *exprCtx, fc *pg.FuncCall) (plan.SetCall, error) {
+	name, err := funcName(fc.Funcname)
 	if err != nil {
-		return nil, err
+		return plan.SetCall{}, err
 	}
-	if t.Kind == types.KindInt2 || t.Kind == types.KindUnknown {
-		t = types.Int4
+	args, err := b.bindExprs(ec, fc.Args)
+	if err != nil {
+		return plan.SetCall{}, err
 	}
-	var stepT types.T
-	switch t.Kind {
-	case types.KindInt4, types.KindInt8, types.KindNumeric:
-		stepT = t
-	case types.KindTimestamp, types.KindTimestampTZ:
-		stepT = types.Interval
-	case types.KindDate:
-		t, stepT = types.TimestampTZ, types.Interval
-	default:
-		return nil, sqlerr.Newf(sqlerr.UndefinedFunction, "function generate_series(%s, %s) does not exist", ts[0], ts[1])
+	ts := make([]types.T, len(args))
+	for i, a := range args {
+		ts[i] = a.Type()
 	}
-	if len(args) == 2 && stepT.Kind == types.KindInterval {
-		return nil, sqlerr.Newf(sqlerr.UndefinedFunction, "function generate_series(%s, %s) does not exist", ts[0], ts[1])
+	fn, argTypes, err := builtin.Resolve(name, ts)
+	if err != nil {
+		return plan.SetCall{}, b.errAt(sqlerr.As(err), fc.Location)
 	}
-	gs := &plan.GenerateSeries{}
-	if gs.Start, err = b.coerce(args[0], t, builtin.CastImplicit, "generate_series"); err != nil {
-		return nil, err
+	if fn.SetFn == nil {
+		return plan.SetCall{}, b.errAt(sqlerr.Unsupported("non-set-returning function "+name+" in FROM"), fc.Location)
 	}
-	if gs.Stop, err = b.coerce(args[1], t, builtin.CastImplicit, "generate_series"); err != nil {
-		return nil, err
-	}
-	if len(args) == 3 {
-		if gs.Step, err = b.coerce(args[2], stepT, builtin.CastImplicit, "generate_series"); err != nil {
-			return nil, err
+	for i, a := range args {
+		if args[i], err = b.coerce(a, argTypes[i], builtin.CastImplicit, "argument"); err != nil {
+			return plan.SetCall{}, err
 		}
 	}
-	return plan.WithColumns(gs, []plan.Column{{Name: "generate_series", Type: t}}), nil
+	call := plan.SetCall{Fn: fn, Args: args}
+	for _, c := range fn.SetColumns(argTypes) {
+		call.Cols = append(call.Cols, plan.Column{Name: c.Name, Type: c.T})
+	}
+	return call, nil
 }
 
 func (b *Binder) join(je *pg.JoinExpr, outer *scope) (plan.Node, *scope, error) {
 	l, ls, err := b.fromItem(je.Larg, outer)
 	if err != nil {
 		return nil, nil, err
+	}
+	if rf := je.Rarg.GetRangeFunction(); rf != nil {
+		return b.lateralFunctionJoin(je, rf, l, ls, outer)
 	}
 	r, rs, err := b.fromItem(je.Rarg, outer)
 	if err != nil {
@@ -353,4 +368,37 @@ func findUsing(s *scope, name string) int {
 		}
 	}
 	return -1
+}
+
+// lateralFunctionJoin binds "l [LEFT] JOIN [LATERAL] f(...) ON cond" and
+// "l CROSS JOIN f(...)": a FlatMap over l, filtered by the condition.
+func (b *Binder) lateralFunctionJoin(je *pg.JoinExpr, rf *pg.RangeFunction, l plan.Node, ls *scope, outer *scope) (plan.Node, *scope, error) {
+	isTrue := func(n *pg.Node) bool {
+		c := n.GetAConst()
+		return c != nil && c.GetBoolval() != nil && c.GetBoolval().Boolval
+	}
+	switch {
+	case je.Jointype == pg.JoinType_JOIN_INNER:
+	case je.Jointype == pg.JoinType_JOIN_LEFT && je.Quals != nil && isTrue(je.Quals):
+	default:
+		return nil, nil, sqlerr.Unsupported("this join with a function in FROM")
+	}
+	if len(je.UsingClause) > 0 || je.IsNatural {
+		return nil, nil, sqlerr.Unsupported("USING or NATURAL with a function in FROM")
+	}
+	node, sc, err := b.functionItem(rf, l, ls, outer, je.Jointype == pg.JoinType_JOIN_LEFT)
+	if err != nil {
+		return nil, nil, err
+	}
+	if je.Quals != nil && je.Jointype == pg.JoinType_JOIN_INNER {
+		c, err := b.bindExpr(&exprCtx{scope: sc, clause: "JOIN conditions"}, je.Quals)
+		if err != nil {
+			return nil, nil, err
+		}
+		if c, err = b.requireBool(c, "JOIN/ON"); err != nil {
+			return nil, nil, err
+		}
+		node = filter(node, c)
+	}
+	return node, sc, nil
 }

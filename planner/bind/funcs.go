@@ -43,7 +43,19 @@ func (b *Binder) funcCall(ec *exprCtx, fc *pg.FuncCall) (expr.Expr, error) {
 		return nil, b.errAt(sqlerr.Newf(sqlerr.WrongObjectType, "window function %s requires an OVER clause", name), fc.Location)
 	}
 	if isSetReturning(name) {
-		return nil, b.errAt(sqlerr.Unsupported("set-returning function "+name+" outside FROM"), fc.Location)
+		if ec.srfs == nil || ec.inAgg {
+			return nil, b.errAt(sqlerr.Newf(sqlerr.FeatureNotSupported, "set-returning functions are not allowed in %s", ec.clause), fc.Location)
+		}
+		call, err := b.setCall(ec, fc)
+		if err != nil {
+			return nil, err
+		}
+		ec.srfs.calls = append(ec.srfs.calls, call)
+		t := call.Cols[0].Type
+		if len(call.Cols) > 1 {
+			t = types.Record
+		}
+		return &srfRef{idx: len(ec.srfs.calls) - 1, t: t}, nil
 	}
 	args, err := b.bindExprs(ec, fc.Args)
 	if err != nil {
@@ -56,13 +68,34 @@ func (b *Binder) funcCall(ec *exprCtx, fc *pg.FuncCall) (expr.Expr, error) {
 	return e, nil
 }
 
+// isSetReturning reports whether name is a set-returning function.
 func isSetReturning(name string) bool {
-	switch name {
-	case "generate_series", "unnest", "jsonb_array_elements", "jsonb_each", "jsonb_object_keys", "regexp_matches", "generate_subscripts":
-		return true
+	for _, f := range builtin.Lookup(name) {
+		if f.SetFn != nil {
+			return true
+		}
 	}
 	return false
 }
+
+// srfCollector gathers the set-returning calls of a select list.
+type srfCollector struct {
+	calls []plan.SetCall
+}
+
+// srfRef stands for a set-returning call's value until the FlatMap exists.
+type srfRef struct {
+	idx int
+	t   types.T
+}
+
+func (e *srfRef) Type() types.T { return e.t }
+func (e *srfRef) Eval(*expr.Ctx, types.Row) (types.Datum, error) {
+	return types.Datum{}, sqlerr.Internal("unbound set-returning function reference")
+}
+func (e *srfRef) String() string                     { return "srf#" + itoa(e.idx) }
+func (e *srfRef) Children() []expr.Expr              { return nil }
+func (e *srfRef) WithChildren([]expr.Expr) expr.Expr { return e }
 
 func (b *Binder) aggCall(ec *exprCtx, fc *pg.FuncCall, name string) (expr.Expr, error) {
 	if ec.aggs == nil {
@@ -485,7 +518,11 @@ func castColumns(n plan.Node, ts []types.T) plan.Node {
 	out := make([]plan.Column, len(cols))
 	for i, c := range cols {
 		var e expr.Expr = &expr.ColRef{Idx: i, T: c.Type, Name: c.Name}
-		if !c.Type.Equal(ts[i]) {
+		if c.Type.Kind == types.KindUnknown || c.Type.Kind == types.KindNull {
+			// Untyped literals hold their text: convert from text.
+			e = &expr.ColRef{Idx: i, T: types.Text, Name: c.Name}
+		}
+		if !e.Type().Equal(ts[i]) {
 			e = &expr.Cast{X: e, To: ts[i]}
 		}
 		exprs[i] = e

@@ -24,30 +24,11 @@ func (b *Binder) Query(sel *pg.SelectStmt) (plan.Node, error) {
 // subquery (nil at top level).
 func (b *Binder) bindQuery(sel *pg.SelectStmt, outer *scope) (plan.Node, error) {
 	if sel.WithClause != nil {
-		if sel.WithClause.Recursive {
-			return nil, b.errAt(sqlerr.Unsupported("WITH RECURSIVE"), sel.WithClause.Location)
+		pop, err := b.bindWith(sel.WithClause, outer)
+		if err != nil {
+			return nil, err
 		}
-		frame := map[string]*cte{}
-		b.ctes = append(b.ctes, frame)
-		defer func() { b.ctes = b.ctes[:len(b.ctes)-1] }()
-		for _, n := range sel.WithClause.Ctes {
-			c := n.GetCommonTableExpr()
-			q := c.Ctequery.GetSelectStmt()
-			if q == nil {
-				return nil, b.errAt(sqlerr.Unsupported("data-modifying statements in WITH"), c.Location)
-			}
-			if _, dup := frame[c.Ctename]; dup {
-				return nil, b.errAt(sqlerr.Newf(sqlerr.DuplicateAlias, "WITH query name %q specified more than once", c.Ctename), c.Location)
-			}
-			node, err := b.bindQuery(q, outer)
-			if err != nil {
-				return nil, err
-			}
-			if node, err = renameColumns(node, c.Aliascolnames, c.Ctename); err != nil {
-				return nil, err
-			}
-			frame[c.Ctename] = &cte{node: node}
-		}
+		defer pop()
 	}
 	var (
 		node plan.Node
@@ -65,6 +46,39 @@ func (b *Binder) bindQuery(sel *pg.SelectStmt, outer *scope) (plan.Node, error) 
 		return nil, err
 	}
 	return b.orderLimitOutput(node, sel)
+}
+
+// bindWith binds the CTEs of a WITH clause into a new frame visible to the
+// statement; the returned function removes the frame.
+func (b *Binder) bindWith(w *pg.WithClause, outer *scope) (func(), error) {
+	if w.Recursive {
+		return nil, b.errAt(sqlerr.Unsupported("WITH RECURSIVE"), w.Location)
+	}
+	frame := map[string]*cte{}
+	b.ctes = append(b.ctes, frame)
+	pop := func() { b.ctes = b.ctes[:len(b.ctes)-1] }
+	for _, n := range w.Ctes {
+		c := n.GetCommonTableExpr()
+		q := c.Ctequery.GetSelectStmt()
+		if q == nil {
+			pop()
+			return nil, b.errAt(sqlerr.Unsupported("data-modifying statements in WITH"), c.Location)
+		}
+		if _, dup := frame[c.Ctename]; dup {
+			pop()
+			return nil, b.errAt(sqlerr.Newf(sqlerr.DuplicateAlias, "WITH query name %q specified more than once", c.Ctename), c.Location)
+		}
+		node, err := b.bindQuery(q, outer)
+		if err == nil {
+			node, err = renameColumns(node, c.Aliascolnames, c.Ctename)
+		}
+		if err != nil {
+			pop()
+			return nil, err
+		}
+		frame[c.Ctename] = &cte{node: node}
+	}
+	return pop, nil
 }
 
 // orderLimitOutput applies ORDER BY (by output name or ordinal) and
@@ -160,11 +174,14 @@ func (b *Binder) limit(node plan.Node, sel *pg.SelectStmt) (plan.Node, error) {
 }
 
 func (b *Binder) setOp(sel *pg.SelectStmt, outer *scope) (plan.Node, error) {
+	b.inSetOp++
 	left, err := b.bindQuery(sel.Larg, outer)
 	if err != nil {
+		b.inSetOp--
 		return nil, err
 	}
 	right, err := b.bindQuery(sel.Rarg, outer)
+	b.inSetOp--
 	if err != nil {
 		return nil, err
 	}
@@ -259,7 +276,8 @@ func (b *Binder) simpleSelect(sel *pg.SelectStmt, outer *scope) (plan.Node, erro
 		wd := w.GetWindowDef()
 		wins.named[wd.Name] = wd
 	}
-	selCtx := &exprCtx{scope: sc, clause: "SELECT", aggs: aggs, wins: wins}
+	srfs := &srfCollector{}
+	selCtx := &exprCtx{scope: sc, clause: "SELECT", aggs: aggs, wins: wins, srfs: srfs}
 
 	targets, err := b.targets(selCtx, sel.TargetList)
 	if err != nil {
@@ -362,6 +380,13 @@ func (b *Binder) simpleSelect(sel *pg.SelectStmt, outer *scope) (plan.Node, erro
 				return nil, err
 			}
 		}
+		for i := range srfs.calls {
+			for j := range srfs.calls[i].Args {
+				if srfs.calls[i].Args[j], err = rw(srfs.calls[i].Args[j]); err != nil {
+					return nil, err
+				}
+			}
+		}
 		if having != nil {
 			if having, err = rw(having); err != nil {
 				return nil, err
@@ -377,6 +402,36 @@ func (b *Binder) simpleSelect(sel *pg.SelectStmt, outer *scope) (plan.Node, erro
 		}
 		input = plan.WithColumns(&plan.Window{Input: input, Calls: wins.calls}, cols)
 		rw := func(e expr.Expr) (expr.Expr, error) { return replaceWinRefs(e, base) }
+		for i := range targets {
+			if targets[i].e, err = rw(targets[i].e); err != nil {
+				return nil, err
+			}
+		}
+		for i := range order {
+			if order[i].e != nil {
+				if order[i].e, err = rw(order[i].e); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+
+	if len(srfs.calls) > 0 {
+		base := len(input.Columns())
+		cols := append([]plan.Column(nil), input.Columns()...)
+		offsets := make([]int, len(srfs.calls))
+		for i := range srfs.calls {
+			c := &srfs.calls[i]
+			for j := range c.Args {
+				if c.Args[j], err = replaceWinRefs(c.Args[j], base-len(wins.calls)); err != nil {
+					return nil, err
+				}
+			}
+			offsets[i] = len(cols)
+			cols = append(cols, c.Cols...)
+		}
+		input = plan.WithColumns(&plan.FlatMap{Input: input, Calls: srfs.calls}, cols)
+		rw := func(e expr.Expr) (expr.Expr, error) { return replaceSRFRefs(e, srfs.calls, offsets) }
 		for i := range targets {
 			if targets[i].e, err = rw(targets[i].e); err != nil {
 				return nil, err
@@ -479,7 +534,7 @@ func (b *Binder) targets(ec *exprCtx, list []*pg.Node) ([]target, error) {
 		if err != nil {
 			return nil, err
 		}
-		if isUnknown(e) {
+		if isUnknown(e) && (b.inSetOp == 0 || len(list) == 0) {
 			if e, err = b.coerce(e, types.Text, builtin.CastImplicit, "SELECT"); err != nil {
 				return nil, err
 			}
@@ -730,4 +785,24 @@ func sqlValueName(op pg.SQLValueFunctionOp) string {
 		return "current_schema"
 	}
 	return "?column?"
+}
+
+// replaceSRFRefs turns set-returning call references into columns of the
+// FlatMap's output (a row value for a call with several columns).
+func replaceSRFRefs(e expr.Expr, calls []plan.SetCall, offsets []int) (expr.Expr, error) {
+	return expr.Map(e, func(n expr.Expr) (expr.Expr, error) {
+		r, ok := n.(*srfRef)
+		if !ok {
+			return n, nil
+		}
+		c := calls[r.idx]
+		if len(c.Cols) == 1 {
+			return &expr.ColRef{Idx: offsets[r.idx], T: r.t}, nil
+		}
+		fields := make([]expr.Expr, len(c.Cols))
+		for i, col := range c.Cols {
+			fields[i] = &expr.ColRef{Idx: offsets[r.idx] + i, T: col.Type}
+		}
+		return &expr.RowCtor{Fields: fields}, nil
+	})
 }

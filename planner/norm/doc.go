@@ -5,6 +5,7 @@
 //	DecorrelateSubquery  EXISTS / NOT EXISTS / IN in WHERE become semi / anti joins
 //	ExtractJoinKeys      l.a = r.b conjuncts of a join condition become hash keys
 //	PushFilterIntoJoin   WHERE conjuncts move into the join inputs or condition
+//	PushFilterBelowFlatMap filters on a FlatMap's input run before its functions
 //	PushFilterIntoScan   primary-key equalities become a point / prefix read
 //
 // It imports planner/plan and sql/*; never the binder or executor.

@@ -24,6 +24,9 @@ func Normalize(n plan.Node) plan.Node {
 		if s, ok := x.Input.(*plan.Scan); ok {
 			return PushFilterIntoScan(x, s)
 		}
+		if fm, ok := x.Input.(*plan.FlatMap); ok {
+			return PushFilterBelowFlatMap(x, fm)
+		}
 	case *plan.Join:
 		return ExtractJoinKeys(x)
 	}
@@ -50,6 +53,8 @@ func rewriteInputs(n plan.Node) {
 	case *plan.Sort:
 		x.Input = Normalize(x.Input)
 	case *plan.Limit:
+		x.Input = Normalize(x.Input)
+	case *plan.FlatMap:
 		x.Input = Normalize(x.Input)
 	}
 }

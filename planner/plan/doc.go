@@ -4,8 +4,8 @@
 // output columns; scalar expressions inside nodes are sql/expr values that
 // refer to the node's input row by position.
 //
-//	Scan / Values / GenerateSeries      leaves
-//	Filter / Project                    linear
+//	Scan / Values                       leaves
+//	Filter / Project / FlatMap          linear
 //	Join (inner, left, right, full, semi, anti)
 //	Aggregate / Window / Distinct / SetOp
 //	Sort / Limit                        applied to a SELECT's final result

@@ -67,8 +67,16 @@ func describe(n Node) string {
 		return s
 	case *Values:
 		return fmt.Sprintf("Values rows=%d", len(n.Rows))
-	case *GenerateSeries:
-		return "GenerateSeries"
+	case *FlatMap:
+		parts := make([]string, len(n.Calls))
+		for i, c := range n.Calls {
+			parts[i] = c.Fn.Name + "(" + strings.Trim(exprList(c.Args), "[]") + ")"
+		}
+		s := "FlatMap [" + strings.Join(parts, ", ") + "]"
+		if n.Outer {
+			s += " outer"
+		}
+		return s
 	case *Filter:
 		return "Filter " + n.Pred.String()
 	case *Project:

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"github.com/freshetdb/freshet/sql/builtin"
 	"github.com/freshetdb/freshet/sql/catalog"
 	"github.com/freshetdb/freshet/sql/expr"
 	"github.com/freshetdb/freshet/sql/types"
@@ -71,16 +72,6 @@ type Values struct {
 
 // Inputs implements Node.
 func (n *Values) Inputs() []Node { return nil }
-
-// GenerateSeries produces generate_series(start, stop[, step]) over
-// integers, numerics or timestamps; one column.
-type GenerateSeries struct {
-	base
-	Start, Stop, Step expr.Expr
-}
-
-// Inputs implements Node.
-func (n *GenerateSeries) Inputs() []Node { return nil }
 
 // Filter keeps rows whose predicate is true.
 type Filter struct {
@@ -308,3 +299,27 @@ func WithColumns[N interface{ setCols([]Column) }](n N, cols []Column) N {
 }
 
 func (b *base) setCols(c []Column) { b.Cols = c }
+
+// SetCall is one set-returning function call of a FlatMap.
+type SetCall struct {
+	Fn   *builtin.Func
+	Args []expr.Expr
+	// Cols are the call's output columns.
+	Cols []Column
+}
+
+// FlatMap expands every input row by set-returning function calls
+// evaluated on it (a LATERAL function in FROM, or set-returning functions in
+// a select list). Output rows are the input columns followed by each call's
+// columns; several calls are zipped row by row, the shorter padded with
+// NULLs, as Postgres does. With Outer, an input row for which every call
+// returns no rows is kept, padded with NULLs (LEFT JOIN LATERAL ... ON true).
+type FlatMap struct {
+	base
+	Input Node
+	Calls []SetCall
+	Outer bool
+}
+
+// Inputs implements Node.
+func (n *FlatMap) Inputs() []Node { return []Node{n.Input} }

@@ -19,10 +19,9 @@ func Exprs(n Node) []expr.Expr {
 		for _, r := range n.Rows {
 			out = append(out, r...)
 		}
-	case *GenerateSeries:
-		out = append(out, n.Start, n.Stop)
-		if n.Step != nil {
-			out = append(out, n.Step)
+	case *FlatMap:
+		for _, c := range n.Calls {
+			out = append(out, c.Args...)
 		}
 	case *Filter:
 		out = append(out, n.Pred)

@@ -88,7 +88,7 @@ func arithFuncs() []*Func {
 				return floatResult(k, x.Float()*y.Float(), x.Float(), y.Float(), true)
 			}),
 			binop("/", t, t, t, func(x, y types.Datum) (types.Datum, error) {
-				if y.Float() == 0 {
+				if y.Float() == 0 && !math.IsNaN(x.Float()) {
 					return types.NullDatum, divisionByZero()
 				}
 				r := x.Float() / y.Float()
@@ -146,7 +146,7 @@ func arithFuncs() []*Func {
 		}),
 		unop("|/", types.Float8, types.Float8, func(x types.Datum) (types.Datum, error) { return floatSqrt(x.Float()) }),
 		unop("||/", types.Float8, types.Float8, func(x types.Datum) (types.Datum, error) {
-			return types.NewFloat8(math.Cbrt(x.Float())), nil
+			return types.NewFloat8(libcCbrt(x.Float())), nil
 		}),
 	)
 	return fs
@@ -252,7 +252,7 @@ func floatPower(x, y float64) (types.Datum, error) {
 	if x < 0 && math.Floor(y) != y && !math.IsInf(y, 0) {
 		return types.NullDatum, sqlerr.New(sqlerr.InvalidArgumentForPowerFunc, "a negative number raised to a non-integer power yields a complex result")
 	}
-	r := math.Pow(x, y)
+	r := crPow(x, y)
 	if math.IsInf(r, 0) && !math.IsInf(x, 0) && !math.IsInf(y, 0) {
 		return types.NullDatum, floatOverflow()
 	}

@@ -188,6 +188,15 @@ func convert(ctx *EvalContext, d types.Datum, from, to types.T, explicit bool) (
 		return convertArray(ctx, d, *from.Elem, *to.Elem, explicit)
 	case fk == tk:
 		return d, nil
+	case fk == types.KindInt4 && tk == types.KindChar:
+		v := d.Int()
+		if v < -128 || v > 127 {
+			return types.NullDatum, sqlerr.New(sqlerr.NumericValueOutOfRange, `"char" out of range`)
+		}
+		if v == 0 {
+			return types.NewString(types.KindChar, ""), nil
+		}
+		return types.NewString(types.KindChar, string([]byte{byte(v)})), nil
 	case fk.IsString() && tk.IsString():
 		return convertString(d.Str(), fk, tk), nil
 	case tk.IsString():
@@ -223,15 +232,6 @@ func convert(ctx *EvalContext, d types.Datum, from, to types.T, explicit bool) (
 		return types.NewInt4(0), nil
 	case kindPair{types.KindInt4, types.KindBool}:
 		return types.NewBool(d.Int() != 0), nil
-	case kindPair{types.KindInt4, types.KindChar}:
-		v := d.Int()
-		if v < -128 || v > 127 {
-			return types.NullDatum, sqlerr.New(sqlerr.NumericValueOutOfRange, `"char" out of range`)
-		}
-		if v == 0 {
-			return types.NewString(types.KindChar, ""), nil
-		}
-		return types.NewString(types.KindChar, string([]byte{byte(v)})), nil
 	case kindPair{types.KindJSON, types.KindJSONB}:
 		return parseAs(ctx, d.Str(), types.JSONB)
 	case kindPair{types.KindJSONB, types.KindJSON}:
@@ -448,11 +448,11 @@ func numericToFloat(dec *apd.Decimal, k types.Kind) (float64, error) {
 	if err != nil {
 		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
 			if f == 0 || math.IsInf(f, 0) {
-				return 0, sqlerr.Newf(sqlerr.NumericValueOutOfRange, "%q is out of range for type %s", s, k)
+				return 0, sqlerr.Newf(sqlerr.NumericValueOutOfRange, "\"%s\" is out of range for type %s", s, k)
 			}
 			return f, nil
 		}
-		return 0, sqlerr.Newf(sqlerr.InvalidTextRepresentation, "invalid input syntax for type %s: %q", k, s)
+		return 0, sqlerr.Newf(sqlerr.InvalidTextRepresentation, "invalid input syntax for type %s: \"%s\"", k, s)
 	}
 	return f, nil
 }
@@ -617,7 +617,10 @@ func castJSONBScalar(d types.Datum, to types.T) (types.Datum, error) {
 	}
 	dec, _, err := apd.NewFromString(j.s)
 	if err != nil {
-		return types.NullDatum, sqlerr.Internal("bad jsonb number %q", j.s)
+		return types.NullDatum, sqlerr.Internal("bad jsonb number \"%s\"", j.s)
+	}
+	if to.Kind == types.KindNumeric {
+		return types.NewNumeric(normScale(dec)), nil
 	}
 	return convertNumber(types.NewNumeric(normScale(dec)), types.KindNumeric, to.Kind)
 }

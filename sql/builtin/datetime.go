@@ -272,7 +272,7 @@ func lookupZone(name string) (*time.Location, error) {
 			return loc, nil
 		}
 	}
-	return nil, sqlerr.Newf(sqlerr.InvalidParameterValue, "time zone %q not recognized", name)
+	return nil, sqlerr.Newf(sqlerr.InvalidParameterValue, "time zone \"%s\" not recognized", name)
 }
 
 // posixOffset parses [+-]hh[:mm[:ss]] as a POSIX offset (positive west)
@@ -328,7 +328,7 @@ func zoneCase(s string) string {
 func intervalZone(iv types.Datum) (int64, error) {
 	m, d, us := iv.Interval()
 	if m != 0 || d != 0 {
-		return 0, sqlerr.Newf(sqlerr.InvalidParameterValue, "interval time zone %q must not include months or days",
+		return 0, sqlerr.Newf(sqlerr.InvalidParameterValue, "interval time zone \"%s\" must not include months or days",
 			string(types.FormatText(nil, iv, types.Interval, nil)))
 	}
 	return us, nil
@@ -370,11 +370,11 @@ var unitAliases = func() map[string]string {
 }()
 
 func unitNotRecognized(unit string, t types.T) *sqlerr.Error {
-	return sqlerr.Newf(sqlerr.InvalidParameterValue, "unit %q not recognized for type %s", unit, typeName(t))
+	return sqlerr.Newf(sqlerr.InvalidParameterValue, "unit \"%s\" not recognized for type %s", unit, typeName(t))
 }
 
 func unitNotSupported(unit string, t types.T) *sqlerr.Error {
-	return sqlerr.Newf(sqlerr.FeatureNotSupported, "unit %q not supported for type %s", unit, typeName(t))
+	return sqlerr.Newf(sqlerr.FeatureNotSupported, "unit \"%s\" not supported for type %s", unit, typeName(t))
 }
 
 // j2day is the day of the week of a Julian day, 0 = Sunday.

@@ -23,6 +23,8 @@ const (
 	// 5874897-12-31), in days since 1970-01-01.
 	minDate = -unixEpochJDate
 	maxDate = 2147483494 - 1 - unixEpochJDate
+	// maxTimestampDays is the last day whose midnight fits a timestamp.
+	maxTimestampDays = math.MaxInt64/usPerDay - 1
 )
 
 // datetimeArithFuncs are the date/time operators: date ± integer, date -
@@ -82,7 +84,9 @@ func datetimeArithFuncs() []*Func {
 
 func isInfDate(d int64) bool { return d == types.DateInfinity || d == types.DateNegInfinity }
 
-func isInfTimestamp(t int64) bool { return t == types.TimestampInfinity || t == types.TimestampNegInfinity }
+func isInfTimestamp(t int64) bool {
+	return t == types.TimestampInfinity || t == types.TimestampNegInfinity
+}
 
 func dateOutOfRange() error { return sqlerr.New(sqlerr.DatetimeFieldOverflow, "date out of range") }
 
@@ -169,7 +173,7 @@ func j2date(jd int64) (y, m, d int) {
 	yy += int64(quad * 4)
 	y = int(yy - 4800)
 	q := julian * 2141 / 65536
-	d = int(julian - 7834*q/65536)
+	d = int(julian - 7834*q/256)
 	m = int((q+10)%12 + 1)
 	return y, m, d
 }
@@ -277,7 +281,11 @@ func timestampAddInterval(loc *time.Location, t int64, iv types.Datum, sign int6
 		if dim := daysInMonth(c.year, c.month); c.day > dim {
 			c.day = dim
 		}
-		local = c.micros()
+		days := civilToDays(c.year, c.month, c.day)
+		if days < minDate || days > maxTimestampDays {
+			return types.NullDatum, timestampOutOfRange()
+		}
+		local = days*usPerDay + c.us
 		if !validTimestamp(local) {
 			return types.NullDatum, timestampOutOfRange()
 		}
@@ -293,8 +301,11 @@ func timestampAddInterval(loc *time.Location, t int64, iv types.Datum, sign int6
 		}
 		c := splitMicros(local)
 		days := civilToDays(c.year, c.month, c.day) + dd
+		if days < minDate || days > maxTimestampDays {
+			return types.NullDatum, timestampOutOfRange()
+		}
 		local = days*usPerDay + c.us
-		if days < minDate || days > maxDate || !validTimestamp(local) {
+		if !validTimestamp(local) {
 			return types.NullDatum, timestampOutOfRange()
 		}
 		t = local

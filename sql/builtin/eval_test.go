@@ -53,22 +53,33 @@ func TestEval(t *testing.T) {
 			default:
 				t.Fatalf("%s: unknown command %q", d.Pos, d.Cmd)
 			}
+			tz := "UTC"
+			if d.HasArg("tz") {
+				d.ScanArgs(t, "tz", &tz)
+			}
 			if pg != nil {
+				pgExec(t, pg, "SET TimeZone = '"+tz+"'")
 				return pgAnswer(t, pg, d.Cmd, lines)
 			}
+			ctx := testCtx(t, tz)
 			if d.Cmd == "cast" {
-				return runCast(t, lines[0], lines[1])
+				return runCast(t, ctx, lines[0], lines[1])
 			}
-			return runEval(t, lines[0], lines[1:])
+			return runEval(ctx, lines[0], lines[1:])
 		})
 	})
 }
 
-// testCtx is the EvalContext of the tests: UTC, a fixed transaction time.
-func testCtx() *EvalContext {
+// testCtx is the EvalContext of the tests: session time zone tz, a fixed
+// transaction time.
+func testCtx(t *testing.T, tz string) *EvalContext {
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		t.Fatal(err)
+	}
 	txn := time.Date(2024, 5, 6, 7, 8, 9, 123456000, time.UTC).UnixMicro()
 	return &EvalContext{
-		Format:        types.NewFormatContext(time.UTC),
+		Format:        types.NewFormatContext(loc),
 		TxnTimestamp:  txn,
 		StmtTimestamp: txn + 1000,
 		Rand:          rand.New(rand.NewSource(1)),
@@ -77,8 +88,7 @@ func testCtx() *EvalContext {
 	}
 }
 
-func runEval(t *testing.T, name string, argSpecs []string) string {
-	ctx := testCtx()
+func runEval(ctx *EvalContext, name string, argSpecs []string) string {
 	var vals []types.Datum
 	var argTypes []types.T
 	for _, s := range argSpecs {
@@ -112,8 +122,7 @@ func runEval(t *testing.T, name string, argSpecs []string) string {
 	return outText(ctx, r, f.ResultType(targets))
 }
 
-func runCast(t *testing.T, lit, target string) string {
-	ctx := testCtx()
+func runCast(t *testing.T, ctx *EvalContext, lit, target string) string {
 	v, from, err := parseLiteral(ctx, lit)
 	if err != nil {
 		return errText(err)
@@ -249,6 +258,8 @@ func pgAnswer(t *testing.T, pg *pgconn.PgConn, cmd string, lines []string) strin
 			sql = fmt.Sprintf("SELECT %s %s", name, as[0])
 		case isOperatorName(name):
 			sql = fmt.Sprintf("SELECT %s %s %s", as[0], name, as[1])
+		case name == "greatest" || name == "least":
+			sql = fmt.Sprintf("SELECT %s(%s)", name, strings.Join(as, ", "))
 		case name == "extract":
 			sql = fmt.Sprintf("SELECT EXTRACT(%s FROM %s)", strings.Trim(argSpecs[0], "'"), as[1])
 		default:

@@ -19,18 +19,42 @@ import (
 func jsonbFuncs() []*Func {
 	j, js, t, i4, ta := types.JSONB, types.JSON, types.Text, types.Int4, types.ArrayOf(types.Text)
 	fs := []*Func{
-		binop("->", j, t, j, func(x, y types.Datum) (types.Datum, error) { return jsonbGet(x, func(v *jsonValue) *jsonValue { return v.field(y.Str()) }, false) }),
-		binop("->", j, i4, j, func(x, y types.Datum) (types.Datum, error) { return jsonbGet(x, func(v *jsonValue) *jsonValue { return v.index(y.Int()) }, false) }),
-		binop("->>", j, t, t, func(x, y types.Datum) (types.Datum, error) { return jsonbGet(x, func(v *jsonValue) *jsonValue { return v.field(y.Str()) }, true) }),
-		binop("->>", j, i4, t, func(x, y types.Datum) (types.Datum, error) { return jsonbGet(x, func(v *jsonValue) *jsonValue { return v.index(y.Int()) }, true) }),
-		binop("#>", j, ta, j, func(x, y types.Datum) (types.Datum, error) { return jsonbGet(x, func(v *jsonValue) *jsonValue { return v.path(y) }, false) }),
-		binop("#>>", j, ta, t, func(x, y types.Datum) (types.Datum, error) { return jsonbGet(x, func(v *jsonValue) *jsonValue { return v.path(y) }, true) }),
-		binop("->", js, t, js, func(x, y types.Datum) (types.Datum, error) { return jsonGet(x, func(v *jsonValue) *jsonValue { return v.field(y.Str()) }, false) }),
-		binop("->", js, i4, js, func(x, y types.Datum) (types.Datum, error) { return jsonGet(x, func(v *jsonValue) *jsonValue { return v.index(y.Int()) }, false) }),
-		binop("->>", js, t, t, func(x, y types.Datum) (types.Datum, error) { return jsonGet(x, func(v *jsonValue) *jsonValue { return v.field(y.Str()) }, true) }),
-		binop("->>", js, i4, t, func(x, y types.Datum) (types.Datum, error) { return jsonGet(x, func(v *jsonValue) *jsonValue { return v.index(y.Int()) }, true) }),
-		binop("#>", js, ta, js, func(x, y types.Datum) (types.Datum, error) { return jsonGet(x, func(v *jsonValue) *jsonValue { return v.path(y) }, false) }),
-		binop("#>>", js, ta, t, func(x, y types.Datum) (types.Datum, error) { return jsonGet(x, func(v *jsonValue) *jsonValue { return v.path(y) }, true) }),
+		binop("->", j, t, j, func(x, y types.Datum) (types.Datum, error) {
+			return jsonbGet(x, func(v *jsonValue) *jsonValue { return v.field(y.Str()) }, false)
+		}),
+		binop("->", j, i4, j, func(x, y types.Datum) (types.Datum, error) {
+			return jsonbGet(x, func(v *jsonValue) *jsonValue { return v.index(y.Int()) }, false)
+		}),
+		binop("->>", j, t, t, func(x, y types.Datum) (types.Datum, error) {
+			return jsonbGet(x, func(v *jsonValue) *jsonValue { return v.field(y.Str()) }, true)
+		}),
+		binop("->>", j, i4, t, func(x, y types.Datum) (types.Datum, error) {
+			return jsonbGet(x, func(v *jsonValue) *jsonValue { return v.index(y.Int()) }, true)
+		}),
+		binop("#>", j, ta, j, func(x, y types.Datum) (types.Datum, error) {
+			return jsonbGet(x, func(v *jsonValue) *jsonValue { return v.path(y) }, false)
+		}),
+		binop("#>>", j, ta, t, func(x, y types.Datum) (types.Datum, error) {
+			return jsonbGet(x, func(v *jsonValue) *jsonValue { return v.path(y) }, true)
+		}),
+		binop("->", js, t, js, func(x, y types.Datum) (types.Datum, error) {
+			return jsonGet(x, func(v *jsonValue) *jsonValue { return v.field(y.Str()) }, false)
+		}),
+		binop("->", js, i4, js, func(x, y types.Datum) (types.Datum, error) {
+			return jsonGet(x, func(v *jsonValue) *jsonValue { return v.index(y.Int()) }, false)
+		}),
+		binop("->>", js, t, t, func(x, y types.Datum) (types.Datum, error) {
+			return jsonGet(x, func(v *jsonValue) *jsonValue { return v.field(y.Str()) }, true)
+		}),
+		binop("->>", js, i4, t, func(x, y types.Datum) (types.Datum, error) {
+			return jsonGet(x, func(v *jsonValue) *jsonValue { return v.index(y.Int()) }, true)
+		}),
+		binop("#>", js, ta, js, func(x, y types.Datum) (types.Datum, error) {
+			return jsonGet(x, func(v *jsonValue) *jsonValue { return v.path(y) }, false)
+		}),
+		binop("#>>", js, ta, t, func(x, y types.Datum) (types.Datum, error) {
+			return jsonGet(x, func(v *jsonValue) *jsonValue { return v.path(y) }, true)
+		}),
 		{Name: "jsonb_extract_path", Args: args(j, t), Variadic: true, Ret: j, Strict: true, Vol: Immutable, Fn: func(_ *EvalContext, v []types.Datum) (types.Datum, error) {
 			return jsonbGet(v[0], func(x *jsonValue) *jsonValue { return x.pathStrings(v[1:]) }, false)
 		}},
@@ -95,6 +119,12 @@ func jsonbFuncs() []*Func {
 		}),
 		strict("jsonb_set", j, args(j, ta, j, types.Bool), func(_ *EvalContext, v []types.Datum) (types.Datum, error) {
 			return jsonbSet(v[0], v[1], v[2], v[3].Bool())
+		}),
+		strict("jsonb_insert", j, args(j, ta, j), func(_ *EvalContext, v []types.Datum) (types.Datum, error) {
+			return jsonbInsert(v[0], v[1], v[2], false)
+		}),
+		strict("jsonb_insert", j, args(j, ta, j, types.Bool), func(_ *EvalContext, v []types.Datum) (types.Datum, error) {
+			return jsonbInsert(v[0], v[1], v[2], v[3].Bool())
 		}),
 		{Name: "to_jsonb", Args: args(AnyElement), Ret: j, Strict: true, Vol: Stable, Fn: func(ctx *EvalContext, v []types.Datum) (types.Datum, error) {
 			jv, err := datumToJSON(ctx, v[0])
@@ -179,9 +209,12 @@ type jsonValue struct {
 	b    bool
 	s    string // string value, or number text
 	raw  string // the source text of this value (json keeps it verbatim)
-	elems []*jsonValue
-	keys  []string
-	vals  []*jsonValue
+	// embedded marks a json or jsonb argument of a json builder, which
+	// json output copies as written.
+	embedded bool
+	elems    []*jsonValue
+	keys     []string
+	vals     []*jsonValue
 }
 
 func (v *jsonValue) typeName() string {
@@ -435,6 +468,10 @@ func (v *jsonValue) canonical() *jsonValue {
 // writeJSON writes v with the given separators: jsonb uses ", " and ": ",
 // json_build_object ", " and " : ", to_json "," and ":".
 func (v *jsonValue) writeJSON(b *strings.Builder, comma, colon string) {
+	if v.embedded && colon != ": " {
+		b.WriteString(v.raw)
+		return
+	}
 	switch v.kind {
 	case jsonNull:
 		b.WriteString("null")
@@ -513,15 +550,11 @@ func (v *jsonValue) jsonbText() string {
 func newJSONB(v *jsonValue) types.Datum { return types.NewString(types.KindJSONB, v.jsonbText()) }
 
 // pretty writes jsonb_pretty's layout: four-space indents, one element per
-// line.
+// line, and empty containers still split over two lines.
 func (v *jsonValue) pretty(b *strings.Builder, indent int) {
 	pad := func(n int) { b.WriteString(strings.Repeat("    ", n)) }
 	switch v.kind {
 	case jsonArray:
-		if len(v.elems) == 0 {
-			b.WriteString("[]")
-			return
-		}
 		b.WriteString("[\n")
 		for i, e := range v.elems {
 			pad(indent + 1)
@@ -534,10 +567,6 @@ func (v *jsonValue) pretty(b *strings.Builder, indent int) {
 		pad(indent)
 		b.WriteByte(']')
 	case jsonObject:
-		if len(v.keys) == 0 {
-			b.WriteString("{}")
-			return
-		}
 		b.WriteString("{\n")
 		for i, k := range v.keys {
 			pad(indent + 1)
@@ -994,7 +1023,7 @@ func setPath(v *jsonValue, path []string, nv *jsonValue, create bool, pos int) e
 	case jsonArray:
 		i, err := strconv.ParseInt(k, 10, 32)
 		if err != nil {
-			return sqlerr.Newf(sqlerr.InvalidTextRepresentation, "path element at position %d is not an integer: %q", pos, k)
+			return sqlerr.Newf(sqlerr.InvalidTextRepresentation, "path element at position %d is not an integer: \"%s\"", pos, k)
 		}
 		n := int64(len(v.elems))
 		if i < 0 {
@@ -1014,6 +1043,69 @@ func setPath(v *jsonValue, path []string, nv *jsonValue, create bool, pos int) e
 		}
 	}
 	return nil
+}
+
+// jsonbInsert inserts newD at path: before (or after) an array element, or
+// as a new key (an existing key is an error).
+func jsonbInsert(x, pathD, newD types.Datum, after bool) (types.Datum, error) {
+	v, err := parseJSON(x.Str())
+	if err != nil {
+		return types.NullDatum, err
+	}
+	nv, err := parseJSON(newD.Str())
+	if err != nil {
+		return types.NullDatum, err
+	}
+	if v.kind != jsonObject && v.kind != jsonArray {
+		return types.NullDatum, sqlerr.New(sqlerr.InvalidParameterValue, "cannot set path in scalar")
+	}
+	var path []string
+	for i, e := range pathD.Array().Vals {
+		if e.IsNull() {
+			return types.NullDatum, sqlerr.Newf(codeNullValueNotAllowed, "path element at position %d is null", i+1)
+		}
+		path = append(path, e.Str())
+	}
+	if len(path) == 0 {
+		return x, nil
+	}
+	parent := v
+	for i, k := range path[:len(path)-1] {
+		parent = parent.step(k)
+		if parent == nil {
+			return x, nil
+		}
+		if parent.kind == jsonArray {
+			if _, err := strconv.ParseInt(path[i+1], 10, 32); err != nil {
+				return types.NullDatum, sqlerr.Newf(sqlerr.InvalidTextRepresentation, "path element at position %d is not an integer: \"%s\"", i+2, path[i+1])
+			}
+		}
+	}
+	last := path[len(path)-1]
+	switch parent.kind {
+	case jsonObject:
+		if parent.field(last) != nil {
+			return types.NullDatum, sqlerr.New(sqlerr.InvalidParameterValue, "cannot replace existing key").
+				WithHint("Try using the function jsonb_set to replace key value.")
+		}
+		parent.keys = append(parent.keys, last)
+		parent.vals = append(parent.vals, nv)
+	case jsonArray:
+		i, err := strconv.ParseInt(last, 10, 32)
+		if err != nil {
+			return types.NullDatum, sqlerr.Newf(sqlerr.InvalidTextRepresentation, "path element at position %d is not an integer: \"%s\"", len(path), last)
+		}
+		n := int64(len(parent.elems))
+		if i < 0 {
+			i += n
+		}
+		if after {
+			i++
+		}
+		i = max(min(i, n), 0)
+		parent.elems = append(parent.elems[:i:i], append([]*jsonValue{nv}, parent.elems[i:]...)...)
+	}
+	return newJSONB(v.canonical()), nil
 }
 
 // buildObject makes an object from alternating keys and values.
@@ -1094,6 +1186,7 @@ func datumToJSON(ctx *EvalContext, d types.Datum) (*jsonValue, error) {
 		if err != nil {
 			return nil, err
 		}
+		v.embedded = true
 		return v, nil
 	case types.KindArray:
 		a := &jsonValue{kind: jsonArray}

@@ -23,11 +23,7 @@ func likeFuncs() []*Func {
 		op := op
 		for _, t := range []types.T{types.Text, types.BPChar, types.Name} {
 			fs = append(fs, binop(op.name, t, types.Text, types.Bool, func(x, y types.Datum) (types.Datum, error) {
-				s := x.Str()
-				if x.Kind() == types.KindBPChar {
-					s = strings.TrimRight(s, " ")
-				}
-				ok, err := likeMatch(s, y.Str(), op.ignoreCase)
+				ok, err := likeMatch(x.Str(), y.Str(), op.ignoreCase)
 				return types.NewBool(ok != op.negate), err
 			}))
 		}

@@ -58,8 +58,12 @@ func mathFuncs() []*Func {
 		binop("div", n, n, n, func(x, y types.Datum) (types.Datum, error) {
 			return numericResult(numericIntDiv(x.Decimal(), y.Decimal()))
 		}),
-		binop("gcd", n, n, n, func(x, y types.Datum) (types.Datum, error) { return numericResult(numericGCD(x.Decimal(), y.Decimal())) }),
-		binop("lcm", n, n, n, func(x, y types.Datum) (types.Datum, error) { return numericResult(numericLCM(x.Decimal(), y.Decimal())) }),
+		binop("gcd", n, n, n, func(x, y types.Datum) (types.Datum, error) {
+			return numericResult(numericGCD(x.Decimal(), y.Decimal()))
+		}),
+		binop("lcm", n, n, n, func(x, y types.Datum) (types.Datum, error) {
+			return numericResult(numericLCM(x.Decimal(), y.Decimal()))
+		}),
 		binop("power", f8, f8, f8, func(x, y types.Datum) (types.Datum, error) { return floatPower(x.Float(), y.Float()) }),
 		binop("pow", f8, f8, f8, func(x, y types.Datum) (types.Datum, error) { return floatPower(x.Float(), y.Float()) }),
 		binop("power", n, n, n, func(x, y types.Datum) (types.Datum, error) {
@@ -70,9 +74,9 @@ func mathFuncs() []*Func {
 		}),
 		unop("sqrt", f8, f8, func(x types.Datum) (types.Datum, error) { return floatSqrt(x.Float()) }),
 		numericFn("sqrt", numericSqrt),
-		float8Fn("cbrt", math.Cbrt),
+		float8Fn("cbrt", libcCbrt),
 		unop("exp", f8, f8, func(x types.Datum) (types.Datum, error) {
-			r := math.Exp(x.Float())
+			r := crExp(x.Float())
 			if math.IsInf(r, 1) && !math.IsInf(x.Float(), 1) {
 				return types.NullDatum, floatOverflow()
 			}
@@ -82,13 +86,15 @@ func mathFuncs() []*Func {
 			return types.NewFloat8(r), nil
 		}),
 		numericFn("exp", numericExp),
-		unop("ln", f8, f8, func(x types.Datum) (types.Datum, error) { return floatLog(x.Float(), math.Log) }),
-		unop("log", f8, f8, func(x types.Datum) (types.Datum, error) { return floatLog(x.Float(), math.Log10) }),
-		unop("log10", f8, f8, func(x types.Datum) (types.Datum, error) { return floatLog(x.Float(), math.Log10) }),
+		unop("ln", f8, f8, func(x types.Datum) (types.Datum, error) { return floatLog(x.Float(), crLn) }),
+		unop("log", f8, f8, func(x types.Datum) (types.Datum, error) { return floatLog(x.Float(), libcLog10) }),
+		unop("log10", f8, f8, func(x types.Datum) (types.Datum, error) { return floatLog(x.Float(), libcLog10) }),
 		numericFn("ln", numericLn),
 		numericFn("log", func(d *apd.Decimal) (*apd.Decimal, error) { return numericLog(apd.New(10, 0), d) }),
 		numericFn("log10", func(d *apd.Decimal) (*apd.Decimal, error) { return numericLog(apd.New(10, 0), d) }),
-		binop("log", n, n, n, func(x, y types.Datum) (types.Datum, error) { return numericResult(numericLog(x.Decimal(), y.Decimal())) }),
+		binop("log", n, n, n, func(x, y types.Datum) (types.Datum, error) {
+			return numericResult(numericLog(x.Decimal(), y.Decimal()))
+		}),
 		{Name: "pi", Ret: f8, Vol: Immutable, Fn: func(*EvalContext, []types.Datum) (types.Datum, error) {
 			return types.NewFloat8(math.Pi), nil
 		}},
@@ -98,21 +104,46 @@ func mathFuncs() []*Func {
 			}
 			return types.NewFloat8(ctx.Rand.Float64()), nil
 		}},
-		float8Fn("degrees", func(x float64) float64 { return x * (180 / math.Pi) }),
-		float8Fn("radians", func(x float64) float64 { return x * (math.Pi / 180) }),
-		float8Fn("sin", math.Sin),
-		float8Fn("cos", math.Cos),
-		float8Fn("tan", math.Tan),
-		float8Fn("cot", func(x float64) float64 { return 1 / math.Tan(x) }),
-		float8Fn("atan", math.Atan),
-		binop("atan2", f8, f8, f8, func(x, y types.Datum) (types.Datum, error) { return types.NewFloat8(math.Atan2(x.Float(), y.Float())), nil }),
-		unop("asin", f8, f8, func(x types.Datum) (types.Datum, error) { return boundedTrig(x.Float(), math.Asin) }),
-		unop("acos", f8, f8, func(x types.Datum) (types.Datum, error) { return boundedTrig(x.Float(), math.Acos) }),
+		float8Fn("degrees", func(x float64) float64 { return x / radiansPerDegree }),
+		float8Fn("radians", func(x float64) float64 { return x * radiansPerDegree }),
+		float8Fn("sin", crSin),
+		float8Fn("cos", crCos),
+		float8Fn("tan", crTan),
+		float8Fn("cot", func(x float64) float64 { return 1 / crTan(x) }),
+		float8Fn("atan", crAtan),
+		binop("atan2", f8, f8, f8, func(x, y types.Datum) (types.Datum, error) {
+			return types.NewFloat8(crAtan2(x.Float(), y.Float())), nil
+		}),
+		unop("asin", f8, f8, func(x types.Datum) (types.Datum, error) { return boundedTrig(x.Float(), crAsin) }),
+		unop("acos", f8, f8, func(x types.Datum) (types.Datum, error) { return boundedTrig(x.Float(), crAcos) }),
 		strict("width_bucket", i4, args(f8, f8, f8, i4), func(_ *EvalContext, v []types.Datum) (types.Datum, error) {
 			return widthBucketFloat(v[0].Float(), v[1].Float(), v[2].Float(), v[3].Int())
 		}),
 		strict("width_bucket", i4, args(n, n, n, i4), func(_ *EvalContext, v []types.Datum) (types.Datum, error) {
 			return widthBucketNumeric(v[0].Decimal(), v[1].Decimal(), v[2].Decimal(), v[3].Int())
+		}),
+		unop("factorial", types.Int8, n, func(x types.Datum) (types.Datum, error) {
+			v := x.Int()
+			if v < 0 {
+				return types.NullDatum, sqlerr.New(sqlerr.NumericValueOutOfRange, "factorial of a negative number is undefined")
+			}
+			if v > 32177 {
+				return types.NullDatum, sqlerr.New(sqlerr.NumericValueOutOfRange, "value overflows numeric format")
+			}
+			r := apd.New(1, 0)
+			for i := int64(2); i <= v; i++ {
+				if _, err := exactCtx.Mul(r, r, apd.New(i, 0)); err != nil {
+					return types.NullDatum, err
+				}
+			}
+			return types.NewNumeric(r), nil
+		}),
+		numericFn("trim_scale", func(d *apd.Decimal) (*apd.Decimal, error) { return roundTo(d, minScale(d)), nil }),
+		unop("min_scale", n, i4, func(x types.Datum) (types.Datum, error) {
+			if x.Decimal().Form != apd.Finite {
+				return types.NullDatum, nil
+			}
+			return types.NewInt4(minScale(x.Decimal())), nil
 		}),
 		unop("scale", n, i4, func(x types.Datum) (types.Datum, error) {
 			if x.Decimal().Form != apd.Finite {
@@ -148,6 +179,18 @@ func mathFuncs() []*Func {
 		}
 	}
 	return fs
+}
+
+// radiansPerDegree is the constant Postgres multiplies and divides by.
+const radiansPerDegree = 0.0174532925199432957692
+
+// minScale is the fewest decimal places that represent d exactly.
+func minScale(d *apd.Decimal) int32 {
+	if d.Form != apd.Finite || d.IsZero() {
+		return 0
+	}
+	r, _ := new(apd.Decimal).Reduce(d)
+	return max(-r.Exponent, 0)
 }
 
 func float8Fn(name string, fn func(float64) float64) *Func {

@@ -117,10 +117,61 @@ func regexFuncs() []*Func {
 			}
 			return types.NewText(v[0].Str()[m[0]:m[1]]), nil
 		}),
+		strict("regexp_split_to_array", types.ArrayOf(t), args(t, t), splitToArray),
+		strict("regexp_split_to_array", types.ArrayOf(t), args(t, t, t), splitToArray),
 		unop("similar_to_escape", t, t, func(x types.Datum) (types.Datum, error) { return similarToRegexp(x.Str(), `\`) }),
 		binop("similar_to_escape", t, t, t, func(x, y types.Datum) (types.Datum, error) { return similarToRegexp(x.Str(), y.Str()) }),
 	)
 	return fs
+}
+
+func splitToArray(ctx *EvalContext, v []types.Datum) (types.Datum, error) {
+	flags := ""
+	if len(v) > 2 {
+		flags = v[2].Str()
+	}
+	if strings.Contains(flags, "g") {
+		return types.NullDatum, sqlerr.New(sqlerr.InvalidParameterValue, `regexp_split_to_array() does not support the "global" option`)
+	}
+	re, err := ctx.compileRegexp(v[1].Str(), flags)
+	if err != nil {
+		return types.NullDatum, err
+	}
+	parts := RegexpSplit(re, v[0].Str())
+	out := make([]types.Datum, len(parts))
+	for i, p := range parts {
+		out[i] = types.NewText(p)
+	}
+	return types.NewArray(types.Text, out), nil
+}
+
+// RegexpSplit splits s at the matches of re as regexp_split_to_array and
+// regexp_split_to_table do: an empty match at the start or end of s, or
+// right after the previous match, does not split.
+func RegexpSplit(re *regexp.Regexp, s string) []string {
+	var parts []string
+	start, prevEnd := 0, 0
+	for start <= len(s) {
+		m := re.FindStringIndex(s[start:])
+		if m == nil {
+			break
+		}
+		so, eo := start+m[0], start+m[1]
+		if so < len(s) && eo > prevEnd {
+			parts = append(parts, s[prevEnd:so])
+			prevEnd = eo
+		}
+		if eo > so {
+			start = eo
+		} else {
+			if so >= len(s) {
+				break
+			}
+			_, size := utf8.DecodeRuneInString(s[so:])
+			start = so + size
+		}
+	}
+	return append(parts, s[prevEnd:])
 }
 
 func skipRunes(s string, n int64) string {

@@ -152,6 +152,35 @@ type Func struct {
 	// Fn computes the result. Arguments have the types Resolve returned.
 	// Errors are *sqlerr.Error with the Postgres SQLSTATE.
 	Fn func(ctx *EvalContext, args []types.Datum) (types.Datum, error)
+	// SetFn, when non-nil, makes the function set-returning (generate_series,
+	// unnest, ...): it calls yield once per output row, whose values match
+	// SetColumns. Fn is nil then; such a function is used in FROM or as a
+	// select-list item, never inside a scalar expression call.
+	SetFn func(ctx *EvalContext, args []types.Datum, yield func(row []types.Datum) error) error
+	// Cols names the output columns of a set-returning function with more
+	// than one; a single-column one has the column Ret named ColName (or the
+	// function's name when empty).
+	Cols    []SetCol
+	ColName string
+}
+
+// SetCol is one output column of a multi-column set-returning function.
+type SetCol struct {
+	Name string
+	T    types.T
+}
+
+// SetColumns returns the output columns of a set-returning function whose
+// arguments resolved to args.
+func (f *Func) SetColumns(args []types.T) []SetCol {
+	if len(f.Cols) > 0 {
+		return f.Cols
+	}
+	name := f.ColName
+	if name == "" {
+		name = f.Name
+	}
+	return []SetCol{{Name: name, T: f.ResultType(args)}}
 }
 
 // Eval calls f on args, returning NULL without calling Fn when f is strict
@@ -180,40 +209,43 @@ func (f *Func) ResultType(args []types.T) types.T {
 	if !isPseudo(f.Ret) {
 		return f.Ret
 	}
-	b := bindPolymorphic(f.params(len(args)), args)
+	ps, _ := f.params(len(args))
+	b := bindPolymorphic(ps, args)
 	return b.resolve(f.Ret)
 }
 
 // params returns the parameter types of f expanded to n arguments (the
-// variadic parameter repeated), or nil when f does not take n arguments.
-func (f *Func) params(n int) []types.T {
+// variadic parameter repeated); ok is false when f does not take n
+// arguments.
+func (f *Func) params(n int) (ps []types.T, ok bool) {
 	if !f.Variadic {
-		if n != len(f.Args) {
-			return nil
-		}
-		return f.Args
+		return f.Args, n == len(f.Args)
 	}
 	fixed := len(f.Args) - 1
 	if n < len(f.Args) {
-		return nil
+		return nil, false
 	}
 	out := make([]types.T, n)
 	copy(out, f.Args[:fixed])
 	for i := fixed; i < n; i++ {
 		out[i] = f.Args[fixed]
 	}
-	return out
+	return out, true
 }
 
 // registry maps a function or operator name to its overloads. It is built
-// once at package initialisation and never changed afterwards.
-var registry = buildRegistry()
+// once by init and never changed afterwards. (An init function rather than
+// an initializer, because some functions resolve others through Resolve
+// when called, which the initialization order would count as a cycle.)
+var registry map[string][]*Func
+
+func init() { registry = buildRegistry() }
 
 func buildRegistry() map[string][]*Func {
 	groups := [][]*Func{
 		compareFuncs(), arithFuncs(), datetimeArithFuncs(), textFuncs(), likeFuncs(),
 		regexFuncs(), mathFuncs(), datetimeFuncs(), toCharFuncs(), jsonbFuncs(),
-		arrayFuncs(), systemFuncs(),
+		arrayFuncs(), systemFuncs(), setFuncs(),
 	}
 	m := make(map[string][]*Func)
 	for _, g := range groups {

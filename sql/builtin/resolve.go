@@ -76,7 +76,7 @@ type candidate struct {
 func collectCandidates(name string, argTypes []types.T) []candidate {
 	var out []candidate
 	for _, f := range registry[name] {
-		if p := f.params(len(argTypes)); p != nil {
+		if p, ok := f.params(len(argTypes)); ok {
 			out = append(out, candidate{f: f, params: p})
 		}
 	}

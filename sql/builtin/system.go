@@ -45,7 +45,7 @@ func systemFuncs() []*Func {
 		if missingOK {
 			return types.NullDatum, nil
 		}
-		return types.NullDatum, sqlerr.Newf(sqlerr.UndefinedObject, "unrecognized configuration parameter %q", v[0].Str())
+		return types.NullDatum, sqlerr.Newf(sqlerr.UndefinedObject, "unrecognized configuration parameter \"%s\"", v[0].Str())
 	}
 	visible := func(class string) func(ctx *EvalContext, v []types.Datum) (types.Datum, error) {
 		return func(ctx *EvalContext, v []types.Datum) (types.Datum, error) {
@@ -484,7 +484,7 @@ func regIn(ctx *EvalContext, s string, k types.Kind) (types.Datum, error) {
 	if v != "" && strings.Trim(v, "0123456789") == "" {
 		n, err := strconv.ParseUint(v, 10, 32)
 		if err != nil {
-			return types.NullDatum, sqlerr.Newf(sqlerr.NumericValueOutOfRange, "value %q is out of range for type oid", v)
+			return types.NullDatum, sqlerr.Newf(sqlerr.NumericValueOutOfRange, "value \"%s\" is out of range for type oid", v)
 		}
 		return types.NewInt(k, int64(n)), nil
 	}
@@ -506,7 +506,7 @@ func regIn(ctx *EvalContext, s string, k types.Kind) (types.Datum, error) {
 				return types.NewInt(k, int64(oid)), nil
 			}
 		}
-		return types.NullDatum, sqlerr.Newf(sqlerr.UndefinedObject, "type %q does not exist", v)
+		return types.NullDatum, sqlerr.Newf(sqlerr.UndefinedObject, "type \"%s\" does not exist", v)
 	case types.KindRegNamespace:
 		parts, ok := splitQualifiedName(v)
 		if ok && len(parts) == 1 {
@@ -521,7 +521,7 @@ func regIn(ctx *EvalContext, s string, k types.Kind) (types.Datum, error) {
 			case "public":
 				return types.NewInt(k, oidPublic), nil
 			}
-			return types.NullDatum, sqlerr.Newf(sqlerr.UndefinedSchema, "schema %q does not exist", parts[0])
+			return types.NullDatum, sqlerr.Newf(sqlerr.UndefinedSchema, "schema \"%s\" does not exist", parts[0])
 		}
 		return types.NullDatum, sqlerr.New(sqlerr.InvalidName, "invalid name syntax")
 	case types.KindRegClass:
@@ -529,15 +529,18 @@ func regIn(ctx *EvalContext, s string, k types.Kind) (types.Datum, error) {
 		if !ok || len(parts) > 3 {
 			return types.NullDatum, sqlerr.New(sqlerr.InvalidName, "invalid name syntax")
 		}
+		schema, name := qualifiedParts(parts)
 		if cat != nil {
-			schema, name := qualifiedParts(parts)
 			if oid, ok := cat.LookupRelation(schema, name); ok {
 				return types.NewInt(k, int64(oid)), nil
 			}
+			if _, ok := cat.LookupNamespace(schema); schema != "" && !ok {
+				return types.NullDatum, sqlerr.Newf(sqlerr.UndefinedSchema, "schema \"%s\" does not exist", schema)
+			}
 		}
-		return types.NullDatum, sqlerr.Newf(sqlerr.UndefinedTable, "relation %q does not exist", v)
+		return types.NullDatum, sqlerr.Newf(sqlerr.UndefinedTable, "relation \"%s\" does not exist", strings.Join(parts[len(parts)-min(len(parts), 2):], "."))
 	}
-	return types.NullDatum, sqlerr.Newf(sqlerr.UndefinedFunction, "function %q does not exist", v)
+	return types.NullDatum, sqlerr.Newf(sqlerr.UndefinedFunction, "function \"%s\" does not exist", v)
 }
 
 func qualifiedParts(parts []string) (schema, name string) {

@@ -436,7 +436,7 @@ func QuoteIdent(s string) string {
 }
 
 // quoteLiteral quotes a string literal, doubling quotes and, when it holds
-// backslashes, doubling them under an E'' prefix.
+// backslashes, doubling them under an E” prefix.
 func quoteLiteral(s string) string {
 	var b strings.Builder
 	if strings.Contains(s, `\`) {

@@ -716,12 +716,12 @@ func leadingS(nf numFormat) bool {
 
 // parsedTime collects the fields to_date and to_timestamp read.
 type parsedTime struct {
-	year, month, day, doy int
+	year, month, day, doy    int
 	hasYear, bc, pm, hasAMPM bool
-	hour, minute, second  int
-	us                    int64
-	hasTZ                 bool
-	tzOffset              int64 // seconds east
+	hour, minute, second     int
+	us                       int64
+	hasTZ                    bool
+	tzOffset                 int64 // seconds east
 }
 
 func (p *parsedTime) date(input string) (int64, error) {
@@ -743,7 +743,7 @@ func (p *parsedTime) date(input string) (int64, error) {
 		return date2j(y, 1, 1) - unixEpochJDate + int64(p.doy) - 1, nil
 	}
 	if m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m) {
-		return 0, sqlerr.Newf(sqlerr.DatetimeFieldOverflow, "date/time field value out of range: %q", input)
+		return 0, sqlerr.Newf(sqlerr.DatetimeFieldOverflow, "date/time field value out of range: \"%s\"", input)
 	}
 	return civilToDays(y, m, d), nil
 }
@@ -782,12 +782,12 @@ func parseWithFormat(s, f string) (*parsedTime, error) {
 			if k := strings.IndexAny(bad, " -/:.,"); k > 0 {
 				bad = bad[:k]
 			}
-			return 0, sqlerr.Newf(sqlerr.InvalidDatetimeFormat, "invalid value %q for %q", bad, pat).
+			return 0, sqlerr.Newf(sqlerr.InvalidDatetimeFormat, "invalid value \"%s\" for \"%s\"", bad, pat).
 				WithDetail("Value must be an integer.")
 		}
 		v, err := strconv.Atoi(s[i:j])
 		if err != nil {
-			return 0, sqlerr.Newf(sqlerr.InvalidDatetimeFormat, "invalid value %q for %q", s[i:j], pat).
+			return 0, sqlerr.Newf(sqlerr.InvalidDatetimeFormat, "invalid value \"%s\" for \"%s\"", s[i:j], pat).
 				WithDetail("Value must be an integer.")
 		}
 		i = j
@@ -805,7 +805,7 @@ func parseWithFormat(s, f string) (*parsedTime, error) {
 				return k, nil
 			}
 		}
-		return 0, sqlerr.Newf(sqlerr.InvalidDatetimeFormat, "invalid value %q for %q", s[i:min(len(s), i+len(pat))], pat).
+		return 0, sqlerr.Newf(sqlerr.InvalidDatetimeFormat, "invalid value \"%s\" for \"%s\"", s[i:min(len(s), i+len(pat))], pat).
 			WithDetail("The given value did not match any of the allowed values for this field.")
 	}
 	items := parseTemplate(f)
@@ -818,11 +818,13 @@ func parseWithFormat(s, f string) (*parsedTime, error) {
 			}
 			continue
 		}
-		last := n == len(items)-1
+		// A field runs to the next non-digit, unless another field follows
+		// directly (YYYYMMDD), when it takes only its own width.
+		last := n == len(items)-1 || items[n+1].pat == ""
 		var err error
 		switch strings.ToUpper(it.pat) {
 		case "YYYY", "IYYY":
-			p.year, err = readInt(it.pat, 4, last || true)
+			p.year, err = readInt(it.pat, 4, last)
 			p.hasYear = true
 		case "YYY", "IYY":
 			p.year, err = readInt(it.pat, 3, last)
@@ -919,14 +921,14 @@ func parseWithFormat(s, f string) (*parsedTime, error) {
 				p.tzOffset += int64(v) * 60
 			}
 		default:
-			return nil, sqlerr.Newf(sqlerr.FeatureNotSupported, "formatting field %q is only supported in to_char", it.pat)
+			return nil, sqlerr.Newf(sqlerr.FeatureNotSupported, "formatting field \"%s\" is only supported in to_char", it.pat)
 		}
 		if err != nil {
 			return nil, err
 		}
 	}
 	if p.hour > 24 || p.minute > 59 || p.second > 60 {
-		return nil, sqlerr.Newf(sqlerr.DatetimeFieldOverflow, "date/time field value out of range: %q", s)
+		return nil, sqlerr.Newf(sqlerr.DatetimeFieldOverflow, "date/time field value out of range: \"%s\"", s)
 	}
 	return p, nil
 }

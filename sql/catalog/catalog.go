@@ -109,7 +109,7 @@ func (c *Catalog) Resolve(searchPath []string, schema, name string) (*Table, err
 	if schema != "" {
 		s, ok := c.schemaByName[schema]
 		if !ok {
-			return nil, sqlerr.Newf(sqlerr.UndefinedSchema, "schema %q does not exist", schema)
+			return nil, sqlerr.Newf(sqlerr.UndefinedTable, "relation %q does not exist", schema+"."+name)
 		}
 		if t, ok := c.byName[s.ID][name]; ok {
 			return t, nil

@@ -262,3 +262,39 @@ func (e *RowCtor) Children() []Expr { return e.Fields }
 
 // WithChildren implements Expr.
 func (e *RowCtor) WithChildren(ch []Expr) Expr { return &RowCtor{Fields: ch} }
+
+// Subscript is arr[idx] for a one-dimensional array whose lower bound is 1:
+// NULL when either is NULL or idx is out of range, as in Postgres.
+type Subscript struct {
+	Arr, Idx Expr
+}
+
+// Type implements Expr.
+func (e *Subscript) Type() types.T { return *e.Arr.Type().Elem }
+
+// Eval implements Expr.
+func (e *Subscript) Eval(c *Ctx, row types.Row) (types.Datum, error) {
+	a, err := e.Arr.Eval(c, row)
+	if err != nil || a.IsNull() {
+		return types.NullDatum, err
+	}
+	i, err := e.Idx.Eval(c, row)
+	if err != nil || i.IsNull() {
+		return types.NullDatum, err
+	}
+	vals := a.Array().Vals
+	k := i.Int()
+	if k < 1 || k > int64(len(vals)) {
+		return types.NullDatum, nil
+	}
+	return vals[k-1], nil
+}
+
+// String implements Expr.
+func (e *Subscript) String() string { return e.Arr.String() + "[" + e.Idx.String() + "]" }
+
+// Children implements Expr.
+func (e *Subscript) Children() []Expr { return []Expr{e.Arr, e.Idx} }
+
+// WithChildren implements Expr.
+func (e *Subscript) WithChildren(ch []Expr) Expr { return &Subscript{Arr: ch[0], Idx: ch[1]} }

@@ -221,10 +221,13 @@ func (e *Call) Children() []Expr { return e.Args }
 // WithChildren implements Expr.
 func (e *Call) WithChildren(ch []Expr) Expr { return &Call{Fn: e.Fn, Args: ch, T: e.T} }
 
-// Cast converts X to type To.
+// Cast converts X to type To. An explicit cast truncates strings to a
+// varchar(n) / char(n) length; an Assignment cast (storing into a column)
+// fails with 22001 instead, as Postgres does.
 type Cast struct {
-	X  Expr
-	To types.T
+	X          Expr
+	To         types.T
+	Assignment bool
 }
 
 // Type implements Expr.
@@ -236,6 +239,9 @@ func (e *Cast) Eval(c *Ctx, row types.Row) (types.Datum, error) {
 	if err != nil || v.IsNull() {
 		return v, err
 	}
+	if e.Assignment {
+		return builtin.AssignDatum(c.Eval, v, e.X.Type(), e.To)
+	}
 	return builtin.CastDatum(c.Eval, v, e.X.Type(), e.To)
 }
 
@@ -246,4 +252,6 @@ func (e *Cast) String() string { return e.X.String() + "::" + e.To.String() }
 func (e *Cast) Children() []Expr { return []Expr{e.X} }
 
 // WithChildren implements Expr.
-func (e *Cast) WithChildren(ch []Expr) Expr { return &Cast{X: ch[0], To: e.To} }
+func (e *Cast) WithChildren(ch []Expr) Expr {
+	return &Cast{X: ch[0], To: e.To, Assignment: e.Assignment}
+}

@@ -17,6 +17,7 @@ const (
 	DataException                  Code = "22000"
 	StringDataRightTruncation      Code = "22001"
 	NullValueNoIndicatorParameter  Code = "22002"
+	NullValueNotAllowed            Code = "22004"
 	NumericValueOutOfRange         Code = "22003"
 	InvalidDatetimeFormat          Code = "22007"
 	DatetimeFieldOverflow          Code = "22008"

@@ -65,8 +65,8 @@ func TestBinaryErrors(t *testing.T) {
 	}{
 		{Int4, "0001", sqlerr.ProtocolViolation},
 		{Int4, "0000000100", sqlerr.InvalidBinaryRepresentation},
-		{Numeric, "000100000000000000010000", sqlerr.InvalidBinaryRepresentation}, // leftover
-		{Numeric, "0001000000000000" + "2710", sqlerr.InvalidBinaryRepresentation},  // digit 10000
+		{Numeric, "000100000000000000010000", sqlerr.InvalidBinaryRepresentation},  // leftover
+		{Numeric, "0001000000000000" + "2710", sqlerr.InvalidBinaryRepresentation}, // digit 10000
 		{Numeric, "0000000012340000", sqlerr.InvalidBinaryRepresentation},          // bad sign
 		{JSONB, "027b7d", sqlerr.InvalidBinaryRepresentation},
 		{ArrayOf(Int4), "00000001000000000000001900000001000000010000000161", sqlerr.DatatypeMismatch},

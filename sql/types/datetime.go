@@ -2,6 +2,7 @@ package types
 
 import (
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -483,6 +484,39 @@ var zoneAbbrevs = map[string]int64{
 	"acst": 9*3600 + 1800, "aest": 10 * 3600, "aedt": 11 * 3600, "nzst": 12 * 3600, "nzdt": 13 * 3600,
 }
 
+// posixOffset reads a POSIX zone of a name and an offset without daylight
+// rules, such as gmt+5 or est5, whose offset is west of Greenwich: gmt+5 is
+// five hours behind UTC.
+func posixOffset(s string) (int64, bool) {
+	i := 0
+	for i < len(s) && isAlpha(s[i]) {
+		i++
+	}
+	if i < 3 || i == len(s) {
+		return 0, false
+	}
+	sign := int64(-1)
+	rest := s[i:]
+	if rest[0] == '+' || rest[0] == '-' {
+		if rest[0] == '-' {
+			sign = 1
+		}
+		rest = rest[1:]
+	}
+	hText, mText, hasMin := strings.Cut(rest, ":")
+	h, ok := parseDigits(hText)
+	if !ok || len(hText) > 2 || h > 24 {
+		return 0, false
+	}
+	m := int64(0)
+	if hasMin {
+		if m, ok = parseDigits(mText); !ok || len(mText) != 2 || m > 59 {
+			return 0, false
+		}
+	}
+	return sign * (h*3600 + m*60), true
+}
+
 // loadZone resolves a full time zone name such as America/New_York,
 // trying the name as written and then with each part capitalised, since
 // Postgres matches zone names without regard to case.
@@ -507,7 +541,7 @@ func loadZone(name string) (*time.Location, bool) {
 	return nil, false
 }
 
-// parseInt parses a run of ASCII digits, reporting failure on anything else
+// parseDigits parses a run of ASCII digits, reporting failure on anything else
 // or on overflow past 10^15.
 func parseDigits(s string) (int64, bool) {
 	if s == "" || len(s) > 15 {
@@ -529,16 +563,19 @@ func parseFraction(s string) (int64, bool) {
 	if s == "" {
 		return 0, true
 	}
-	f := 0.0
-	scale := 1.0
 	for i := 0; i < len(s); i++ {
 		if !isDigit(s[i]) {
 			return 0, false
 		}
-		if i < 17 {
-			scale /= 10
-			f += float64(s[i]-'0') * scale
-		}
+	}
+	if len(s) > 30 {
+		s = s[:30]
+	}
+	// Read the fraction as C's strtod would, then round as rint does.
+	var buf [32]byte
+	f, err := strconv.ParseFloat(string(append(append(buf[:0], '.'), s...)), 64)
+	if err != nil {
+		return 0, false
 	}
 	return int64(math.RoundToEven(f * microsPerSecond)), true
 }
@@ -739,7 +776,9 @@ func (p *dtParts) decodeNumberField(s string) *dtError {
 }
 
 // decodeDateTime decodes the fields of a date/time string.
-func decodeDateTime(s string) (*dtParts, *dtError) {
+// timeOnly selects how undelimited numbers read: as hhmm[ss] for time
+// input, as [YY]YYMMDD dates otherwise.
+func decodeDateTime(s string, timeOnly bool) (*dtParts, *dtError) {
 	fields, derr := splitDateTime(s)
 	if derr != nil {
 		return nil, derr
@@ -757,6 +796,20 @@ func decodeDateTime(s string) (*dtParts, *dtError) {
 		case dtTZ:
 			err = p.decodeTZField(f.text)
 		case dtDate:
+			if jd, ok := julianDay(f.text); ok {
+				if p.hasYear || p.hasMonth || p.hasDay {
+					return nil, &dtError{kind: dtBadFormat}
+				}
+				p.setDays(jd - julianUnixEpoch)
+				break
+			}
+			if first, rest, ok := strings.Cut(f.text, "-"); ok && timeOnly && !p.hasTime && strings.Count(f.text, "-") == 1 && (len(first) == 4 || len(first) == 6) && isDigit(first[0]) {
+				// hhmmss-zz in time input.
+				if err = p.decodeISOTime(first); err == nil {
+					err = p.decodeTZField("-" + rest)
+				}
+				break
+			}
 			if isAlpha(f.text[0]) && !strings.ContainsAny(f.text, "-.") || strings.Contains(f.text, "/") && isAlpha(f.text[0]) {
 				err = p.setZone(f)
 			} else {
@@ -768,13 +821,19 @@ func decodeDateTime(s string) (*dtParts, *dtError) {
 				}
 			}
 		case dtNumber:
-			if p.hasDate() && !p.hasTime && (len(f.text) == 6 || len(f.text) == 4) && !strings.Contains(f.text, ".") {
-				v, _ := parseDigits(f.text)
-				if len(f.text) == 4 {
-					v *= 100
+			whole, _, _ := strings.Cut(f.text, ".")
+			switch {
+			case (p.hasDate() || timeOnly) && !p.hasTime && (len(whole) == 6 || len(whole) == 4):
+				err = p.decodeISOTime(f.text)
+			case len(whole) == 4 && len(f.text) == 8 && f.text[4] == '.' && !p.hasYear && !p.hasMonth && !p.hasDay:
+				// yyyy.ddd: a year and a day of the year.
+				y, _ := parseDigits(whole)
+				doy, ok := parseDigits(f.text[5:])
+				if !ok || doy < 1 || doy > 366 {
+					return nil, &dtError{kind: dtFieldOverflow}
 				}
-				p.hour, p.min, p.sec, p.hasTime = int(v/10000), int(v/100%100), int(v%100), true
-			} else {
+				p.setDays(daysFromCivil(y, 1, 1) + doy - 1)
+			default:
 				err = p.decodeNumberField(f.text)
 			}
 		case dtSpecial:
@@ -799,12 +858,37 @@ func decodeDateTime(s string) (*dtParts, *dtError) {
 
 func (p *dtParts) hasDate() bool { return p.hasYear && p.hasMonth && p.hasDay }
 
+// julianUnixEpoch is the Julian day number of 1970-01-01.
+const julianUnixEpoch = 2440588
+
+// julianDay parses a Julian day written as J followed by digits.
+func julianDay(s string) (int64, bool) {
+	if len(s) < 2 || s[0] != 'j' {
+		return 0, false
+	}
+	return parseDigits(s[1:])
+}
+
+// setDays sets the date fields to the date days since 1970-01-01.
+func (p *dtParts) setDays(days int64) {
+	y, m, d := civilFromDays(days)
+	if y <= 0 {
+		y, p.bc = 1-y, true
+	}
+	p.year, p.yearDigits, p.month, p.day = y, 4, m, d
+	p.hasYear, p.hasMonth, p.hasDay = true, true, true
+}
+
 // setZone records a named or abbreviated time zone.
 func (p *dtParts) setZone(f dtField) *dtError {
 	if p.hasTZ {
 		return &dtError{kind: dtBadFormat}
 	}
 	if off, ok := zoneAbbrevs[f.text]; ok {
+		p.hasTZ, p.tzOffset = true, off
+		return nil
+	}
+	if off, ok := posixOffset(f.text); ok {
 		p.hasTZ, p.tzOffset = true, off
 		return nil
 	}
@@ -927,7 +1011,10 @@ func (p *dtParts) civilDays() (int64, *dtError) {
 	if !p.hasDate() {
 		return 0, &dtError{kind: dtBadFormat}
 	}
-	y := twoDigitYear(p.year, p.yearDigits)
+	y := p.year
+	if !p.bc {
+		y = twoDigitYear(y, p.yearDigits)
+	}
 	if p.bc {
 		if y == 0 {
 			return 0, &dtError{kind: dtFieldOverflow}
@@ -959,7 +1046,8 @@ func (ctx *FormatContext) now() time.Time {
 	return ctx.Now
 }
 
-// localToday returns today's date in the session zone, in days since 1970.
+// localNowMicros returns the statement time as wall-clock micros in the
+// session zone.
 func (ctx *FormatContext) localNowMicros() int64 {
 	n := ctx.now()
 	return n.UnixMicro() + zoneOffsetAt(n.Unix(), ctx.location())*microsPerSecond
@@ -967,7 +1055,7 @@ func (ctx *FormatContext) localNowMicros() int64 {
 
 // parseDate parses date input.
 func parseDate(s string, ctx *FormatContext) (Datum, error) {
-	p, derr := decodeDateTime(s)
+	p, derr := decodeDateTime(s, false)
 	if derr != nil {
 		return Datum{}, derr.toSQL(s, "date")
 	}
@@ -1007,7 +1095,7 @@ func parseTimestamp(s string, t T, ctx *FormatContext) (Datum, error) {
 		kind, typ = KindTimestampTZ, "timestamp with time zone"
 	}
 	tz := kind == KindTimestampTZ
-	p, derr := decodeDateTime(s)
+	p, derr := decodeDateTime(s, false)
 	if derr != nil {
 		return Datum{}, derr.toSQL(s, typ)
 	}
@@ -1095,7 +1183,7 @@ func mul64(a, b int64) (hi, lo int64) {
 // parseTime parses time (without time zone) input; a zone, if given, is
 // ignored as Postgres ignores it.
 func parseTime(s string, t T, ctx *FormatContext) (Datum, error) {
-	p, derr := decodeDateTime(s)
+	p, derr := decodeDateTime(s, true)
 	if derr != nil {
 		return Datum{}, derr.toSQL(s, "time")
 	}

@@ -15,4 +15,18 @@
 //     date), as Postgres does at its own epoch.
 //   - interval keeps months, days and microseconds apart, as Postgres does.
 //   - jsonb is kept as its canonical Postgres text form.
+//
+// Encodings, one file each:
+//   - text (format_text.go, parse_text.go; datetime.go, interval.go,
+//     numeric.go, float.go, jsonb.go, array.go for the harder kinds):
+//     byte-identical to PostgreSQL 15 with DateStyle ISO, MDY and
+//     IntervalStyle postgres, with Postgres' input errors and SQLSTATEs;
+//   - Postgres binary send/recv (binary.go);
+//   - order-preserving keys for Pebble (key.go): bytes compare as Compare
+//     does, and values that Compare equal share one canonical key;
+//   - compact exact row values for storage (value.go).
+//
+// Ordering and grouping (compare.go, hash.go) follow Postgres' btree and
+// hash opclasses with one deliberate difference: text compares bytewise,
+// as under the C collation, which is the only collation Freshet has.
 package types

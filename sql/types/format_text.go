@@ -1,7 +1,6 @@
 package types
 
 import (
-	"math"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -76,7 +75,13 @@ func FormatText(buf []byte, d Datum, t T, ctx *FormatContext) []byte {
 		return append(buf, 'f')
 	case KindInt2, KindInt4, KindInt8:
 		return strconv.AppendInt(buf, d.i, 10)
-	case KindOID, KindRegClass, KindRegType, KindRegProc, KindRegNamespace:
+	case KindRegType:
+		// Builtin types print their name, as regtype output does.
+		if bt, ok := FromOID(uint32(d.i)); ok {
+			return append(buf, bt.String()...)
+		}
+		return strconv.AppendUint(buf, uint64(uint32(d.i)), 10)
+	case KindOID, KindRegClass, KindRegProc, KindRegNamespace:
 		return strconv.AppendUint(buf, uint64(uint32(d.i)), 10)
 	case KindFloat4:
 		return appendFloat(buf, d.Float(), 32, ctx.ExtraFloatDigits)
@@ -176,6 +181,3 @@ func cmpBool(a, b bool) int {
 	}
 	return 1
 }
-
-// isNaNBits reports whether bits are a float64 NaN.
-func isNaNBits(i int64) bool { return math.IsNaN(math.Float64frombits(uint64(i))) }

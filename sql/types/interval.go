@@ -323,8 +323,9 @@ func splitSignedNumber(s string) (int64, float64, bool) {
 	return v, f, true
 }
 
-// intervalClock parses [-]hh:mm[:ss[.fff]] or mm:ss.fff into micros.
-func intervalClock(s string) (int64, bool) {
+// intervalClock parses [-]hh:mm[:ss[.fff]] or mm:ss.fff into micros;
+// overflow reports a well-formed clock too large for the micros field.
+func intervalClock(s string) (v int64, ok, overflow bool) {
 	neg := false
 	if s != "" && (s[0] == '-' || s[0] == '+') {
 		neg = s[0] == '-'
@@ -332,22 +333,21 @@ func intervalClock(s string) (int64, bool) {
 	}
 	parts := strings.Split(s, ":")
 	if len(parts) < 2 || len(parts) > 3 {
-		return 0, false
+		return 0, false, false
 	}
 	var h, m int64
 	var secText string
-	var ok bool
 	if len(parts) == 2 && strings.Contains(parts[1], ".") {
 		if m, ok = parseDigits(parts[0]); !ok {
-			return 0, false
+			return 0, false, false
 		}
 		secText = parts[1]
 	} else {
 		if h, ok = parseDigits(parts[0]); !ok {
-			return 0, false
+			return 0, false, false
 		}
 		if m, ok = parseDigits(parts[1]); !ok {
-			return 0, false
+			return 0, false, false
 		}
 		if len(parts) == 3 {
 			secText = parts[2]
@@ -357,20 +357,26 @@ func intervalClock(s string) (int64, bool) {
 	if secText != "" {
 		st, ft, _ := strings.Cut(secText, ".")
 		if sec, ok = parseDigits(st); !ok {
-			return 0, false
+			return 0, false, false
 		}
 		if frac, ok = parseFraction(ft); !ok {
-			return 0, false
+			return 0, false, false
 		}
 	}
-	if m > 59 || sec > 59 || h > math.MaxInt64/microsPerHour-1 {
-		return 0, false
+	if m > 59 || sec > 59 {
+		return 0, false, false
 	}
-	v := h*microsPerHour + m*microsPerMinute + sec*microsPerSecond + frac
+	var acc intervalAcc
+	acc.addScaled(h, microsPerHour)
+	acc.addMicros(m*microsPerMinute + sec*microsPerSecond + frac)
+	if acc.overflow {
+		return 0, false, true
+	}
+	v = acc.whole
 	if neg {
 		v = -v
 	}
-	return v, true
+	return v, true, false
 }
 
 // parseInterval parses interval input in the postgres, SQL-standard
@@ -382,7 +388,7 @@ func parseInterval(s string, t T) (Datum, error) {
 	v := strings.TrimSpace(s)
 	var acc intervalAcc
 	if len(v) > 1 && (v[0] == 'P' || v[0] == 'p') {
-		if !parseISOInterval(v[1:], &acc) {
+		if !parseISOInterval(v[1:], &acc) && !parseISOAltInterval(v[1:], &acc) {
 			return Datum{}, bad()
 		}
 		d, err := acc.result(s, false)
@@ -410,16 +416,22 @@ func parseInterval(s string, t T) (Datum, error) {
 		f := fields[i]
 		switch f.typ {
 		case dtTime:
-			c, ok := intervalClock(f.text)
-			if !ok || !mark('t') {
+			c, ok, over := intervalClock(f.text)
+			if over {
+				acc.overflow = true
+			}
+			if (!ok && !over) || !mark('t') {
 				return Datum{}, bad()
 			}
 			acc.addMicros(c)
 			unit = 'd'
 		case dtTZ, dtDate, dtNumber:
 			if (f.typ == dtTZ) && strings.Contains(f.text, ":") {
-				c, ok := intervalClock(f.text)
-				if !ok || !mark('t') {
+				c, ok, over := intervalClock(f.text)
+				if over {
+					acc.overflow = true
+				}
+				if (!ok && !over) || !mark('t') {
 					return Datum{}, bad()
 				}
 				acc.addMicros(c)
@@ -534,6 +546,33 @@ func parseISOInterval(s string, acc *intervalAcc) bool {
 		s = s[j+1:]
 	}
 	return any
+}
+
+// parseISOAltInterval parses the ISO 8601 alternative format after "P":
+// YYYY-MM-DD, optionally followed by THH:MM:SS[.fff].
+func parseISOAltInterval(s string, acc *intervalAcc) bool {
+	date, clock, hasClock := strings.Cut(strings.ToUpper(s), "T")
+	parts := strings.Split(date, "-")
+	if len(parts) != 3 {
+		return false
+	}
+	var ymd [3]int64
+	for i, part := range parts {
+		v, ok := parseDigits(part)
+		if !ok {
+			return false
+		}
+		ymd[i] = v
+	}
+	acc.years, acc.months, acc.days = ymd[0], ymd[1], ymd[2]
+	if hasClock {
+		c, ok, _ := intervalClock(clock)
+		if !ok || strings.HasPrefix(clock, "-") {
+			return false
+		}
+		acc.addMicros(c)
+	}
+	return true
 }
 
 // roundIntervalDatum applies the fractional-second precision of an

@@ -37,11 +37,10 @@ type jsonNode struct {
 // jsonParser is a recursive-descent JSON parser producing jsonNodes (for
 // jsonb) or only validating (for json).
 type jsonParser struct {
-	src     string
-	pos     int
-	build   bool // build nodes (jsonb); otherwise only validate
-	depth   int
-	errCode sqlerr.Code
+	src   string
+	pos   int
+	build bool // build nodes (jsonb); otherwise only validate
+	depth int
 }
 
 // jsonMaxDepth bounds nesting so hostile input cannot exhaust the stack.

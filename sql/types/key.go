@@ -62,9 +62,8 @@ const (
 )
 
 // AppendKey appends the order-preserving, memcomparable encoding of d as
-// type t (descending when desc) and returns the extended buffer. See the
-// package comment on key encoding above for the layout and what a key
-// keeps. It does not allocate for integers, floats, strings, dates, times
+// type t (descending when desc) and returns the extended buffer. The
+// comment at the top of key.go gives the layout and what a key keeps. It does not allocate for integers, floats, strings, dates, times
 // and timestamps.
 func AppendKey(buf []byte, d Datum, t T, desc bool) []byte {
 	start := len(buf)

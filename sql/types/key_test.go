@@ -8,16 +8,6 @@ import (
 	"pgregory.net/rapid"
 )
 
-func sign(v int) int {
-	switch {
-	case v < 0:
-		return -1
-	case v > 0:
-		return 1
-	}
-	return 0
-}
-
 // TestKeyOrderProperty: for random values of each type, the byte order of
 // AppendKey agrees exactly with Compare (ascending and, reversed,
 // descending), and DecodeKey gives back an Equal value and the rest.

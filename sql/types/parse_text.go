@@ -210,7 +210,7 @@ func isOctal(c byte) bool { return c >= '0' && c <= '7' }
 // digits, white space allowed between pairs) or escape format (\\ for a
 // backslash, \ooo for a byte, other bytes as themselves).
 func parseBytea(s string) (Datum, error) {
-	if len(s) >= 2 && s[0] == '\\' && (s[1] == 'x' || s[1] == 'X') {
+	if len(s) >= 2 && s[0] == '\\' && s[1] == 'x' {
 		out := make([]byte, 0, (len(s)-2)/2)
 		for i := 2; i < len(s); {
 			c := s[i]

@@ -71,9 +71,9 @@ func TestTextIO(t *testing.T) {
 // TestTextErrorDetails checks the detail and hint fields Postgres adds.
 func TestTextErrorDetails(t *testing.T) {
 	cases := []struct {
-		typ, in        string
-		detail, hint   string
-		code           sqlerr.Code
+		typ, in      string
+		detail, hint string
+		code         sqlerr.Code
 	}{
 		{"numeric(5,2)", "123456", "A field with precision 5, scale 2 must round to an absolute value less than 10^3.", "", sqlerr.NumericValueOutOfRange},
 		{"numeric(2,2)", "1", "A field with precision 2, scale 2 must round to an absolute value less than 1.", "", sqlerr.NumericValueOutOfRange},
@@ -238,5 +238,33 @@ func TestNumericForm(t *testing.T) {
 		if got := string(FormatText(nil, NewNumeric(c.d), Numeric, nil)); got != c.want {
 			t.Errorf("%v: got %q want %q", c.d, got, c.want)
 		}
+		v, _, err := DecodeValue(AppendValue(nil, NewNumeric(c.d), Numeric), Numeric)
+		if got := string(FormatText(nil, v, Numeric, nil)); err != nil || got != c.want {
+			t.Errorf("%v: value round trip gave %q (%v)", c.d, got, err)
+		}
+		b, err := AppendBinary(nil, NewNumeric(c.d), Numeric)
+		if err == nil {
+			v, err = ParseBinary(b, Numeric)
+		}
+		if got := string(FormatText(nil, v, Numeric, nil)); err != nil || got != c.want {
+			t.Errorf("%v: binary round trip gave %q (%v)", c.d, got, err)
+		}
+	}
+}
+
+// TestRegTypes: reg* values print and read as their OID number; names are
+// left to the catalog layer.
+func TestRegTypes(t *testing.T) {
+	for _, typ := range []T{RegClass, RegType, RegProc, RegNS, OID} {
+		d, err := ParseText("1259", typ, nil)
+		if err != nil || string(FormatText(nil, d, typ, nil)) != "1259" {
+			t.Errorf("%s: %v %s", typ, err, FormatText(nil, d, typ, nil))
+		}
+	}
+	if _, err := ParseText("pg_class", RegClass, nil); sqlerr.CodeOf(err) != sqlerr.FeatureNotSupported {
+		t.Errorf("regclass by name: %v", err)
+	}
+	if got := string(FormatText(nil, NewInt(KindOID, 4294967295), OID, nil)); got != "4294967295" {
+		t.Errorf("oid: %s", got)
 	}
 }

@@ -86,6 +86,7 @@ func appendValuePayload(buf []byte, d Datum, t T) []byte {
 }
 
 func appendNumericValue(buf []byte, d *apd.Decimal) []byte {
+	d = normalizeNumeric(d)
 	switch d.Form {
 	case apd.NaN, apd.NaNSignaling:
 		return append(buf, 2)

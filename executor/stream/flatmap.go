@@ -1,0 +1,87 @@
+package stream
+
+import (
+	"github.com/freshetdb/freshet/planner/plan"
+	"github.com/freshetdb/freshet/sql/expr"
+	"github.com/freshetdb/freshet/sql/types"
+)
+
+// FlatMap expands each change by set-returning function calls evaluated on
+// its row: row ++ f(row) for every output row of f, with the change's
+// weight. It is linear, so a retraction retracts exactly the rows its
+// insertion produced.
+//
+//	SELECT id, e FROM j, jsonb_array_elements(doc -> 'tags') e
+//	SELECT generate_series(1, n) FROM t
+type FlatMap struct {
+	ctx   *expr.Ctx
+	calls []plan.SetCall
+	outer bool
+	width int
+	out   *Emitter
+	args  [][]types.Datum
+	rows  [][]types.Row
+}
+
+// NewFlatMap returns a flat-map over rows of the given width.
+func NewFlatMap(ctx *expr.Ctx, n *plan.FlatMap, width int, out Operator, port int) *FlatMap {
+	f := &FlatMap{ctx: ctx, calls: n.Calls, outer: n.Outer, width: width, out: NewEmitter(out, port, len(n.Columns())),
+		args: make([][]types.Datum, len(n.Calls)), rows: make([][]types.Row, len(n.Calls))}
+	for i, c := range n.Calls {
+		f.args[i] = make([]types.Datum, len(c.Args))
+	}
+	return f
+}
+
+// Push implements Operator.
+func (f *FlatMap) Push(_ int, c *types.Chunk) error {
+	for i := 0; i < c.Len(); i++ {
+		in, w := c.Row(i), c.Weights[i]
+		longest := 0
+		for k, call := range f.calls {
+			f.rows[k] = f.rows[k][:0]
+			args := f.args[k]
+			isNull := false
+			for j, a := range call.Args {
+				v, err := a.Eval(f.ctx, in)
+				if err != nil {
+					return err
+				}
+				args[j] = v
+				isNull = isNull || v.IsNull()
+			}
+			if isNull && call.Fn.Strict {
+				continue
+			}
+			err := call.Fn.SetFn(f.ctx.Eval, args, func(r []types.Datum) error {
+				f.rows[k] = append(f.rows[k], append(types.Row(nil), r...))
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			longest = max(longest, len(f.rows[k]))
+		}
+		if longest == 0 && f.outer {
+			longest = 1
+		}
+		for n := 0; n < longest; n++ {
+			row := f.out.Space(w)
+			copy(row, in)
+			pos := f.width
+			for k, call := range f.calls {
+				if n < len(f.rows[k]) {
+					copy(row[pos:], f.rows[k][n])
+				}
+				pos += len(call.Cols)
+			}
+			if err := f.out.Done(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Flush implements Operator.
+func (f *FlatMap) Flush(int) error { return f.out.Flush() }
