@@ -12,6 +12,7 @@ import (
 	"github.com/freshetdb/freshet/sql/expr"
 	"github.com/freshetdb/freshet/sql/sqlerr"
 	"github.com/freshetdb/freshet/sql/types"
+	"github.com/freshetdb/freshet/storage"
 )
 
 // execute runs a prepared statement with its parameter values.
@@ -216,8 +217,8 @@ func (w *tableWriter) targetRows(runner *query.Runner, t *catalog.Table, input p
 	if len(t.PrimaryKey) == 0 {
 		// Rows of a table without a primary key are found by value.
 		byValue = map[string][][]byte{}
-		lo, _ := prefixRange(t)
-		if err := scanRange(w.tx.batch, t, lo, prefixEnd(lo), func(k []byte, r types.Row) error {
+		lo := prefixKey(nil, t, nil)
+		if err := scanRange(w.tx.batch, t, lo, storage.PrefixEnd(lo), func(k []byte, r types.Row) error {
 			v := string(types.EncodeRow(nil, r, t.ColumnTypes()))
 			byValue[v] = append(byValue[v], append([]byte(nil), k...))
 			return nil
@@ -246,13 +247,6 @@ func (w *tableWriter) targetRows(runner *query.Runner, t *catalog.Table, input p
 	}
 	return out, keys, nil
 }
-
-func prefixRange(t *catalog.Table) ([]byte, []byte) {
-	lo := rowKeyPrefix(t)
-	return lo, prefixEnd(lo)
-}
-
-func rowKeyPrefix(t *catalog.Table) []byte { return prefixKey(nil, t, nil) }
 
 func (w *tableWriter) update(runner *query.Runner, up *plan.Update) (result, error) {
 	t := up.Table

@@ -2,7 +2,9 @@ package engine
 
 import (
 	"context"
+
 	"encoding/binary"
+	"github.com/freshetdb/freshet/executor/query"
 
 	"github.com/freshetdb/freshet/sql/catalog"
 	"github.com/freshetdb/freshet/sql/sqlerr"
@@ -45,32 +47,33 @@ func rowIDKey(buf []byte, t *catalog.Table, id uint64) []byte {
 	return binary.BigEndian.AppendUint64(buf, id)
 }
 
-// prefixEnd returns the smallest key greater than every key with prefix p.
-func prefixEnd(p []byte) []byte {
-	end := append([]byte(nil), p...)
-	for i := len(end) - 1; i >= 0; i-- {
-		end[i]++
-		if end[i] != 0 {
-			return end[:i+1]
-		}
-	}
-	return nil
-}
-
 // tableSource implements query.Source over a reader.
 type tableSource struct {
 	r reader
 }
 
-// ScanTable implements query.Source.
-func (s *tableSource) ScanTable(ctx context.Context, t *catalog.Table, prefix []types.Datum, fn func(types.Row) error) error {
-	var lower []byte
-	if len(prefix) > 0 {
-		lower = prefixKey(nil, t, prefix)
-	} else {
-		lower = storage.TableKey(nil, t.ID)
+// ScanTable implements query.Source. Key encodings are self-delimiting, so
+// every key whose next column equals v starts with v's encoding: an
+// exclusive lower bound starts after all of them and an inclusive upper
+// bound ends after all of them.
+func (s *tableSource) ScanTable(ctx context.Context, t *catalog.Table, span query.KeySpan, fn func(types.Row) error) error {
+	prefix := prefixKey(nil, t, span.Prefix)
+	lower, upper := prefix, storage.PrefixEnd(prefix)
+	if len(span.Prefix) < len(t.PrimaryKey) {
+		col := t.Columns[t.PrimaryKey[len(span.Prefix)]]
+		if b := span.Lower; b != nil {
+			lower = types.AppendKey(append([]byte(nil), prefix...), b.Value, col.Type, false)
+			if !b.Inclusive {
+				lower = storage.PrefixEnd(lower)
+			}
+		}
+		if b := span.Upper; b != nil {
+			upper = types.AppendKey(append([]byte(nil), prefix...), b.Value, col.Type, false)
+			if b.Inclusive {
+				upper = storage.PrefixEnd(upper)
+			}
+		}
 	}
-	upper := prefixEnd(lower)
 	return scanRange(s.r, t, lower, upper, func(_ []byte, r types.Row) error { return fn(r) })
 }
 

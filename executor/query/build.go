@@ -67,6 +67,12 @@ func (b *builder) build(n plan.Node, out stream.Operator, port int) error {
 			return err
 		}
 		return b.build(n.Left, op, 0)
+	case *plan.Apply:
+		a := *n
+		if n.Cond != nil {
+			a.Cond = cloneExpr(n.Cond)
+		}
+		return b.build(n.Left, stream.NewApply(b.ec, &a, len(n.Left.Columns()), out, port), 0)
 	case *plan.FlatMap:
 		return b.build(n.Input, stream.NewFlatMap(b.ec, n, len(n.Input.Columns()), out, port), 0)
 	case *plan.Window:
@@ -118,9 +124,9 @@ func (b *builder) emitLeaf(n plan.Node, em *stream.Emitter) error {
 			}
 			return nil
 		}
-		var prefix []types.Datum
-		if n.Range != nil {
-			for _, e := range n.Range.Values {
+		var span KeySpan
+		if r := n.Range; r != nil {
+			for _, e := range r.Values {
 				v, err := e.Eval(b.ec, nil)
 				if err != nil {
 					return err
@@ -128,11 +134,29 @@ func (b *builder) emitLeaf(n plan.Node, em *stream.Emitter) error {
 				if v.IsNull() {
 					return nil
 				}
-				prefix = append(prefix, v)
+				span.Prefix = append(span.Prefix, v)
+			}
+			for i, kb := range []*plan.KeyBound{r.Lower, r.Upper} {
+				if kb == nil {
+					continue
+				}
+				v, err := kb.Value.Eval(b.ec, nil)
+				if err != nil {
+					return err
+				}
+				if v.IsNull() {
+					return nil
+				}
+				bd := &Bound{Value: v, Inclusive: kb.Inclusive}
+				if i == 0 {
+					span.Lower = bd
+				} else {
+					span.Upper = bd
+				}
 			}
 		}
 		count := 0
-		return b.r.src.ScanTable(b.r.ctx, t, prefix, func(row types.Row) error {
+		return b.r.src.ScanTable(b.r.ctx, t, span, func(row types.Row) error {
 			count++
 			if count%4096 == 0 && b.r.ctx.Err() != nil {
 				return canceled()

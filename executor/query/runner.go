@@ -13,10 +13,23 @@ import (
 
 // Source reads stored rows for table scans.
 type Source interface {
-	// ScanTable calls fn for every row of stored table t, in primary-key
-	// order; with a non-empty prefix, only rows whose leading primary-key
-	// values equal it. fn must not retain the row.
-	ScanTable(ctx context.Context, t *catalog.Table, prefix []types.Datum, fn func(types.Row) error) error
+	// ScanTable calls fn for every row of stored table t within the key
+	// span, in primary-key order. fn must not retain the row.
+	ScanTable(ctx context.Context, t *catalog.Table, span KeySpan, fn func(types.Row) error) error
+}
+
+// KeySpan restricts a scan by primary key: rows whose leading key values
+// equal Prefix and whose next key value lies within Lower / Upper (nil for
+// unbounded). The zero KeySpan is the whole table.
+type KeySpan struct {
+	Prefix       []types.Datum
+	Lower, Upper *Bound
+}
+
+// Bound is one end of a KeySpan.
+type Bound struct {
+	Value     types.Datum
+	Inclusive bool
 }
 
 // Runner executes plans for one statement. It implements

@@ -21,6 +21,13 @@ func (b *Binder) from(items []*pg.Node, outer *scope) (plan.Node, *scope, error)
 	var node plan.Node
 	var sc *scope
 	for _, it := range items {
+		if rs := it.GetRangeSubselect(); rs != nil && rs.Lateral && node != nil {
+			var err error
+			if node, sc, err = b.lateralSubquery(rs, plan.JoinInner, nil, node, sc, outer); err != nil {
+				return nil, nil, err
+			}
+			continue
+		}
 		if rf := it.GetRangeFunction(); rf != nil {
 			var err error
 			if node, sc, err = b.functionItem(rf, node, sc, outer, false); err != nil {
@@ -62,9 +69,6 @@ func (b *Binder) fromItem(n *pg.Node, outer *scope) (plan.Node, *scope, error) {
 	case *pg.Node_JoinExpr:
 		return b.join(x.JoinExpr, outer)
 	case *pg.Node_RangeSubselect:
-		if x.RangeSubselect.Lateral {
-			return nil, nil, sqlerr.Unsupported("LATERAL subqueries")
-		}
 		if x.RangeSubselect.Alias == nil {
 			return nil, nil, sqlerr.New(sqlerr.SyntaxError, "subquery in FROM must have an alias").
 				WithHint("For example, FROM (SELECT ...) [AS] foo.")
@@ -240,6 +244,20 @@ func (b *Binder) join(je *pg.JoinExpr, outer *scope) (plan.Node, *scope, error) 
 	if rf := je.Rarg.GetRangeFunction(); rf != nil {
 		return b.lateralFunctionJoin(je, rf, l, ls, outer)
 	}
+	if rs := je.Rarg.GetRangeSubselect(); rs != nil && rs.Lateral {
+		kind := plan.JoinInner
+		switch je.Jointype {
+		case pg.JoinType_JOIN_INNER:
+		case pg.JoinType_JOIN_LEFT:
+			kind = plan.JoinLeft
+		default:
+			return nil, nil, sqlerr.Unsupported("RIGHT or FULL JOIN LATERAL")
+		}
+		if len(je.UsingClause) > 0 || je.IsNatural {
+			return nil, nil, sqlerr.Unsupported("USING or NATURAL with LATERAL")
+		}
+		return b.lateralSubquery(rs, kind, je.Quals, l, ls, outer)
+	}
 	r, rs, err := b.fromItem(je.Rarg, outer)
 	if err != nil {
 		return nil, nil, err
@@ -401,4 +419,35 @@ func (b *Binder) lateralFunctionJoin(je *pg.JoinExpr, rf *pg.RangeFunction, l pl
 		node = filter(node, c)
 	}
 	return node, sc, nil
+}
+
+// lateralSubquery binds a LATERAL subquery to the right of left: it may
+// read left's columns, and runs once per left row (an Apply).
+func (b *Binder) lateralSubquery(rs *pg.RangeSubselect, kind plan.JoinKind, quals *pg.Node, left plan.Node, ls *scope, outer *scope) (plan.Node, *scope, error) {
+	if rs.Alias == nil {
+		return nil, nil, sqlerr.New(sqlerr.SyntaxError, "subquery in FROM must have an alias").
+			WithHint("For example, FROM (SELECT ...) [AS] foo.")
+	}
+	inner := newScope(ls.cols, outer)
+	right, err := b.bindQuery(rs.Subquery.GetSelectStmt(), inner)
+	if err != nil {
+		return nil, nil, err
+	}
+	if right, err = renameColumns(right, rs.Alias.Colnames, rs.Alias.Aliasname); err != nil {
+		return nil, nil, err
+	}
+	rsc := scopeFromNode(right, rs.Alias.Aliasname, outer)
+	cols := append(append([]plan.Column(nil), left.Columns()...), right.Columns()...)
+	sc := newScope(append(append([]scopeCol(nil), ls.cols...), rsc.cols...), outer)
+	a := &plan.Apply{Kind: kind, Left: left, Right: right}
+	if quals != nil {
+		c, err := b.bindExpr(&exprCtx{scope: sc, clause: "JOIN conditions"}, quals)
+		if err != nil {
+			return nil, nil, err
+		}
+		if a.Cond, err = b.requireBool(c, "JOIN/ON"); err != nil {
+			return nil, nil, err
+		}
+	}
+	return plan.WithColumns(a, cols), sc, nil
 }

@@ -56,6 +56,8 @@ func rewriteInputs(n plan.Node) {
 		x.Input = Normalize(x.Input)
 	case *plan.FlatMap:
 		x.Input = Normalize(x.Input)
+	case *plan.Apply:
+		x.Left, x.Right = Normalize(x.Left), Normalize(x.Right)
 	}
 }
 

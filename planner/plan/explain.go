@@ -27,6 +27,10 @@ func explain(b *strings.Builder, n Node, depth int) {
 	for _, in := range n.Inputs() {
 		explain(b, in, depth+1)
 	}
+	if a, ok := n.(*Apply); ok {
+		b.WriteString(strings.Repeat("  ", depth+1) + "(per row)\n")
+		explain(b, a.Right, depth+2)
+	}
 }
 
 func exprList(es []expr.Expr) string {
@@ -61,12 +65,34 @@ func describe(n Node) string {
 	switch n := n.(type) {
 	case *Scan:
 		s := "Scan " + n.Table.Name
-		if n.Range != nil {
-			s += " key=" + exprList(n.Range.Values)
+		if r := n.Range; r != nil {
+			if len(r.Values) > 0 {
+				s += " key=" + exprList(r.Values)
+			}
+			if r.Lower != nil {
+				op := ">"
+				if r.Lower.Inclusive {
+					op = ">="
+				}
+				s += " " + op + r.Lower.Value.String()
+			}
+			if r.Upper != nil {
+				op := "<"
+				if r.Upper.Inclusive {
+					op = "<="
+				}
+				s += " " + op + r.Upper.Value.String()
+			}
 		}
 		return s
 	case *Values:
 		return fmt.Sprintf("Values rows=%d", len(n.Rows))
+	case *Apply:
+		s := "Apply " + n.Kind.String()
+		if n.Cond != nil {
+			s += " on " + n.Cond.String()
+		}
+		return s
 	case *FlatMap:
 		parts := make([]string, len(n.Calls))
 		for i, c := range n.Calls {

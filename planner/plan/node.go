@@ -56,10 +56,20 @@ type Scan struct {
 	Range *KeyRange
 }
 
-// KeyRange is an equality prefix of a table's primary key: Values[i] is the
-// value of PrimaryKey[i]. Values are expressions without row references
+// KeyRange restricts a scan of a stored table by its primary key: Values[i]
+// is the value of PrimaryKey[i] for an equality prefix, and Lower / Upper
+// bound the next key column. Values are expressions without row references
 // (constants or parameters).
-type KeyRange struct{ Values []expr.Expr }
+type KeyRange struct {
+	Values       []expr.Expr
+	Lower, Upper *KeyBound
+}
+
+// KeyBound is one end of a key range.
+type KeyBound struct {
+	Value     expr.Expr
+	Inclusive bool
+}
 
 // Inputs implements Node.
 func (n *Scan) Inputs() []Node { return nil }
@@ -323,3 +333,20 @@ type FlatMap struct {
 
 // Inputs implements Node.
 func (n *FlatMap) Inputs() []Node { return []Node{n.Input} }
+
+// Apply joins each left row with the rows of a subquery evaluated for it
+// (LATERAL): Right reads the left row through depth-1 outer references.
+// Cond, over the concatenated row, filters the pairs; with Kind JoinLeft a
+// left row without a qualifying pair is kept, padded with NULLs. It runs the
+// subquery once per left row.
+type Apply struct {
+	base
+	Kind  JoinKind
+	Left  Node
+	Right Node
+	Cond  expr.Expr
+}
+
+// Inputs implements Node. Right is not an input of the dataflow: it runs
+// per left row.
+func (n *Apply) Inputs() []Node { return []Node{n.Left} }

@@ -12,12 +12,21 @@ func Exprs(n Node) []expr.Expr {
 	}
 	switch n := n.(type) {
 	case *Scan:
-		if n.Range != nil {
-			out = append(out, n.Range.Values...)
+		if r := n.Range; r != nil {
+			out = append(out, r.Values...)
+			for _, b := range []*KeyBound{r.Lower, r.Upper} {
+				if b != nil {
+					out = append(out, b.Value)
+				}
+			}
 		}
 	case *Values:
 		for _, r := range n.Rows {
 			out = append(out, r...)
+		}
+	case *Apply:
+		if n.Cond != nil {
+			out = append(out, n.Cond)
 		}
 	case *FlatMap:
 		for _, c := range n.Calls {
@@ -85,6 +94,9 @@ func ReadsOuter(n Node) bool { return readsOuter(n, 0) }
 func readsOuter(n Node, level int) bool {
 	found := false
 	Walk(n, func(x Node) {
+		if a, ok := x.(*Apply); ok && readsOuter(a.Right, level+1) {
+			found = true
+		}
 		for _, e := range Exprs(x) {
 			expr.Walk(e, func(s expr.Expr) bool {
 				switch s := s.(type) {
