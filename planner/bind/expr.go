@@ -319,7 +319,9 @@ func (b *Binder) aExpr(ec *exprCtx, a *pg.A_Expr) (expr.Expr, error) {
 			return nil, b.errAt(sqlerr.As(err), a.Location)
 		}
 		return e, nil
-	case pg.A_Expr_Kind_AEXPR_LIKE, pg.A_Expr_Kind_AEXPR_ILIKE:
+	case pg.A_Expr_Kind_AEXPR_LIKE, pg.A_Expr_Kind_AEXPR_ILIKE, pg.A_Expr_Kind_AEXPR_SIMILAR:
+		// The grammar already rewrote SIMILAR TO into "~" over
+		// similar_to_escape(pattern).
 		l, err := b.bindExpr(ec, a.Lexpr)
 		if err != nil {
 			return nil, err
@@ -329,8 +331,6 @@ func (b *Binder) aExpr(ec *exprCtx, a *pg.A_Expr) (expr.Expr, error) {
 			return nil, err
 		}
 		return b.call(opName(a.Name), []expr.Expr{l, r})
-	case pg.A_Expr_Kind_AEXPR_SIMILAR:
-		return nil, sqlerr.Unsupported("SIMILAR TO")
 	case pg.A_Expr_Kind_AEXPR_DISTINCT, pg.A_Expr_Kind_AEXPR_NOT_DISTINCT:
 		l, err := b.bindExpr(ec, a.Lexpr)
 		if err != nil {

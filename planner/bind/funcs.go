@@ -479,7 +479,7 @@ func (b *Binder) subLink(ec *exprCtx, sl *pg.SubLink) (expr.Expr, error) {
 		return q, nil
 	case pg.SubLinkType_ANY_SUBLINK, pg.SubLinkType_ALL_SUBLINK:
 		if len(cols) != 1 {
-			return nil, b.errAt(sqlerr.Unsupported("row comparison with a subquery"), sl.Location)
+			return b.rowSubLink(ec, sl, node, q)
 		}
 		x, err := b.bindExpr(ec, sl.Testexpr)
 		if err != nil {
@@ -533,3 +533,77 @@ func castColumns(n plan.Node, ts []types.T) plan.Node {
 
 // planCorrelated reports whether a subquery plan reads the enclosing query.
 func planCorrelated(n plan.Node) bool { return plan.ReadsOuter(n) }
+
+// rowSubLink binds (a, b) IN / op ANY / op ALL (SELECT x, y ...): the
+// subquery's columns become one row value compared field by field.
+func (b *Binder) rowSubLink(ec *exprCtx, sl *pg.SubLink, node plan.Node, q *expr.Subquery) (expr.Expr, error) {
+	row := sl.Testexpr.GetRowExpr()
+	cols := node.Columns()
+	if row == nil || len(row.Args) != len(cols) {
+		return nil, b.errAt(sqlerr.New(sqlerr.SyntaxError, "subquery has too many columns"), sl.Location)
+	}
+	op := "="
+	if len(sl.OperName) > 0 {
+		op = opName(sl.OperName)
+	}
+	if op != "=" && op != "<>" {
+		return nil, b.errAt(sqlerr.Unsupported("row comparison with "+op+" and a subquery"), sl.Location)
+	}
+	left, err := b.bindExprs(ec, row.Args)
+	if err != nil {
+		return nil, err
+	}
+	fields := make([]*builtin.Func, len(cols))
+	want := make([]types.T, len(cols))
+	for i, c := range cols {
+		fn, argTypes, err := builtin.Resolve("=", []types.T{left[i].Type(), c.Type})
+		if err != nil {
+			return nil, b.errAt(sqlerr.As(err), sl.Location)
+		}
+		if left[i], err = b.coerce(left[i], argTypes[0], builtin.CastImplicit, "IN"); err != nil {
+			return nil, err
+		}
+		fields[i], want[i] = fn, argTypes[1]
+	}
+	node = castColumns(node, want)
+	refs := make([]expr.Expr, len(cols))
+	for i, t := range want {
+		refs[i] = &expr.ColRef{Idx: i, T: t}
+	}
+	q.Plan = plan.WithColumns(&plan.Project{Input: node, Exprs: []expr.Expr{&expr.RowCtor{Fields: refs}}}, []plan.Column{{Name: "row", Type: types.Record}})
+	q.X = &expr.RowCtor{Fields: left}
+	q.Op = expr.NewCall(rowEquality(fields, op == "<>"), nil, types.Bool)
+	q.T = types.Bool
+	q.Kind = expr.SubAny
+	if sl.SubLinkType == pg.SubLinkType_ALL_SUBLINK {
+		q.Kind = expr.SubAll
+	}
+	return q, nil
+}
+
+// rowEquality compares two row values field by field with SQL's rules:
+// false when some pair differs, else NULL when some pair has a NULL, else
+// true (negated for <>).
+func rowEquality(eqs []*builtin.Func, negate bool) *builtin.Func {
+	return &builtin.Func{Name: "row=", Ret: types.Bool, Fn: func(ctx *builtin.EvalContext, a []types.Datum) (types.Datum, error) {
+		l, r := a[0].Record(), a[1].Record()
+		sawNull := false
+		for i, eq := range eqs {
+			if l[i].IsNull() || r[i].IsNull() {
+				sawNull = true
+				continue
+			}
+			v, err := eq.Fn(ctx, []types.Datum{l[i], r[i]})
+			if err != nil {
+				return v, err
+			}
+			if !v.Bool() {
+				return types.NewBool(negate), nil
+			}
+		}
+		if sawNull {
+			return types.NullDatum, nil
+		}
+		return types.NewBool(!negate), nil
+	}}
+}

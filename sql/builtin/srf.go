@@ -60,6 +60,8 @@ func setFuncs() []*Func {
 			}
 			return nil
 		}},
+		{Name: "regexp_split_to_table", Args: []types.T{types.Text, types.Text}, Ret: types.Text, Strict: true, SetFn: splitToTable},
+		{Name: "regexp_split_to_table", Args: []types.T{types.Text, types.Text, types.Text}, Ret: types.Text, Strict: true, SetFn: splitToTable},
 		{Name: "jsonb_array_elements", Args: []types.T{types.JSONB}, Ret: types.JSONB, ColName: "value", Strict: true, SetFn: jsonElements(false)},
 		{Name: "jsonb_array_elements_text", Args: []types.T{types.JSONB}, Ret: types.Text, ColName: "value", Strict: true, SetFn: jsonElements(true)},
 		{Name: "jsonb_object_keys", Args: []types.T{types.JSONB}, Ret: types.Text, Strict: true, SetFn: func(_ *EvalContext, a []types.Datum, yield func([]types.Datum) error) error {
@@ -190,4 +192,19 @@ func jsonKindArticle(v *jsonValue) string {
 		return "an object"
 	}
 	return "a scalar"
+}
+
+// splitToTable is regexp_split_to_table: the pieces of splitToArray, one
+// per row.
+func splitToTable(ctx *EvalContext, a []types.Datum, yield func([]types.Datum) error) error {
+	arr, err := splitToArray(ctx, a)
+	if err != nil {
+		return err
+	}
+	for _, v := range arr.Array().Vals {
+		if err := yield([]types.Datum{v}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
