@@ -198,7 +198,7 @@ func (b *Binder) setOp(sel *pg.SelectStmt, outer *scope) (plan.Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		if lc[i].Type.Equal(rc[i].Type) {
+		if lc[i].Type.Equal(rc[i].Type) && !isUnknownType(lc[i].Type) {
 			t = lc[i].Type
 		}
 		lt[i], rt[i] = t, t
@@ -806,3 +806,5 @@ func replaceSRFRefs(e expr.Expr, calls []plan.SetCall, offsets []int) (expr.Expr
 		return &expr.RowCtor{Fields: fields}, nil
 	})
 }
+
+func isUnknownType(t types.T) bool { return t.Kind == types.KindUnknown || t.Kind == types.KindNull }
