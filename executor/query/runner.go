@@ -50,6 +50,12 @@ type Runner struct {
 func NewRunner(ctx context.Context, src Source, cat *catalog.Catalog, ec *expr.Ctx) *Runner {
 	r := &Runner{ctx: ctx, src: src, cat: cat, eval: ec, cache: map[*expr.Subquery][]types.Row{}, sets: map[*expr.Subquery]*expr.ValueSet{}}
 	ec.Subqueries = r
+	ec.Interrupted = func() error {
+		if ctx.Err() != nil {
+			return canceled()
+		}
+		return nil
+	}
 	return r
 }
 

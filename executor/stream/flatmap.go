@@ -35,6 +35,9 @@ func NewFlatMap(ctx *expr.Ctx, n *plan.FlatMap, width int, out Operator, port in
 
 // Push implements Operator.
 func (f *FlatMap) Push(_ int, c *types.Chunk) error {
+	if len(f.calls) == 1 && !f.outer {
+		return f.pushStreaming(c)
+	}
 	for i := 0; i < c.Len(); i++ {
 		in, w := c.Row(i), c.Weights[i]
 		longest := 0
@@ -78,6 +81,44 @@ func (f *FlatMap) Push(_ int, c *types.Chunk) error {
 			if err := f.out.Done(); err != nil {
 				return err
 			}
+		}
+	}
+	return nil
+}
+
+// pushStreaming expands rows by a single call, emitting each output row as
+// the function yields it, so that a long series is never held in memory.
+func (f *FlatMap) pushStreaming(c *types.Chunk) error {
+	call := f.calls[0]
+	args := f.args[0]
+	for i := 0; i < c.Len(); i++ {
+		in, w := c.Row(i), c.Weights[i]
+		isNull := false
+		for j, a := range call.Args {
+			v, err := a.Eval(f.ctx, in)
+			if err != nil {
+				return err
+			}
+			args[j] = v
+			isNull = isNull || v.IsNull()
+		}
+		if isNull && call.Fn.Strict {
+			continue
+		}
+		n := 0
+		err := call.Fn.SetFn(f.ctx.Eval, args, func(r []types.Datum) error {
+			if n++; n%4096 == 0 {
+				if err := f.ctx.CheckInterrupt(); err != nil {
+					return err
+				}
+			}
+			row := f.out.Space(w)
+			copy(row, in)
+			copy(row[f.width:], r)
+			return f.out.Done()
+		})
+		if err != nil {
+			return err
 		}
 	}
 	return nil

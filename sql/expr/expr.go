@@ -34,6 +34,17 @@ type Ctx struct {
 	Outer []types.Row
 	// Subqueries runs subquery plans; nil when the expression has none.
 	Subqueries SubqueryRunner
+	// Interrupted, when set, returns an error once the statement has been
+	// cancelled (57014); long loops call it every few thousand rows.
+	Interrupted func() error
+}
+
+// CheckInterrupt returns the cancellation error of the statement, if any.
+func (c *Ctx) CheckInterrupt() error {
+	if c.Interrupted == nil {
+		return nil
+	}
+	return c.Interrupted()
 }
 
 // SubqueryRunner executes the plan of a Subquery with the current Ctx
