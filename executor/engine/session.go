@@ -329,6 +329,7 @@ func (s *Session) evalContext() *builtin.EvalContext {
 		BackendPID:    s.pid,
 		XactID:        xid,
 		StartTime:     s.e.start.UnixMicro(),
+		Cache:         &builtin.EvalCache{},
 	}
 }
 

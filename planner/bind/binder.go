@@ -5,6 +5,7 @@ import (
 
 	"github.com/freshetdb/freshet/sql/builtin"
 	"github.com/freshetdb/freshet/sql/catalog"
+	"github.com/freshetdb/freshet/sql/expr"
 	"github.com/freshetdb/freshet/sql/sqlerr"
 	"github.com/freshetdb/freshet/sql/types"
 )
@@ -24,6 +25,9 @@ type Binder struct {
 	params []types.T
 	ctes   []map[string]*cte
 	deps   map[uint32]bool
+	// litPos remembers where each untyped literal stands, so that an error
+	// converting it points at the literal, as in Postgres.
+	litPos map[*expr.Const]int32
 	// inSetOp is set while binding the branches of a UNION / INTERSECT /
 	// EXCEPT, whose untyped literals take the set operation's column type.
 	inSetOp int

@@ -36,6 +36,11 @@ func (b *Binder) coerce(e expr.Expr, t types.T, cc builtin.CastContext, what str
 		if from.Kind == types.KindUnknown {
 			v, err := b.parseLiteral(x.V.Str(), t, "")
 			if err != nil {
+				if loc, ok := b.litPos[x]; ok {
+					if se := sqlerr.As(err); se != nil {
+						return nil, b.errAt(se, loc)
+					}
+				}
 				return nil, err
 			}
 			return &expr.Const{V: v, T: t}, nil

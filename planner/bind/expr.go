@@ -202,6 +202,10 @@ func (b *Binder) constant(c *pg.A_Const) (expr.Expr, error) {
 		s := v.Fval.Fval
 		if !strings.ContainsAny(s, ".eE") {
 			if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+				// As Postgres' make_const: int4 when the value fits.
+				if int64(int32(i)) == i {
+					return &expr.Const{V: types.NewInt4(int32(i)), T: types.Int4}, nil
+				}
 				return &expr.Const{V: types.NewInt8(i), T: types.Int8}, nil
 			}
 		}
@@ -211,13 +215,40 @@ func (b *Binder) constant(c *pg.A_Const) (expr.Expr, error) {
 		}
 		return &expr.Const{V: d, T: types.Numeric}, nil
 	case *pg.A_Const_Sval:
-		return &expr.Const{V: types.NewText(v.Sval.Sval), T: types.Unknown}, nil
+		lit := &expr.Const{V: types.NewText(v.Sval.Sval), T: types.Unknown}
+		if b.litPos == nil {
+			b.litPos = map[*expr.Const]int32{}
+		}
+		b.litPos[lit] = c.Location
+		return lit, nil
 	case *pg.A_Const_Boolval:
 		return &expr.Const{V: types.NewBool(v.Boolval.Boolval), T: types.Bool}, nil
 	case *pg.A_Const_Bsval:
 		return nil, b.errAt(sqlerr.Unsupported("bit string literals"), c.Location)
 	}
 	return nil, b.errAt(sqlerr.Unsupported("this constant"), c.Location)
+}
+
+// negatedLiteral returns -c for a numeric literal c.
+func negatedLiteral(c *pg.A_Const) (*pg.A_Const, bool) {
+	var text string
+	switch v := c.Val.(type) {
+	case *pg.A_Const_Ival:
+		text = strconv.FormatInt(int64(v.Ival.Ival), 10)
+	case *pg.A_Const_Fval:
+		text = v.Fval.Fval
+	default:
+		return nil, false
+	}
+	if strings.HasPrefix(text, "-") {
+		text = text[1:]
+	} else {
+		text = "-" + text
+	}
+	if i, err := strconv.ParseInt(text, 10, 32); err == nil {
+		return &pg.A_Const{Val: &pg.A_Const_Ival{Ival: &pg.Integer{Ival: int32(i)}}, Location: c.Location}, true
+	}
+	return &pg.A_Const{Val: &pg.A_Const_Fval{Fval: &pg.Float{Fval: text}}, Location: c.Location}, true
 }
 
 func (b *Binder) typeCast(ec *exprCtx, tc *pg.TypeCast) (expr.Expr, error) {
@@ -240,6 +271,9 @@ func (b *Binder) typeCast(ec *exprCtx, tc *pg.TypeCast) (expr.Expr, error) {
 		}
 		v, err := b.parseLiteral(c.V.Str(), plain, rt.intervalUnit)
 		if err != nil {
+			if loc, ok := b.litPos[c]; ok {
+				return nil, b.errAt(sqlerr.As(err), loc)
+			}
 			return nil, b.errAt(sqlerr.As(err), tc.Location)
 		}
 		if plain.Mod != rt.t.Mod {
@@ -296,13 +330,16 @@ func (b *Binder) aExpr(ec *exprCtx, a *pg.A_Expr) (expr.Expr, error) {
 	case pg.A_Expr_Kind_AEXPR_OP:
 		op := opName(a.Name)
 		if a.Lexpr == nil {
+			if c := a.Rexpr.GetAConst(); c != nil && op == "-" {
+				// The grammar folds a minus into a numeric literal, so
+				// -2147483648 is an integer, not a negated bigint.
+				if lit, ok := negatedLiteral(c); ok {
+					return b.constant(lit)
+				}
+			}
 			r, err := b.bindExpr(ec, a.Rexpr)
 			if err != nil {
 				return nil, err
-			}
-			if c, ok := r.(*expr.Const); ok && op == "-" && c.T.Kind.IsNumeric() {
-				neg, err := b.call("-", []expr.Expr{r})
-				return neg, err
 			}
 			return b.call(op, []expr.Expr{r})
 		}

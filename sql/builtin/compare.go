@@ -48,6 +48,8 @@ func compareFuncs() []*Func {
 	fs = append(fs,
 		extremum("greatest", 1),
 		extremum("least", -1),
+		countNulls("num_nulls", true),
+		countNulls("num_nonnulls", false),
 	)
 	// (start, end-or-length) OVERLAPS (start, end-or-length).
 	for _, t := range []types.T{types.Timestamp, types.TimestampTZ, types.Time} {
@@ -91,6 +93,21 @@ func extremum(name string, sign int) *Func {
 				}
 			}
 			return best, nil
+		}}
+}
+
+// countNulls is num_nulls / num_nonnulls: how many arguments are (not)
+// NULL.
+func countNulls(name string, nulls bool) *Func {
+	return &Func{Name: name, Args: args(Any), Variadic: true, Ret: types.Int4, Vol: Immutable,
+		Fn: func(_ *EvalContext, v []types.Datum) (types.Datum, error) {
+			n := 0
+			for _, d := range v {
+				if d.IsNull() == nulls {
+					n++
+				}
+			}
+			return types.NewInt4(int32(n)), nil
 		}}
 }
 

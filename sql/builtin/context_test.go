@@ -255,3 +255,21 @@ func TestRegistryNames(t *testing.T) {
 		}
 	}
 }
+
+// TestNoDuplicateOverloads checks that no two overloads of a name take the
+// same parameters (the later one could never be chosen).
+func TestNoDuplicateOverloads(t *testing.T) {
+	for _, name := range Names() {
+		seen := map[string]bool{}
+		for _, f := range Lookup(name) {
+			key := signature(name, f.Args)
+			if f.Variadic {
+				key += " variadic"
+			}
+			if seen[key] {
+				t.Errorf("%s is registered twice", key)
+			}
+			seen[key] = true
+		}
+	}
+}

@@ -41,6 +41,9 @@ func datetimeFuncs() []*Func {
 		stable("current_timestamp", tz, args(i4), txnTZPrec),
 		stable("transaction_timestamp", tz, nil, txnTZ),
 		stable("statement_timestamp", tz, nil, func(ctx *EvalContext, _ []types.Datum) (types.Datum, error) {
+			if ctx == nil {
+				return txnTZ(ctx, nil)
+			}
 			return types.NewTimestamp(types.KindTimestampTZ, ctx.StmtTimestamp), nil
 		}),
 		{Name: "clock_timestamp", Ret: tz, Vol: Volatile, Fn: func(ctx *EvalContext, _ []types.Datum) (types.Datum, error) {

@@ -33,6 +33,11 @@ const (
 // ± interval, time - time.
 func datetimeArithFuncs() []*Func {
 	d, ts, tz, iv, tm := types.Date, types.Timestamp, types.TimestampTZ, types.Interval, types.Time
+	// timestamptz ± interval moves the wall clock in the session time zone,
+	// so it is stable, not immutable.
+	zoned := func(name string, params []types.T, fn func(ctx *EvalContext, v []types.Datum) (types.Datum, error)) *Func {
+		return &Func{Name: name, Args: params, Ret: tz, Strict: true, Vol: Stable, Fn: fn}
+	}
 	return []*Func{
 		binop("+", d, types.Int4, d, func(x, y types.Datum) (types.Datum, error) { return dateAddDays(x.Int(), y.Int()) }),
 		binop("+", types.Int4, d, d, func(x, y types.Datum) (types.Datum, error) { return dateAddDays(y.Int(), x.Int()) }),
@@ -58,13 +63,13 @@ func datetimeArithFuncs() []*Func {
 		binop("+", iv, ts, ts, func(x, y types.Datum) (types.Datum, error) { return timestampAddInterval(nil, y.Int(), x, 1) }),
 		binop("-", ts, iv, ts, func(x, y types.Datum) (types.Datum, error) { return timestampAddInterval(nil, x.Int(), y, -1) }),
 		binop("-", ts, ts, iv, func(x, y types.Datum) (types.Datum, error) { return timestampDiff(x.Int(), y.Int()) }),
-		strict("+", tz, args(tz, iv), func(ctx *EvalContext, v []types.Datum) (types.Datum, error) {
+		zoned("+", args(tz, iv), func(ctx *EvalContext, v []types.Datum) (types.Datum, error) {
 			return timestampAddInterval(ctx.location(), v[0].Int(), v[1], 1)
 		}),
-		strict("+", tz, args(iv, tz), func(ctx *EvalContext, v []types.Datum) (types.Datum, error) {
+		zoned("+", args(iv, tz), func(ctx *EvalContext, v []types.Datum) (types.Datum, error) {
 			return timestampAddInterval(ctx.location(), v[1].Int(), v[0], 1)
 		}),
-		strict("-", tz, args(tz, iv), func(ctx *EvalContext, v []types.Datum) (types.Datum, error) {
+		zoned("-", args(tz, iv), func(ctx *EvalContext, v []types.Datum) (types.Datum, error) {
 			return timestampAddInterval(ctx.location(), v[0].Int(), v[1], -1)
 		}),
 		binop("-", tz, tz, iv, func(x, y types.Datum) (types.Datum, error) { return timestampDiff(x.Int(), y.Int()) }),

@@ -9,13 +9,23 @@
 // text output and input functions (types.FormatText and types.ParseText), as
 // in Postgres.
 //
-// Aggregates, window functions and set-returning functions are not here: the
-// executor owns them. Nor are AND, OR, NOT, CASE, COALESCE and NULLIF, which
-// the binder and executor handle as expressions.
+// Set-returning functions (generate_series, unnest, ...) are registered here
+// with a SetFn instead of an Fn, and the executor drives them. Aggregates and
+// window functions are not here: the executor owns them. Nor are AND, OR,
+// NOT, CASE, COALESCE and NULLIF, which the binder and executor handle as
+// expressions; GREATEST and LEAST are here, called after the binder has cast
+// their arguments to the common type (CommonType).
+//
+// Float8 functions aim at Postgres' bits, not just close values: sin, cos,
+// tan, atan, atan2, asin, acos, exp, ln and pow are computed in big.Float
+// and rounded once, which is what glibc returns in all but rare cases
+// (libm.go), and cbrt and log10 follow glibc's own algorithms. Numeric results carry
+// Postgres' display scales (numeric.go: 1::numeric/3 has 20 digits).
 //
 // Every function is a *Func in a table returned by one function per file
-// (compareFuncs, arithFuncs, ...); registry.go concatenates them once, and the
-// registry is immutable afterwards, so it is safe for concurrent use.
+// (compareFuncs, arithFuncs, ...); registry.go concatenates them once at
+// init, and the registry is immutable afterwards, so it is safe for
+// concurrent use.
 // Functions get the session and catalog only through EvalContext.
 //
 // This package imports sql/types and sql/sqlerr (and the standard library and

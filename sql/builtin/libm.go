@@ -15,16 +15,15 @@ import (
 // workPrec is the precision of the series; reducePrec that of the
 // argument reduction, enough for |x| up to 2^1024.
 const (
-	workPrec   = 200
+	workPrec   = 110
 	reducePrec = 1400
 )
 
 // bigPi and bigLn2 are computed once at package initialisation and never
 // changed.
 var (
-	bigPi   = machinPi(reducePrec + 64)
-	bigLn2  = ln2Series(workPrec + 64)
-	bigLn10 = lnSeries(new(big.Float).SetPrec(workPrec+64).SetFloat64(10), workPrec+64)
+	bigPi  = machinPi(reducePrec + 64)
+	bigLn2 = ln2Series(workPrec + 64)
 )
 
 func newBig(prec uint) *big.Float { return new(big.Float).SetPrec(prec) }
@@ -110,13 +109,17 @@ func toFloat(f *big.Float) float64 {
 
 // sinCos returns sin(x) and cos(x) for a finite x.
 func sinCos(x float64) (*big.Float, *big.Float) {
-	bx := newBig(reducePrec).SetFloat64(x)
-	halfPi := newBig(reducePrec).Quo(bigPi, newBig(reducePrec).SetInt64(2))
-	q := newBig(reducePrec).Quo(bx, halfPi)
+	// Reduction needs the bits of x above the point on top of the working
+	// precision.
+	_, e := math.Frexp(x)
+	rp := uint(workPrec + 64 + max(e, 0))
+	bx := newBig(rp).SetFloat64(x)
+	halfPi := newBig(rp).Quo(bigPi, newBig(rp).SetInt64(2))
+	q := newBig(rp).Quo(bx, halfPi)
 	// k = round(x / (pi/2))
 	kf, _ := q.Float64()
 	k := math.Round(kf)
-	r := newBig(reducePrec).Sub(bx, newBig(reducePrec).Mul(halfPi, newBig(reducePrec).SetFloat64(k)))
+	r := newBig(rp).Sub(bx, newBig(rp).Mul(halfPi, newBig(rp).SetFloat64(k)))
 	r.SetPrec(workPrec)
 	r2 := newBig(workPrec).Mul(r, r)
 	s := newBig(workPrec).Set(r)

@@ -137,7 +137,7 @@ func splitToArray(ctx *EvalContext, v []types.Datum) (types.Datum, error) {
 	if err != nil {
 		return types.NullDatum, err
 	}
-	parts := RegexpSplit(re, v[0].Str())
+	parts := regexpSplit(re, v[0].Str())
 	out := make([]types.Datum, len(parts))
 	for i, p := range parts {
 		out[i] = types.NewText(p)
@@ -145,10 +145,10 @@ func splitToArray(ctx *EvalContext, v []types.Datum) (types.Datum, error) {
 	return types.NewArray(types.Text, out), nil
 }
 
-// RegexpSplit splits s at the matches of re as regexp_split_to_array and
+// regexpSplit splits s at the matches of re as regexp_split_to_array and
 // regexp_split_to_table do: an empty match at the start or end of s, or
 // right after the previous match, does not split.
-func RegexpSplit(re *regexp.Regexp, s string) []string {
+func regexpSplit(re *regexp.Regexp, s string) []string {
 	var parts []string
 	start, prevEnd := 0, 0
 	for start <= len(s) {

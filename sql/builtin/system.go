@@ -202,10 +202,11 @@ func systemFuncs() []*Func {
 		stable("pg_get_expr", t, args(t, o, b), getExpr),
 		stable("pg_get_indexdef", t, args(o), definition("pg_index")),
 		stable("pg_get_indexdef", t, args(o, i4, b), func(ctx *EvalContext, v []types.Datum) (types.Datum, error) {
-			if v[1].Int() != 0 {
-				return types.NullDatum, nil
+			d, err := definition("pg_index")(ctx, v)
+			if err != nil || d.IsNull() || v[1].Int() == 0 {
+				return d, err
 			}
-			return definition("pg_index")(ctx, v)
+			return indexColumnDef(d.Str(), int(v[1].Int())), nil
 		}),
 		stable("pg_get_constraintdef", t, args(o), definition("pg_constraint")),
 		stable("pg_get_constraintdef", t, args(o, b), definition("pg_constraint")),
@@ -214,8 +215,6 @@ func systemFuncs() []*Func {
 		constant("pg_get_ruledef", t, args(o), types.NullDatum),
 		constant("pg_get_ruledef", t, args(o, b), types.NullDatum),
 		constant("pg_get_statisticsobjdef_columns", t, args(o), types.NullDatum),
-		constant("pg_get_function_result", t, args(o), types.NullDatum),
-		constant("pg_get_function_arguments", t, args(o), types.NullDatum),
 		constant("pg_get_serial_sequence", t, args(t, t), types.NullDatum),
 		constant("pg_relation_is_publishable", b, args(types.RegClass), types.NewBool(true)),
 		stable("pg_encoding_to_char", nm, args(i4), func(_ *EvalContext, v []types.Datum) (types.Datum, error) {
@@ -362,7 +361,7 @@ func formatTypeMod(t types.T, mod int32, hasMod bool) string {
 	case types.KindNumeric:
 		if mod >= 4 {
 			m := mod - 4
-			return fmt.Sprintf("numeric(%d,%d)", m>>16, int16(m&0xffff))
+			return fmt.Sprintf("numeric(%d,%d)", m>>16&0xffff, (m&0x7ff^1024)-1024)
 		}
 		return "numeric"
 	case types.KindTimestamp, types.KindTimestampTZ, types.KindTime:
@@ -575,6 +574,12 @@ func regOut(ctx *EvalContext, d types.Datum, k types.Kind) string {
 		}
 		if cat != nil {
 			if n, ok := cat.TypeName(oid); ok {
+				return n
+			}
+		}
+	case types.KindRegProc:
+		if pr := ctx.procReader(); pr != nil {
+			if n, ok := pr.ProcName(oid); ok {
 				return n
 			}
 		}

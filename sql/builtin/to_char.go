@@ -178,10 +178,13 @@ func ordinal(n int64, upper bool) string {
 	return s
 }
 
+// padNum formats v as C's "%0*d": zero-padded to width, a minus sign
+// counting towards the width; fm (the FM modifier) turns padding off.
 func padNum(v int64, width int, fm bool) string {
 	neg := v < 0
 	if neg {
 		v = -v
+		width--
 	}
 	s := strconv.FormatInt(v, 10)
 	if !fm && len(s) < width {
@@ -191,6 +194,15 @@ func padNum(v int64, width int, fm bool) string {
 		s = "-" + s
 	}
 	return s
+}
+
+// padSigned is padNum for the fields whose width grows by one for a
+// negative value (hours, minutes, seconds, fractions, year, month).
+func padSigned(v int64, width int, fm bool) string {
+	if v < 0 {
+		width++
+	}
+	return padNum(v, width, fm)
 }
 
 func casedName(name, pat string, width int, fm bool) string {
@@ -249,17 +261,17 @@ func toCharTime(c civil, instant int64, f string, loc *time.Location, isInterval
 			if h == 0 && !isInterval {
 				h = 12
 			}
-			num, s = h, padNum(h, 2, it.fm)
+			num, s = h, padSigned(h, 2, it.fm)
 		case "HH24":
-			num, s = hour, padNum(hour, 2, it.fm)
+			num, s = hour, padSigned(hour, 2, it.fm)
 		case "MI":
-			num, s = minute, padNum(minute, 2, it.fm)
+			num, s = minute, padSigned(minute, 2, it.fm)
 		case "SS":
-			num, s = sec, padNum(sec, 2, it.fm)
+			num, s = sec, padSigned(sec, 2, it.fm)
 		case "MS":
-			num, s = frac/1000, padNum(frac/1000, 3, it.fm)
+			num, s = frac/1000, padSigned(frac/1000, 3, it.fm)
 		case "US":
-			num, s = frac, padNum(frac, 6, it.fm)
+			num, s = frac, padSigned(frac, 6, it.fm)
 		case "FF1", "FF2", "FF3", "FF4", "FF5", "FF6":
 			n := int(upperPat[2] - '0')
 			v := frac / int64(math.Pow10(6-n))
@@ -304,7 +316,7 @@ func toCharTime(c civil, instant int64, f string, loc *time.Location, isInterval
 		case "Y,YYY":
 			s = strconv.FormatInt(adjYear/1000, 10) + "," + padNum(adjYear%1000, 3, false)
 		case "YYYY":
-			num, s = adjYear, padNum(adjYear, 4, it.fm)
+			num, s = adjYear, padSigned(adjYear, 4, it.fm)
 		case "YYY":
 			num, s = adjYear%1000, padNum(adjYear%1000, 3, it.fm)
 		case "YY":
@@ -333,7 +345,7 @@ func toCharTime(c civil, instant int64, f string, loc *time.Location, isInterval
 				s = casedName(name, it.pat, 9, it.fm)
 			}
 		case "MM":
-			num, s = int64(c.month), padNum(int64(c.month), 2, it.fm)
+			num, s = int64(c.month), padSigned(int64(c.month), 2, it.fm)
 		case "DAY", "DY":
 			if isInterval {
 				continue
@@ -482,7 +494,11 @@ func parseNumFormat(f string) (numFormat, error) {
 		case f[i] == ',' || rest[0] == 'G':
 			nf.tokens = append(nf.tokens, ",")
 			i++
-		case strings.HasPrefix(rest, "PR"), strings.HasPrefix(rest, "MI"), strings.HasPrefix(rest, "PL"), strings.HasPrefix(rest, "SG"):
+		case strings.HasPrefix(rest, "PL"):
+			// PL adds a plus sign but keeps the usual sign position.
+			nf.tokens = append(nf.tokens, "PL")
+			i += 2
+		case strings.HasPrefix(rest, "PR"), strings.HasPrefix(rest, "MI"), strings.HasPrefix(rest, "SG"):
 			nf.tokens = append(nf.tokens, rest[:2])
 			nf.hasSign = true
 			i += 2
@@ -493,6 +509,7 @@ func parseNumFormat(f string) (numFormat, error) {
 		case strings.HasPrefix(rest, "EEEE"), strings.HasPrefix(rest, "RN"), rest[0] == 'V', rest[0] == 'L':
 			return nf, sqlerr.Unsupported("to_char pattern " + strconv.Quote(f[i:i+1]))
 		case strings.HasPrefix(rest, "TH"):
+			nf.tokens = append(nf.tokens, "TH:"+f[i:i+2])
 			i += 2
 		case f[i] == '"':
 			j := i + 1
@@ -691,6 +708,13 @@ func toCharNumber(x types.Datum, f string) (types.Datum, error) {
 				b.WriteByte(' ')
 			}
 		default:
+			if suffix, ok := strings.CutPrefix(tok, "TH:"); ok {
+				if !overflow && !neg {
+					n, _ := strconv.ParseInt(intPart, 10, 64)
+					b.WriteString(ordinal(n, suffix == "TH"))
+				}
+				continue
+			}
 			b.WriteString(tok[1:])
 		}
 	}
