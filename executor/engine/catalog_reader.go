@@ -4,38 +4,42 @@ import (
 	"github.com/freshetdb/freshet/sql/catalog"
 )
 
-// catalogReader implements builtin.CatalogReader over a catalog snapshot.
+// catalogReader implements builtin.CatalogReader (and builtin.ProcReader)
+// over a catalog snapshot.
 type catalogReader struct {
 	cat        *catalog.Catalog
 	searchPath []string
 }
 
-// TypeName implements builtin.CatalogReader: Freshet has no user types.
-func (c *catalogReader) TypeName(uint32) (string, bool) { return "", false }
+// TypeName implements builtin.CatalogReader: the pg_type names of the
+// pseudo-types ("anyelement"); Freshet has no user types.
+func (c *catalogReader) TypeName(oid uint32) (string, bool) {
+	if _, ok := catalog.TypeName(oid); ok {
+		return catalog.TypeDisplayName(oid), true
+	}
+	return "", false
+}
 
 // LookupType implements builtin.CatalogReader.
 func (c *catalogReader) LookupType(string, string) (uint32, bool) { return 0, false }
 
-// RelationName implements builtin.CatalogReader.
+// RelationName implements builtin.CatalogReader: relations and primary
+// key indexes, qualified when the search path does not find them.
 func (c *catalogReader) RelationName(oid uint32) (string, bool) {
-	t, ok := c.cat.TableByID(oid)
+	schema, name, ok := c.cat.RelationName(oid)
 	if !ok {
 		return "", false
 	}
 	if c.cat.IsVisible(c.searchPath, oid) {
-		return quoteIdent(t.Name), true
+		return catalog.QuoteIdent(name), true
 	}
-	s, _ := c.cat.SchemaByID(t.SchemaID)
-	return quoteIdent(s.Name) + "." + quoteIdent(t.Name), true
+	return catalog.QuoteIdent(schema) + "." + catalog.QuoteIdent(name), true
 }
 
 // LookupRelation implements builtin.CatalogReader.
 func (c *catalogReader) LookupRelation(schema, name string) (uint32, bool) {
-	t, err := c.cat.Resolve(c.searchPath, schema, name)
-	if err != nil {
-		return 0, false
-	}
-	return t.ID, true
+	oid, err := c.cat.ResolveRelationOID(c.searchPath, schema, name)
+	return oid, err == nil
 }
 
 // NamespaceName implements builtin.CatalogReader.
@@ -65,14 +69,21 @@ func (c *catalogReader) RoleName(oid uint32) (string, bool) {
 	return "", false
 }
 
-// IsVisible implements builtin.CatalogReader.
+// IsVisible implements builtin.CatalogReader. Types and functions all live
+// in pg_catalog, which is always searched.
 func (c *catalogReader) IsVisible(class string, oid uint32) (bool, bool) {
 	switch class {
 	case "pg_class":
-		if _, ok := c.cat.TableByID(oid); !ok {
+		if !c.cat.IsRelation(oid) {
 			return false, false
 		}
 		return c.cat.IsVisible(c.searchPath, oid), true
+	case "pg_type":
+		_, ok := catalog.TypeName(oid)
+		return ok, ok
+	case "pg_proc":
+		_, ok := catalog.ProcName(oid)
+		return ok, ok
 	}
 	return true, true
 }
@@ -80,34 +91,24 @@ func (c *catalogReader) IsVisible(class string, oid uint32) (bool, bool) {
 // Description implements builtin.CatalogReader: comments are not stored yet.
 func (c *catalogReader) Description(string, uint32, int32) (string, bool) { return "", false }
 
-// Definition implements builtin.CatalogReader.
+// Definition implements builtin.CatalogReader: view definitions, primary
+// key indexes and constraints.
 func (c *catalogReader) Definition(class string, oid uint32) (string, bool) {
-	if class == "pg_class" {
-		if t, ok := c.cat.TableByID(oid); ok && t.Query != "" {
-			return " " + t.Query + ";", true
-		}
+	switch class {
+	case "pg_class":
+		return c.cat.ViewDef(oid)
+	case "pg_index":
+		return c.cat.IndexDef(oid)
+	case "pg_constraint":
+		return c.cat.ConstraintDef(oid)
 	}
 	return "", false
 }
 
-// quoteIdent quotes an identifier when Postgres would.
-func quoteIdent(s string) string {
-	plain := s != ""
-	for i, r := range s {
-		if !(r >= 'a' && r <= 'z' || r == '_' || i > 0 && r >= '0' && r <= '9') {
-			plain = false
-			break
-		}
-	}
-	if plain {
-		return s
-	}
-	out := []byte{'"'}
-	for i := 0; i < len(s); i++ {
-		if s[i] == '"' {
-			out = append(out, '"')
-		}
-		out = append(out, s[i])
-	}
-	return string(append(out, '"'))
+// ProcName implements builtin.ProcReader.
+func (c *catalogReader) ProcName(oid uint32) (string, bool) { return catalog.ProcName(oid) }
+
+// FunctionSignature implements builtin.ProcReader.
+func (c *catalogReader) FunctionSignature(oid uint32) (args, result string, ok bool) {
+	return catalog.FunctionSignature(oid)
 }

@@ -30,7 +30,7 @@ type leaf struct {
 func (b *builder) build(n plan.Node, out stream.Operator, port int) error {
 	width := len(n.Columns())
 	switch n := n.(type) {
-	case *plan.Scan, *plan.Values:
+	case *plan.Scan, *plan.Values, *plan.RecursiveUnion, *plan.WorkTable:
 		b.leaves = append(b.leaves, leaf{node: n, out: out, port: port})
 		return nil
 	case *plan.Filter:
@@ -117,7 +117,7 @@ func (b *builder) emitLeaf(n plan.Node, em *stream.Emitter) error {
 		}
 		t := n.Table
 		if t.Kind == catalog.RelSystem {
-			for _, row := range t.Generate(b.r.cat) {
+			for _, row := range t.Generate(b.r.cat, b.session()) {
 				if err := em.Emit(row, 1); err != nil {
 					return err
 				}
@@ -163,6 +163,24 @@ func (b *builder) emitLeaf(n plan.Node, em *stream.Emitter) error {
 			}
 			return em.Emit(row, 1)
 		})
+	case *plan.RecursiveUnion:
+		rows, err := b.r.recursive(b.ec, n)
+		if err != nil {
+			return err
+		}
+		for _, row := range rows {
+			if err := em.Emit(row, 1); err != nil {
+				return err
+			}
+		}
+		return nil
+	case *plan.WorkTable:
+		for _, row := range b.r.work[n.ID] {
+			if err := em.Emit(row, 1); err != nil {
+				return err
+			}
+		}
+		return nil
 	case *plan.Values:
 		row := make(types.Row, len(n.Columns()))
 		for _, exprs := range n.Rows {
@@ -180,6 +198,14 @@ func (b *builder) emitLeaf(n plan.Node, em *stream.Emitter) error {
 		return nil
 	}
 	return sqlerr.Unsupported("this leaf")
+}
+
+// session returns the session a system relation is generated for, or nil.
+func (b *builder) session() catalog.Session {
+	if b.ec == nil || b.ec.Eval == nil || b.ec.Eval.Session == nil {
+		return nil
+	}
+	return b.ec.Eval.Session
 }
 
 func canceled() error {

@@ -42,13 +42,15 @@ type Runner struct {
 	eval  *expr.Ctx
 	cache map[*expr.Subquery][]types.Row
 	sets  map[*expr.Subquery]*expr.ValueSet
+	// work holds, per recursive CTE, the rows its previous round added.
+	work map[int][]types.Row
 }
 
 // NewRunner returns a runner reading stored rows from src and system
 // relations from cat. ec is the evaluation context (parameters, session);
 // the runner installs itself as ec's subquery runner.
 func NewRunner(ctx context.Context, src Source, cat *catalog.Catalog, ec *expr.Ctx) *Runner {
-	r := &Runner{ctx: ctx, src: src, cat: cat, eval: ec, cache: map[*expr.Subquery][]types.Row{}, sets: map[*expr.Subquery]*expr.ValueSet{}}
+	r := &Runner{ctx: ctx, src: src, cat: cat, eval: ec, cache: map[*expr.Subquery][]types.Row{}, sets: map[*expr.Subquery]*expr.ValueSet{}, work: map[int][]types.Row{}}
 	ec.Subqueries = r
 	ec.Interrupted = func() error {
 		if ctx.Err() != nil {
@@ -168,4 +170,45 @@ func (r *Runner) ValueSet(c *expr.Ctx, q *expr.Subquery) (*expr.ValueSet, error)
 	s := expr.NewValueSet(rows)
 	r.sets[q] = s
 	return s, nil
+}
+
+// recursive evaluates a RecursiveUnion round by round until a round adds
+// no rows.
+func (r *Runner) recursive(ec *expr.Ctx, n *plan.RecursiveUnion) ([]types.Row, error) {
+	rows, err := r.rows(ec, n.Base)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	key := func(row types.Row) string { return string(types.EncodeRow(nil, row, n.OutputTypes())) }
+	var all []types.Row
+	add := func(in []types.Row) []types.Row {
+		var fresh []types.Row
+		for _, row := range in {
+			if !n.All {
+				k := key(row)
+				if seen[k] {
+					continue
+				}
+				seen[k] = true
+			}
+			fresh = append(fresh, row)
+		}
+		all = append(all, fresh...)
+		return fresh
+	}
+	work := add(rows)
+	defer delete(r.work, n.ID)
+	for len(work) > 0 {
+		if r.ctx.Err() != nil {
+			return nil, canceled()
+		}
+		r.work[n.ID] = work
+		next, err := r.rows(ec, n.Step)
+		if err != nil {
+			return nil, err
+		}
+		work = add(next)
+	}
+	return all, nil
 }

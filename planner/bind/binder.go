@@ -28,6 +28,8 @@ type Binder struct {
 	// litPos remembers where each untyped literal stands, so that an error
 	// converting it points at the literal, as in Postgres.
 	litPos map[*expr.Const]int32
+	// nextWorkID numbers the work tables of recursive CTEs.
+	nextWorkID int
 	// inSetOp is set while binding the branches of a UNION / INTERSECT /
 	// EXCEPT, whose untyped literals take the set operation's column type.
 	inSetOp int

@@ -8,6 +8,7 @@ import (
 	"github.com/freshetdb/freshet/planner/plan"
 	"github.com/freshetdb/freshet/sql/builtin"
 	"github.com/freshetdb/freshet/sql/expr"
+	"github.com/freshetdb/freshet/sql/parser"
 	"github.com/freshetdb/freshet/sql/sqlerr"
 	"github.com/freshetdb/freshet/sql/types"
 )
@@ -57,7 +58,24 @@ func (b *Binder) funcCall(ec *exprCtx, fc *pg.FuncCall) (expr.Expr, error) {
 		}
 		return &srfRef{idx: len(ec.srfs.calls) - 1, t: t}, nil
 	}
-	args, err := b.bindExprs(ec, fc.Args)
+	if name == "pg_typeof" && len(fc.Args) == 1 {
+		// pg_typeof reports the argument's type as bound, untyped
+		// literals included ("unknown").
+		arg, err := b.bindExpr(ec, fc.Args[0])
+		if err != nil {
+			return nil, err
+		}
+		oid := arg.Type().OID()
+		if arg.Type().Kind == types.KindNull {
+			oid = types.OIDUnknown
+		}
+		return &expr.Const{V: types.NewInt(types.KindRegType, int64(oid)), T: types.RegType}, nil
+	}
+	fcArgs, err := b.namedArgs(name, fc.Args)
+	if err != nil {
+		return nil, b.errAt(sqlerr.As(err), fc.Location)
+	}
+	args, err := b.bindExprs(ec, fcArgs)
 	if err != nil {
 		return nil, err
 	}
@@ -606,4 +624,57 @@ func rowEquality(eqs []*builtin.Func, negate bool) *builtin.Func {
 		}
 		return types.NewBool(!negate), nil
 	}}
+}
+
+// namedParams lists, for builtin functions that take named arguments, the
+// parameter names in order and the default of each (as SQL text).
+var namedParams = map[string][][2]string{
+	"make_interval": {{"years", "0"}, {"months", "0"}, {"weeks", "0"}, {"days", "0"}, {"hours", "0"}, {"mins", "0"}, {"secs", "0.0"}},
+}
+
+// namedArgs turns "name => value" arguments into positional ones, filling
+// the defaults of the parameters left out.
+func (b *Binder) namedArgs(fn string, args []*pg.Node) ([]*pg.Node, error) {
+	named := false
+	for _, a := range args {
+		named = named || a.GetNamedArgExpr() != nil
+	}
+	if !named {
+		return args, nil
+	}
+	params, ok := namedParams[fn]
+	if !ok {
+		return nil, sqlerr.Unsupported("named arguments for function " + fn)
+	}
+	out := make([]*pg.Node, len(params))
+	for i, a := range args {
+		na := a.GetNamedArgExpr()
+		if na == nil {
+			if i >= len(params) {
+				return nil, sqlerr.Newf(sqlerr.UndefinedFunction, "function %s has too many arguments", fn)
+			}
+			out[i] = a
+			continue
+		}
+		pos := -1
+		for j, p := range params {
+			if p[0] == na.Name {
+				pos = j
+			}
+		}
+		if pos < 0 {
+			return nil, sqlerr.Newf(sqlerr.UndefinedFunction, "function %s has no parameter named %q", fn, na.Name)
+		}
+		out[pos] = na.Arg
+	}
+	for i, p := range params {
+		if out[i] == nil {
+			stmts, err := parser.Parse("SELECT " + p[1])
+			if err != nil {
+				return nil, err
+			}
+			out[i] = stmts[0].AST.GetSelectStmt().TargetList[0].GetResTarget().Val
+		}
+	}
+	return out, nil
 }

@@ -51,9 +51,6 @@ func (b *Binder) bindQuery(sel *pg.SelectStmt, outer *scope) (plan.Node, error) 
 // bindWith binds the CTEs of a WITH clause into a new frame visible to the
 // statement; the returned function removes the frame.
 func (b *Binder) bindWith(w *pg.WithClause, outer *scope) (func(), error) {
-	if w.Recursive {
-		return nil, b.errAt(sqlerr.Unsupported("WITH RECURSIVE"), w.Location)
-	}
 	frame := map[string]*cte{}
 	b.ctes = append(b.ctes, frame)
 	pop := func() { b.ctes = b.ctes[:len(b.ctes)-1] }
@@ -68,9 +65,15 @@ func (b *Binder) bindWith(w *pg.WithClause, outer *scope) (func(), error) {
 			pop()
 			return nil, b.errAt(sqlerr.Newf(sqlerr.DuplicateAlias, "WITH query name %q specified more than once", c.Ctename), c.Location)
 		}
-		node, err := b.bindQuery(q, outer)
-		if err == nil {
-			node, err = renameColumns(node, c.Aliascolnames, c.Ctename)
+		var node plan.Node
+		var err error
+		if w.Recursive && q.Op == pg.SetOperation_SETOP_UNION && refersTo(q.Rarg, c.Ctename) {
+			node, err = b.recursiveCTE(c, q, frame, outer)
+		} else {
+			node, err = b.bindQuery(q, outer)
+			if err == nil {
+				node, err = renameColumns(node, c.Aliascolnames, c.Ctename)
+			}
 		}
 		if err != nil {
 			pop()
@@ -808,3 +811,118 @@ func replaceSRFRefs(e expr.Expr, calls []plan.SetCall, offsets []int) (expr.Expr
 }
 
 func isUnknownType(t types.T) bool { return t.Kind == types.KindUnknown || t.Kind == types.KindNull }
+
+// recursiveCTE binds WITH RECURSIVE name AS (base UNION [ALL] step): the
+// step reads name as a work table holding the previous round's rows.
+func (b *Binder) recursiveCTE(c *pg.CommonTableExpr, q *pg.SelectStmt, frame map[string]*cte, outer *scope) (plan.Node, error) {
+	if refersTo(q.Larg, c.Ctename) {
+		return nil, b.errAt(sqlerr.Newf(sqlerr.InvalidRecursion, "recursive reference to query %q must not appear within its non-recursive term", c.Ctename), c.Location)
+	}
+	base, err := b.bindQuery(q.Larg, outer)
+	if err != nil {
+		return nil, err
+	}
+	if base, err = renameColumns(base, c.Aliascolnames, c.Ctename); err != nil {
+		return nil, err
+	}
+	cols := append([]plan.Column(nil), base.Columns()...)
+	for i := range cols {
+		if isUnknownType(cols[i].Type) {
+			cols[i].Type = types.Text
+		}
+	}
+	base = castColumns(base, plan.Types(cols))
+	b.nextWorkID++
+	id := b.nextWorkID
+	frame[c.Ctename] = &cte{node: plan.WithColumns(&plan.WorkTable{ID: id}, cols)}
+	step, err := b.bindQuery(q.Rarg, outer)
+	delete(frame, c.Ctename)
+	if err != nil {
+		return nil, err
+	}
+	if len(step.Columns()) != len(cols) {
+		return nil, sqlerr.New(sqlerr.SyntaxError, "each UNION query must have the same number of columns")
+	}
+	for i, sc := range step.Columns() {
+		if _, err := builtin.CommonType("UNION", []types.T{cols[i].Type, sc.Type}); err != nil {
+			return nil, sqlerr.Newf(sqlerr.DatatypeMismatch, "recursive query %q column %d has type %s in non-recursive term but type %s overall", c.Ctename, i+1, cols[i].Type, sc.Type)
+		}
+	}
+	step = castColumns(step, plan.Types(cols))
+	return plan.WithColumns(&plan.RecursiveUnion{ID: id, Base: base, Step: step, All: q.All}, cols), nil
+}
+
+// refersTo reports whether a query mentions relation name anywhere (an
+// over-approximation that is exact for the shapes recursive CTEs take).
+func refersTo(sel *pg.SelectStmt, name string) bool {
+	found := false
+	var walk func(n any)
+	walk = func(n any) {
+		if found || n == nil {
+			return
+		}
+		switch x := n.(type) {
+		case *pg.Node:
+			if x == nil {
+				return
+			}
+			if rv := x.GetRangeVar(); rv != nil && rv.Schemaname == "" && rv.Relname == name {
+				found = true
+				return
+			}
+			walk(nodeValue(x))
+		case *pg.SelectStmt:
+			if x == nil {
+				return
+			}
+			for _, f := range x.FromClause {
+				walk(f)
+			}
+			walk(x.WhereClause)
+			for _, t := range x.TargetList {
+				walk(t)
+			}
+			walk(x.Larg)
+			walk(x.Rarg)
+		case *pg.JoinExpr:
+			walk(x.Larg)
+			walk(x.Rarg)
+		case *pg.RangeSubselect:
+			walk(x.Subquery)
+		case *pg.SubLink:
+			walk(x.Subselect)
+		case *pg.ResTarget:
+			walk(x.Val)
+		case *pg.A_Expr:
+			walk(x.Lexpr)
+			walk(x.Rexpr)
+		case *pg.BoolExpr:
+			for _, a := range x.Args {
+				walk(a)
+			}
+		}
+	}
+	walk(sel)
+	return found
+}
+
+// nodeValue returns the concrete message inside a Node.
+func nodeValue(n *pg.Node) any {
+	switch x := n.Node.(type) {
+	case *pg.Node_SelectStmt:
+		return x.SelectStmt
+	case *pg.Node_JoinExpr:
+		return x.JoinExpr
+	case *pg.Node_RangeSubselect:
+		return x.RangeSubselect
+	case *pg.Node_SubLink:
+		return x.SubLink
+	case *pg.Node_ResTarget:
+		return x.ResTarget
+	case *pg.Node_AExpr:
+		return x.AExpr
+	case *pg.Node_BoolExpr:
+		return x.BoolExpr
+	}
+	return nil
+}

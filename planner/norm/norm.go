@@ -58,6 +58,8 @@ func rewriteInputs(n plan.Node) {
 		x.Input = Normalize(x.Input)
 	case *plan.Apply:
 		x.Left, x.Right = Normalize(x.Left), Normalize(x.Right)
+	case *plan.RecursiveUnion:
+		x.Base, x.Step = Normalize(x.Base), Normalize(x.Step)
 	}
 }
 

@@ -27,6 +27,10 @@ func explain(b *strings.Builder, n Node, depth int) {
 	for _, in := range n.Inputs() {
 		explain(b, in, depth+1)
 	}
+	if r, ok := n.(*RecursiveUnion); ok {
+		explain(b, r.Base, depth+1)
+		explain(b, r.Step, depth+1)
+	}
 	if a, ok := n.(*Apply); ok {
 		b.WriteString(strings.Repeat("  ", depth+1) + "(per row)\n")
 		explain(b, a.Right, depth+2)
@@ -87,6 +91,14 @@ func describe(n Node) string {
 		return s
 	case *Values:
 		return fmt.Sprintf("Values rows=%d", len(n.Rows))
+	case *RecursiveUnion:
+		s := fmt.Sprintf("RecursiveUnion id=%d", n.ID)
+		if n.All {
+			s += " all"
+		}
+		return s
+	case *WorkTable:
+		return fmt.Sprintf("WorkTable id=%d", n.ID)
 	case *Apply:
 		s := "Apply " + n.Kind.String()
 		if n.Cond != nil {

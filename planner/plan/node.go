@@ -350,3 +350,28 @@ type Apply struct {
 // Inputs implements Node. Right is not an input of the dataflow: it runs
 // per left row.
 func (n *Apply) Inputs() []Node { return []Node{n.Left} }
+
+// RecursiveUnion is WITH RECURSIVE: the rows of Base, then repeatedly the
+// rows of Step, which reads the rows the previous round added through a
+// WorkTable with the same ID, until a round adds nothing. Without All,
+// duplicates (of earlier rounds too) are dropped, as in UNION.
+type RecursiveUnion struct {
+	base
+	ID   int
+	Base Node
+	Step Node
+	All  bool
+}
+
+// Inputs implements Node: Base and Step run in rounds, not as a dataflow.
+func (n *RecursiveUnion) Inputs() []Node { return nil }
+
+// WorkTable reads the rows the enclosing RecursiveUnion with the same ID
+// added in its previous round.
+type WorkTable struct {
+	base
+	ID int
+}
+
+// Inputs implements Node.
+func (n *WorkTable) Inputs() []Node { return nil }

@@ -97,6 +97,9 @@ func readsOuter(n Node, level int) bool {
 		if a, ok := x.(*Apply); ok && readsOuter(a.Right, level+1) {
 			found = true
 		}
+		if r, ok := x.(*RecursiveUnion); ok && (readsOuter(r.Base, level) || readsOuter(r.Step, level)) {
+			found = true
+		}
 		for _, e := range Exprs(x) {
 			expr.Walk(e, func(s expr.Expr) bool {
 				switch s := s.(type) {

@@ -94,6 +94,9 @@ func jsonbFuncs() []*Func {
 		binop("-", j, i4, j, func(x, y types.Datum) (types.Datum, error) {
 			return jsonbDelete(x, func(v *jsonValue) error { return v.deleteIndex(y.Int()) })
 		}),
+		binop("#-", j, ta, j, func(x, y types.Datum) (types.Datum, error) {
+			return jsonbDelete(x, func(v *jsonValue) error { return v.deletePath(y.Array().Vals) })
+		}),
 		unop("jsonb_typeof", j, t, func(x types.Datum) (types.Datum, error) { return jsonTypeof(x) }),
 		unop("json_typeof", js, t, func(x types.Datum) (types.Datum, error) { return jsonTypeof(x) }),
 		unop("jsonb_array_length", j, i4, func(x types.Datum) (types.Datum, error) { return jsonArrayLength(x) }),
@@ -1240,4 +1243,38 @@ func isoDateTime(d types.Datum, s string) string {
 		return s
 	}
 	return s
+}
+
+// deletePath removes the element at a key/index path (#-): a missing path
+// leaves the document unchanged; a NULL path element is an error.
+func (v *jsonValue) deletePath(path []types.Datum) error {
+	if v.kind != jsonObject && v.kind != jsonArray {
+		return sqlerr.New(sqlerr.InvalidParameterValue, "cannot delete path in scalar")
+	}
+	for _, p := range path {
+		if p.IsNull() {
+			return sqlerr.New(sqlerr.NullValueNotAllowed, "path element at position 1 is null")
+		}
+	}
+	if len(path) == 0 {
+		return nil
+	}
+	cur := v
+	for _, p := range path[:len(path)-1] {
+		if cur = cur.step(p.Str()); cur == nil {
+			return nil
+		}
+	}
+	last := path[len(path)-1].Str()
+	switch cur.kind {
+	case jsonObject:
+		return cur.deleteKeys([]string{last})
+	case jsonArray:
+		i, err := strconv.ParseInt(last, 10, 64)
+		if err != nil {
+			return sqlerr.Newf(sqlerr.InvalidTextRepresentation, "path element at position %d is not an integer: %q", len(path), last)
+		}
+		return cur.deleteIndex(i)
+	}
+	return nil
 }

@@ -15,6 +15,8 @@ type Catalog struct {
 	schemaByName map[string]*Schema
 	tables       map[uint32]*Table
 	byName       map[uint32]map[string]*Table
+	// indexes maps a primary key index OID to its table.
+	indexes map[uint32]*Table
 }
 
 func newCatalog() *Catalog {
@@ -23,6 +25,7 @@ func newCatalog() *Catalog {
 		schemaByName: map[string]*Schema{},
 		tables:       map[uint32]*Table{},
 		byName:       map[uint32]map[string]*Table{},
+		indexes:      map[uint32]*Table{},
 	}
 }
 
@@ -36,6 +39,9 @@ func (c *Catalog) clone() *Catalog {
 	}
 	for id, t := range c.tables {
 		n.tables[id] = t
+	}
+	for id, t := range c.indexes {
+		n.indexes[id] = t
 	}
 	for sid, m := range c.byName {
 		cp := make(map[string]*Table, len(m))
@@ -147,15 +153,97 @@ func (c *Catalog) CreationSchema(searchPath []string, schema string) (*Schema, e
 	return nil, sqlerr.New(sqlerr.UndefinedSchema, "no schema has been selected to create in")
 }
 
-// IsVisible reports whether a relation is found by its bare name through the
-// search path (pg_table_is_visible).
+// IndexTable returns the table whose primary key index has the OID.
+func (c *Catalog) IndexTable(oid uint32) (*Table, bool) {
+	t, ok := c.indexes[oid]
+	return t, ok
+}
+
+// IsRelation reports whether oid is a relation of pg_class: a table, view,
+// system relation or primary key index.
+func (c *Catalog) IsRelation(oid uint32) bool {
+	_, isTable := c.tables[oid]
+	_, isIndex := c.indexes[oid]
+	return isTable || isIndex
+}
+
+// RelationName returns the schema and name of a relation of pg_class.
+func (c *Catalog) RelationName(oid uint32) (schema, name string, ok bool) {
+	var sid uint32
+	if t, isTable := c.tables[oid]; isTable {
+		sid, name = t.SchemaID, t.Name
+	} else if t, isIndex := c.indexes[oid]; isIndex {
+		sid, name = t.SchemaID, t.PKName
+	} else {
+		return "", "", false
+	}
+	s, ok := c.schemas[sid]
+	if !ok {
+		return "", "", false
+	}
+	return s.Name, name, true
+}
+
+// ResolveRelationOID is Resolve for the regclass input: it also finds
+// primary key indexes by their name.
+func (c *Catalog) ResolveRelationOID(searchPath []string, schema, name string) (uint32, error) {
+	t, err := c.Resolve(searchPath, schema, name)
+	if err == nil {
+		return t.ID, nil
+	}
+	for _, sid := range c.pathSchemas(searchPath, schema) {
+		if oid, ok := c.relationInSchema(sid, name); ok {
+			return oid, nil
+		}
+	}
+	return 0, err
+}
+
+// pathSchemas returns the schemas a name is looked up in: the named one,
+// or pg_catalog followed by the existing schemas of searchPath.
+func (c *Catalog) pathSchemas(searchPath []string, schema string) []uint32 {
+	if schema != "" {
+		if s, ok := c.schemaByName[schema]; ok {
+			return []uint32{s.ID}
+		}
+		return nil
+	}
+	out := []uint32{PgCatalogID}
+	for _, sn := range searchPath {
+		if s, ok := c.schemaByName[sn]; ok && s.ID != PgCatalogID {
+			out = append(out, s.ID)
+		}
+	}
+	return out
+}
+
+// relationInSchema returns the OID of the relation or primary key index
+// named name in a schema.
+func (c *Catalog) relationInSchema(schemaID uint32, name string) (uint32, bool) {
+	if t, ok := c.byName[schemaID][name]; ok {
+		return t.ID, true
+	}
+	for _, t := range c.byName[schemaID] {
+		if t.PKIndexID != 0 && t.PKName == name {
+			return t.PKIndexID, true
+		}
+	}
+	return 0, false
+}
+
+// IsVisible reports whether a relation (or primary key index) is found by
+// its bare name through the search path (pg_table_is_visible).
 func (c *Catalog) IsVisible(searchPath []string, id uint32) bool {
-	t, ok := c.tables[id]
+	_, name, ok := c.RelationName(id)
 	if !ok {
 		return false
 	}
-	found, err := c.Resolve(searchPath, "", t.Name)
-	return err == nil && found.ID == id
+	for _, sid := range c.pathSchemas(searchPath, "") {
+		if oid, found := c.relationInSchema(sid, name); found {
+			return oid == id
+		}
+	}
+	return false
 }
 
 func (c *Catalog) putSchema(s *Schema) {
@@ -172,8 +260,12 @@ func (c *Catalog) putSchema(s *Schema) {
 func (c *Catalog) putTable(t *Table) {
 	if old, ok := c.tables[t.ID]; ok {
 		delete(c.byName[old.SchemaID], old.Name)
+		delete(c.indexes, old.PKIndexID)
 	}
 	c.tables[t.ID] = t
+	if t.PKIndexID != 0 {
+		c.indexes[t.PKIndexID] = t
+	}
 	if c.byName[t.SchemaID] == nil {
 		c.byName[t.SchemaID] = map[string]*Table{}
 	}
@@ -183,6 +275,7 @@ func (c *Catalog) putTable(t *Table) {
 func (c *Catalog) deleteTable(id uint32) {
 	if t, ok := c.tables[id]; ok {
 		delete(c.byName[t.SchemaID], t.Name)
+		delete(c.indexes, t.PKIndexID)
 		delete(c.tables, id)
 	}
 }

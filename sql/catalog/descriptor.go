@@ -55,12 +55,29 @@ type Table struct {
 	PrimaryKey []int `json:"primary_key,omitempty"`
 	// PKName is the primary key constraint's name ("t_pkey").
 	PKName string `json:"pk_name,omitempty"`
+	// PKIndexID is the OID of the primary key's index, which pg_class,
+	// pg_index and pg_constraint show as a relation of its own named
+	// PKName. Manager.Apply allocates it for a table with a primary key.
+	PKIndexID uint32 `json:"pk_index_id,omitempty"`
 	// Query is the defining SQL of a view.
 	Query string `json:"query,omitempty"`
 	// Depends lists the relations a view's query reads directly.
 	Depends []uint32 `json:"depends,omitempty"`
-	// Generate produces the rows of a system relation from a snapshot.
-	Generate func(c *Catalog) []types.Row `json:"-"`
+	// Generate produces the rows of a system relation from a snapshot, as
+	// the session s (nil when there is none) sees them.
+	Generate func(c *Catalog, s Session) []types.Row `json:"-"`
+	// sysKind is the relkind a system relation reports.
+	sysKind RelKind
+}
+
+// RelKind returns the relation's pg_class.relkind: 'r' for tables, 'v' for
+// views, 'm' for materialized views, and for system relations 'r' or 'v' as
+// Postgres defines them.
+func (t *Table) RelKind() RelKind {
+	if t.Kind == RelSystem {
+		return t.sysKind
+	}
+	return t.Kind
 }
 
 // ColumnIndex returns the index of the named column, or -1.

@@ -69,6 +69,23 @@ func Load(store *storage.Store) (*Manager, error) {
 			return nil, fmt.Errorf("create schema public: %w", err)
 		}
 	}
+	// Tables stored before primary key indexes had OIDs get one now.
+	var unindexed []*Table
+	for _, t := range c.Tables() {
+		if len(t.PrimaryKey) > 0 && t.PKIndexID == 0 {
+			unindexed = append(unindexed, t)
+		}
+	}
+	if len(unindexed) > 0 {
+		if _, err := m.Apply(func(e *Edit) error {
+			for _, t := range unindexed {
+				e.PutTable(t.clone())
+			}
+			return nil
+		}); err != nil {
+			return nil, fmt.Errorf("allocate primary key index OIDs: %w", err)
+		}
+	}
 	return m, nil
 }
 
@@ -88,7 +105,8 @@ type Edit struct {
 
 // Apply runs fn on a copy of the current catalog, commits the changed
 // descriptors and fn's batch writes in one atomic batch, and publishes the
-// new catalog. If fn or the commit fails, nothing changes.
+// new catalog. A table put with a primary key but no PKIndexID gets one. If
+// fn or the commit fails, nothing changes.
 func (m *Manager) Apply(fn func(e *Edit) error) (*Catalog, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -96,6 +114,18 @@ func (m *Manager) Apply(fn func(e *Edit) error) (*Catalog, error) {
 	defer e.Batch.Close()
 	if err := fn(e); err != nil {
 		return nil, err
+	}
+	for id, r := range e.put {
+		if t := r.Table; t != nil && len(t.PrimaryKey) > 0 && t.PKIndexID == 0 {
+			ix, err := e.NewID()
+			if err != nil {
+				return nil, err
+			}
+			cp := t.clone()
+			cp.PKIndexID = ix
+			e.Cat.putTable(cp)
+			e.put[id] = record{Table: cp}
+		}
 	}
 	for id := range e.del {
 		e.Batch.Delete(storage.CatalogKey(id))

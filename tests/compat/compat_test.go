@@ -49,14 +49,23 @@ func replay(t *testing.T, connString string, postgres bool) {
 	ctx := context.Background()
 	setup := connect(t, connString)
 	for _, step := range fixture {
-		if step.PostgresOnly && !postgres {
-			continue
+		sql := step.SQL
+		if !postgres {
+			if step.PostgresOnly {
+				continue
+			}
+			if step.Gap != "" {
+				t.Logf("fixture: Freshet lacks %s: %s", step.Gap, step.SQL)
+				if sql = step.Freshet; sql == "" {
+					continue
+				}
+			}
 		}
-		if _, err := setup.Exec(ctx, step.SQL).ReadAll(); err != nil {
-			t.Fatalf("fixture: %v\n%s", err, step.SQL)
+		if _, err := setup.Exec(ctx, sql).ReadAll(); err != nil {
+			t.Fatalf("fixture: %v\n%s", err, sql)
 		}
 	}
-	oids := lookupOIDs(t, setup)
+	oids := lookupOIDs(t, setup, postgres)
 
 	for _, f := range captureFiles {
 		path := filepath.Join(dir, f.name)
@@ -86,7 +95,17 @@ func replay(t *testing.T, connString string, postgres bool) {
 					conn = connect(t, connString)
 					conns[st.Group] = conn
 				}
-				if msg := run(ctx, conn, st, oids); msg != "" {
+				msg := run(ctx, conn, st, oids)
+				if gap := gapOf(st); gap != "" && !postgres {
+					if msg == "" {
+						t.Errorf("%s (%s): succeeds although knownGaps says Freshet lacks %s: remove it from knownGaps\n%s",
+							st.Source, st.Group, gap, st.SQL)
+					} else {
+						t.Logf("%s: known gap, Freshet lacks %s: %s", st.Source, gap, msg)
+					}
+					continue
+				}
+				if msg != "" {
 					t.Errorf("%s (%s): %s\n%s", st.Source, st.Group, msg, st.SQL)
 				}
 			}
@@ -160,10 +179,15 @@ func run(ctx context.Context, conn *pgconn.PgConn, st Statement, oids *strings.R
 var oidWord = regexp.MustCompile(`^[0-9]+$`)
 
 // lookupOIDs finds the server's OIDs for the captured objects and returns a
-// replacer from captured to actual OIDs.
-func lookupOIDs(t *testing.T, conn *pgconn.PgConn) *strings.Replacer {
+// replacer from captured to actual OIDs. On Freshet (postgres false), an
+// object it cannot create yet (capturedOID.Gap) gets OID 0.
+func lookupOIDs(t *testing.T, conn *pgconn.PgConn, postgres bool) *strings.Replacer {
 	var pairs []string
 	for _, c := range capturedOIDs {
+		if c.Gap != "" && !postgres {
+			pairs = append(pairs, c.OID, "0")
+			continue
+		}
 		res, err := conn.Exec(context.Background(), c.Lookup).ReadAll()
 		if err != nil {
 			t.Fatalf("looking up the OID captured as %s: %v\n%s", c.OID, err, c.Lookup)
