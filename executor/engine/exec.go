@@ -8,6 +8,7 @@ import (
 	"github.com/freshetdb/freshet/executor/query"
 	"github.com/freshetdb/freshet/pgwire"
 	"github.com/freshetdb/freshet/planner/plan"
+	"github.com/freshetdb/freshet/sql/builtin"
 	"github.com/freshetdb/freshet/sql/catalog"
 	"github.com/freshetdb/freshet/sql/expr"
 	"github.com/freshetdb/freshet/sql/sqlerr"
@@ -22,9 +23,41 @@ func (s *Session) execute(ctx context.Context, p *prepared, params []types.Datum
 		return p.util(ctx, params, w)
 	case p.query != nil:
 		rows, err := s.runQuery(ctx, p.query, params)
-		return result{rows: rows}, err
+		return result{rows: s.nameOIDs(p.cols, rows)}, err
 	}
-	return s.runDML(ctx, p, params)
+	res, err := s.runDML(ctx, p, params)
+	res.rows = s.nameOIDs(p.cols, res.rows)
+	return res, err
+}
+
+// nameOIDs gives regclass, regproc and regnamespace values in result
+// columns their names, which their text output shows (the catalog is not
+// visible to the value encoders).
+func (s *Session) nameOIDs(cols []pgwire.Column, rows []types.Row) []types.Row {
+	var idx []int
+	for i, c := range cols {
+		switch c.Type.Kind {
+		case types.KindRegClass, types.KindRegProc, types.KindRegNamespace:
+			idx = append(idx, i)
+		}
+	}
+	if len(idx) == 0 {
+		return rows
+	}
+	ev := s.evalContext()
+	for _, r := range rows {
+		for _, i := range idx {
+			d := r[i]
+			if d.IsNull() {
+				continue
+			}
+			name, err := builtin.CastDatum(ev, d, cols[i].Type, types.Text)
+			if err == nil {
+				r[i] = types.NewNamedOID(d.Kind(), d.Int(), name.Str())
+			}
+		}
+	}
+	return rows
 }
 
 // readView returns what a read sees: the open transaction's batch (its own

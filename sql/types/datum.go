@@ -69,6 +69,11 @@ func NewBool(v bool) Datum {
 // NewInt returns an integer-valued Datum of kind k (int2, int4, int8, oid or a reg* kind).
 func NewInt(k Kind, v int64) Datum { return Datum{k: k, i: v} }
 
+// NewNamedOID returns a value of an OID alias kind (regclass, regtype,
+// regproc, regnamespace) that carries its display name, printed by its
+// text output instead of the number (the binary form is still the OID).
+func NewNamedOID(k Kind, oid int64, name string) Datum { return Datum{k: k, i: oid, s: name} }
+
 // NewInt8 returns a bigint.
 func NewInt8(v int64) Datum { return Datum{k: KindInt8, i: v} }
 

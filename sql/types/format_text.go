@@ -75,13 +75,19 @@ func FormatText(buf []byte, d Datum, t T, ctx *FormatContext) []byte {
 		return append(buf, 'f')
 	case KindInt2, KindInt4, KindInt8:
 		return strconv.AppendInt(buf, d.i, 10)
-	case KindRegType:
+	case KindRegType, KindRegClass, KindRegProc, KindRegNamespace:
+		if d.s != "" {
+			return append(buf, d.s...)
+		}
+		if resolveKind(d, t) != KindRegType {
+			return strconv.AppendUint(buf, uint64(uint32(d.i)), 10)
+		}
 		// Builtin types print their name, as regtype output does.
 		if bt, ok := FromOID(uint32(d.i)); ok {
 			return append(buf, bt.String()...)
 		}
 		return strconv.AppendUint(buf, uint64(uint32(d.i)), 10)
-	case KindOID, KindRegClass, KindRegProc, KindRegNamespace:
+	case KindOID:
 		return strconv.AppendUint(buf, uint64(uint32(d.i)), 10)
 	case KindFloat4:
 		return appendFloat(buf, d.Float(), 32, ctx.ExtraFloatDigits)
