@@ -122,7 +122,6 @@ type tableWriter struct {
 	s   *Session
 	tx  *txn
 	ec  *expr.Ctx
-	key []byte
 	val []byte
 }
 

@@ -133,13 +133,11 @@ func subqueryJoin(input plan.Node, c expr.Expr) plan.Node {
 func readsOuterDepth(e expr.Expr) bool {
 	found := false
 	expr.Walk(e, func(n expr.Expr) bool {
-		switch n.(type) {
+		switch n := n.(type) {
 		case *expr.OuterRef:
 			found = true
 		case *expr.Subquery:
-			if s := n.(*expr.Subquery); s.Correlated {
-				found = true
-			}
+			found = found || n.Correlated
 		}
 		return !found
 	})

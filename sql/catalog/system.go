@@ -7,9 +7,6 @@ import (
 	"github.com/freshetdb/freshet/sql/types"
 )
 
-// SearchPathDefault is the search_path a new session starts with.
-var SearchPathDefault = []string{"public"}
-
 // Session is what a system relation may read of the session that scans it:
 // pg_database names the session's database, pg_settings shows its settings.
 // builtin.SessionReader satisfies it. A nil Session means none (a system

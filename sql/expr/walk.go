@@ -77,16 +77,3 @@ func EvalBool(c *Ctx, e Expr, row types.Row) (bool, error) {
 	}
 	return !v.IsNull() && v.Bool(), nil
 }
-
-// ReferencesOuter reports whether e reads a column of an enclosing query at
-// depth or beyond.
-func ReferencesOuter(e Expr) bool {
-	found := false
-	Walk(e, func(n Expr) bool {
-		if _, ok := n.(*OuterRef); ok {
-			found = true
-		}
-		return !found
-	})
-	return found
-}

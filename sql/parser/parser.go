@@ -66,17 +66,3 @@ func syntaxError(sql string, err error) error {
 	}
 	return e
 }
-
-// CharPosition converts a 0-based byte location (as pg_query node Location
-// fields give, relative to the whole query text) into the 1-based character
-// position Postgres reports. A negative location returns 0.
-func CharPosition(fullSQL string, location int32) int {
-	if location < 0 {
-		return 0
-	}
-	b := int(location)
-	if b > len(fullSQL) {
-		b = len(fullSQL)
-	}
-	return utf8.RuneCountInString(fullSQL[:b]) + 1
-}
