@@ -140,7 +140,6 @@ type portal struct {
 	params []types.Datum
 	res    *result
 	pos    int
-	sent   int
 }
 
 // Execute implements pgwire.Portal.
@@ -165,17 +164,15 @@ func (pt *portal) Execute(ctx context.Context, maxRows int, w pgwire.ResultWrite
 		}
 		pt.pos++
 		n++
-		pt.sent++
 	}
 	if maxRows > 0 && n >= maxRows && n > 0 {
 		return false, "", nil
 	}
 	tag := pt.res.tag
 	if pt.p.query != nil {
+		// As in Postgres, the count is of the rows this Execute sent, also
+		// when earlier ones stopped at their row limit.
 		tag = fmt.Sprintf("SELECT %d", n)
-		if maxRows == 0 {
-			tag = fmt.Sprintf("SELECT %d", pt.sent)
-		}
 	}
 	return true, tag, nil
 }

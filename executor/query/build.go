@@ -9,97 +9,25 @@ import (
 	"github.com/freshetdb/freshet/sql/types"
 )
 
-// builder instantiates operators for a plan and remembers its leaves in
-// the order they must be driven.
+// builder drives the leaves of a plan's operators for one run.
 type builder struct {
 	r      *Runner
 	ec     *expr.Ctx
-	leaves []leaf
+	leaves []stream.Leaf
 }
 
-// leaf is a source of rows feeding port of out.
-type leaf struct {
-	node plan.Node
-	out  stream.Operator
-	port int
-}
-
-// build creates the operators of n, feeding out's port. Joins build their
-// right input first so that it is driven first: probing a complete right
-// index emits no padded rows that would be retracted later.
+// build creates the operators of n (see stream.Build), feeding out's port.
 func (b *builder) build(n plan.Node, out stream.Operator, port int) error {
-	width := len(n.Columns())
-	switch n := n.(type) {
-	case *plan.Scan, *plan.Values, *plan.RecursiveUnion, *plan.WorkTable:
-		b.leaves = append(b.leaves, leaf{node: n, out: out, port: port})
-		return nil
-	case *plan.Filter:
-		return b.build(n.Input, stream.NewFilter(b.ec, cloneExpr(n.Pred), width, out, port), 0)
-	case *plan.Project:
-		return b.build(n.Input, stream.NewProject(b.ec, cloneExprs(n.Exprs), out, port), 0)
-	case *plan.Join:
-		j := *n
-		j.LeftKeys, j.RightKeys = cloneExprs(n.LeftKeys), cloneExprs(n.RightKeys)
-		if n.Residual != nil {
-			j.Residual = cloneExpr(n.Residual)
-		}
-		op := stream.NewHashJoin(b.ec, &j, len(n.Left.Columns()), len(n.Right.Columns()), out, port)
-		if err := b.build(n.Right, op, 1); err != nil {
-			return err
-		}
-		return b.build(n.Left, op, 0)
-	case *plan.Aggregate:
-		op, err := stream.NewAggregate(b.ec, n, out, port)
-		if err != nil {
-			return err
-		}
-		return b.build(n.Input, op, 0)
-	case *plan.Distinct:
-		return b.build(n.Input, stream.NewDistinct(b.ec, n, width, out, port), 0)
-	case *plan.SetOp:
-		var op stream.Operator
-		if n.Kind == plan.SetUnion && n.All {
-			op = stream.NewUnion(width, out, port)
-		} else {
-			op = stream.NewSetOp(n, width, out, port)
-		}
-		if err := b.build(n.Right, op, 1); err != nil {
-			return err
-		}
-		return b.build(n.Left, op, 0)
-	case *plan.Apply:
-		a := *n
-		if n.Cond != nil {
-			a.Cond = cloneExpr(n.Cond)
-		}
-		return b.build(n.Left, stream.NewApply(b.ec, &a, len(n.Left.Columns()), out, port), 0)
-	case *plan.FlatMap:
-		return b.build(n.Input, stream.NewFlatMap(b.ec, n, len(n.Input.Columns()), out, port), 0)
-	case *plan.Window:
-		return b.build(n.Input, stream.NewWindow(b.ec, n, len(n.Input.Columns()), out, port), 0)
-	case *plan.Sort:
-		// Order is not a property of a relation inside a dataflow: only a
-		// Limit above it (a top-N) or the final result uses it.
-		return b.build(n.Input, out, port)
-	case *plan.Limit:
-		count, offset, err := stream.LimitValues(b.ec, n)
-		if err != nil {
-			return err
-		}
-		input, keys := n.Input, []plan.SortExpr(nil)
-		if s, ok := input.(*plan.Sort); ok {
-			input, keys = s.Input, s.Keys
-		}
-		return b.build(input, stream.NewTopN(b.ec, keys, count, offset, width, out, port), 0)
-	}
-	return sqlerr.Unsupported("executing this plan node")
+	leaves, err := stream.Build(b.ec, n, out, port)
+	b.leaves = leaves
+	return err
 }
 
 // drive pushes every leaf's rows, in build order, and flushes it.
 func (b *builder) drive() error {
 	for _, l := range b.leaves {
-		em := stream.NewEmitter(l.out, l.port, len(l.node.Columns()))
-		if err := b.emitLeaf(l.node, em); err != nil {
+		em := stream.NewEmitter(l.Out, l.Port, len(l.Node.Columns()))
+		if err := b.emitLeaf(l.Node, em); err != nil {
 			return err
 		}
 		if err := em.Flush(); err != nil {
@@ -210,14 +138,4 @@ func (b *builder) session() catalog.Session {
 
 func canceled() error {
 	return sqlerr.New(sqlerr.QueryCanceled, "canceling statement due to user request")
-}
-
-func cloneExpr(e expr.Expr) expr.Expr { return expr.Clone(e) }
-
-func cloneExprs(es []expr.Expr) []expr.Expr {
-	out := make([]expr.Expr, len(es))
-	for i, e := range es {
-		out[i] = expr.Clone(e)
-	}
-	return out
 }
