@@ -9,7 +9,6 @@ import (
 
 	pg "github.com/pganalyze/pg_query_go/v6"
 
-	"github.com/freshetdb/freshet/executor/query"
 	"github.com/freshetdb/freshet/pgwire"
 	"github.com/freshetdb/freshet/planner/norm"
 	"github.com/freshetdb/freshet/planner/plan"
@@ -455,10 +454,7 @@ func (s *Session) copyTo(cs *pg.CopyStmt, o copyOptions, text string) (utilFn, [
 		node = plan.WithColumns(&plan.Project{Input: scan, Exprs: exprs}, pcols)
 	}
 	return func(ctx context.Context, params []types.Datum, w pgwire.ResultWriter) (result, error) {
-		r, release := s.readView()
-		defer release()
-		ec := &expr.Ctx{Eval: s.evalContext(), Params: params}
-		rows, err := query.NewRunner(ctx, &tableSource{r: r}, s.e.cat.Current(), ec).Rows(node)
+		rows, err := s.runQuery(ctx, node, params)
 		if err != nil {
 			return result{}, err
 		}

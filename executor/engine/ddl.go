@@ -292,6 +292,7 @@ func (s *Session) drop(ds *pg.DropStmt) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	s.e.pruneViews()
 	for _, n := range notices {
 		if err := s.notice("00000", n); err != nil {
 			return "", err
@@ -306,13 +307,13 @@ func dropWithDependents(e *catalog.Edit, t *catalog.Table, cascade bool, notices
 	for _, d := range e.Cat.Dependents(t.ID) {
 		if !cascade {
 			return sqlerr.Newf(sqlerr.DependentObjectsStillExist, "cannot drop %s %s because other objects depend on it", relKindName(t.Kind), t.Name).
-				WithDetail("view " + d.Name + " depends on " + relKindName(t.Kind) + " " + t.Name).
+				WithDetail(relKindName(d.Kind) + " " + d.Name + " depends on " + relKindName(t.Kind) + " " + t.Name).
 				WithHint("Use DROP ... CASCADE to drop the dependent objects too.")
 		}
 		if _, still := e.Cat.TableByID(d.ID); !still {
 			continue
 		}
-		*notices = append(*notices, "drop cascades to view "+d.Name)
+		*notices = append(*notices, "drop cascades to "+relKindName(d.Kind)+" "+d.Name)
 		if err := dropWithDependents(e, d, true, notices); err != nil {
 			return err
 		}
@@ -369,6 +370,7 @@ func (s *Session) dropSchema(ds *pg.DropStmt, cascade bool) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	s.e.pruneViews()
 	for _, n := range notices {
 		if err := s.notice("00000", n); err != nil {
 			return "", err

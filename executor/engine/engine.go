@@ -52,6 +52,7 @@ type Engine struct {
 	nextXID atomic.Int64
 	rowIDs  rowIDAllocator
 	start   time.Time
+	views   *viewManager
 }
 
 // New loads the catalog from the store and returns an engine.
@@ -64,10 +65,43 @@ func New(opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load catalog: %w", err)
 	}
-	e := &Engine{opts: opts, store: opts.Store, cat: cat, start: opts.Clock()}
+	e := &Engine{opts: opts, store: opts.Store, cat: cat, start: opts.Clock(), views: newViewManager()}
 	e.nextPID.Store(1000)
 	e.nextXID.Store(1000)
+	if err := e.startViews(); err != nil {
+		return nil, err
+	}
 	return e, nil
+}
+
+// startViews rebuilds every materialized view from the stored tables, in
+// creation order (a view reads only older relations).
+func (e *Engine) startViews() error {
+	cat := e.cat.Current()
+	snap := e.store.NewSnapshot()
+	defer snap.Close()
+	for _, t := range cat.Tables() {
+		if t.Kind != catalog.RelMaterializedView {
+			continue
+		}
+		if err := e.views.create(context.Background(), e, cat, t, snap); err != nil {
+			return fmt.Errorf("rebuild materialized view %q: %w", t.Name, err)
+		}
+		e.opts.Logger.Info("materialized view rebuilt", "view", t.Name, "rows", e.views.views[t.ID].sink.Len())
+	}
+	return nil
+}
+
+// commit applies a transaction's writes and feeds their changes to the
+// materialized views, atomically for readers. The caller holds writeMu.
+func (e *Engine) commit(tx *txn) error {
+	e.views.mu.Lock()
+	defer e.views.mu.Unlock()
+	if err := tx.commit(); err != nil {
+		return err
+	}
+	e.views.apply(tx.changes)
+	return nil
 }
 
 // NewSession implements pgwire.Handler.

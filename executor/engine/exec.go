@@ -73,10 +73,12 @@ func (s *Session) readView() (reader, func()) {
 
 // runQuery runs a SELECT plan.
 func (s *Session) runQuery(ctx context.Context, n plan.Node, params []types.Datum) ([]types.Row, error) {
+	s.e.views.mu.RLock()
+	defer s.e.views.mu.RUnlock()
 	r, release := s.readView()
 	defer release()
 	ec := &expr.Ctx{Eval: s.evalContext(), Params: params}
-	return query.NewRunner(ctx, &tableSource{r: r}, s.e.cat.Current(), ec).Rows(n)
+	return query.NewRunner(ctx, &tableSource{r: r, views: s.e.views}, s.e.cat.Current(), ec).Rows(n)
 }
 
 // withWriteTx runs fn with a transaction to write into: the open block's,
@@ -93,7 +95,7 @@ func (s *Session) withWriteTx(fn func(tx *txn) error) error {
 		tx.abort()
 		return err
 	}
-	return tx.commit()
+	return s.e.commit(tx)
 }
 
 // runDML runs INSERT, UPDATE or DELETE.
@@ -101,7 +103,9 @@ func (s *Session) runDML(ctx context.Context, p *prepared, params []types.Datum)
 	var res result
 	err := s.withWriteTx(func(tx *txn) error {
 		ec := &expr.Ctx{Eval: s.evalContext(), Params: params}
-		runner := query.NewRunner(ctx, &tableSource{r: tx.batch}, s.e.cat.Current(), ec)
+		s.e.views.mu.RLock()
+		defer s.e.views.mu.RUnlock()
+		runner := query.NewRunner(ctx, &tableSource{r: tx.batch, views: s.e.views}, s.e.cat.Current(), ec)
 		w := &tableWriter{s: s, tx: tx, ec: ec}
 		var err error
 		switch {
@@ -182,6 +186,7 @@ func (w *tableWriter) insertRows(ins *plan.Insert, rows []types.Row) (result, er
 						continue
 					}
 				}
+				w.tx.noteChange(t, old, -1)
 				upd := append(types.Row(nil), old...)
 				for _, si := range oc.Set {
 					v, err := si.Expr.Eval(w.ec, both)
@@ -204,6 +209,7 @@ func (w *tableWriter) insertRows(ins *plan.Insert, rows []types.Row) (result, er
 			touched[string(key)] = true
 		}
 		w.put(t, key, written)
+		w.tx.noteChange(t, written, 1)
 		n++
 		if ins.Returning != nil {
 			r, err := w.returning(ins.Returning, written)
@@ -309,12 +315,11 @@ func (w *tableWriter) update(runner *query.Runner, up *plan.Update) (result, err
 	}
 	// Rows whose key changes are removed first, then every new row is
 	// written, checking that a changed key does not collide.
-	moved := map[string]bool{}
 	for i := range rows {
 		if string(newKeys[i]) != string(keys[i]) {
 			w.tx.batch.Delete(keys[i])
-			moved[string(keys[i])] = true
 		}
+		w.tx.noteChange(t, rows[i][:width], -1)
 	}
 	var out []types.Row
 	for i, nr := range news {
@@ -327,6 +332,7 @@ func (w *tableWriter) update(runner *query.Runner, up *plan.Update) (result, err
 			w.tx.noteInsert(newKeys[i], t.Name)
 		}
 		w.put(t, newKeys[i], nr)
+		w.tx.noteChange(t, nr, 1)
 		if up.Returning != nil {
 			r, err := w.returning(up.Returning, nr)
 			if err != nil {
@@ -347,6 +353,7 @@ func (w *tableWriter) delete(runner *query.Runner, del *plan.Delete) (result, er
 	var out []types.Row
 	for i, r := range rows {
 		w.tx.batch.Delete(keys[i])
+		w.tx.noteChange(t, r[:len(t.Columns)], -1)
 		if del.Returning != nil {
 			rr, err := w.returning(del.Returning, r[:len(t.Columns)])
 			if err != nil {

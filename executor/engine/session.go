@@ -60,7 +60,7 @@ func (s *Session) EndImplicit(ok bool) error {
 	}
 	s.e.writeMu.Lock()
 	defer s.e.writeMu.Unlock()
-	return tx.commit()
+	return s.e.commit(tx)
 }
 
 func (s *Session) copyVars() map[string]string {

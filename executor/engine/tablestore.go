@@ -47,9 +47,11 @@ func rowIDKey(buf []byte, t *catalog.Table, id uint64) []byte {
 	return binary.BigEndian.AppendUint64(buf, id)
 }
 
-// tableSource implements query.Source over a reader.
+// tableSource implements query.Source over a reader, and over the
+// maintained contents of materialized views.
 type tableSource struct {
-	r reader
+	r     reader
+	views *viewManager
 }
 
 // ScanTable implements query.Source. Key encodings are self-delimiting, so
@@ -57,6 +59,9 @@ type tableSource struct {
 // exclusive lower bound starts after all of them and an inclusive upper
 // bound ends after all of them.
 func (s *tableSource) ScanTable(ctx context.Context, t *catalog.Table, span query.KeySpan, fn func(types.Row) error) error {
+	if t.Kind == catalog.RelMaterializedView {
+		return s.views.scan(t.ID, t.Name, fn)
+	}
 	prefix := prefixKey(nil, t, span.Prefix)
 	lower, upper := prefix, storage.PrefixEnd(prefix)
 	if len(span.Prefix) < len(t.PrimaryKey) {

@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"github.com/freshetdb/freshet/sql/catalog"
 	"github.com/freshetdb/freshet/sql/sqlerr"
+	"github.com/freshetdb/freshet/sql/types"
 	"github.com/freshetdb/freshet/storage"
 )
 
@@ -24,6 +26,22 @@ type txn struct {
 	// created lists the objects created inside the block, dropped again by
 	// ROLLBACK.
 	created []uint32
+	// changes are the row changes per table, fed to materialized views at
+	// commit.
+	changes map[uint32]*types.Chunk
+}
+
+// noteChange records a row change of table t for the views.
+func (t *txn) noteChange(tbl *catalog.Table, row types.Row, weight int64) {
+	if t.changes == nil {
+		t.changes = map[uint32]*types.Chunk{}
+	}
+	c := t.changes[tbl.ID]
+	if c == nil {
+		c = types.NewChunk(len(tbl.Columns), 16)
+		t.changes[tbl.ID] = c
+	}
+	c.Append(row, weight)
 }
 
 func (e *Engine) beginTx(explicit bool, start int64) *txn {

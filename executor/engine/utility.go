@@ -86,7 +86,12 @@ func (s *Session) utility(ctx context.Context, stmt *parser.Stmt) (utilFn, []pgw
 		}), nil, nil
 	case *pg.Node_CreateTableAsStmt:
 		if n.CreateTableAsStmt.Objtype == pg.ObjectType_OBJECT_MATVIEW {
-			return nil, nil, sqlerr.Unsupported("CREATE MATERIALIZED VIEW")
+			return func(ctx context.Context, _ []types.Datum, w pgwire.ResultWriter) (result, error) {
+				s.w = w
+				defer func() { s.w = nil }()
+				tag, err := s.createMaterializedView(ctx, n.CreateTableAsStmt)
+				return result{tag: tag}, err
+			}, nil, nil
 		}
 		return nil, nil, sqlerr.Unsupported("CREATE TABLE AS")
 	}
@@ -207,6 +212,16 @@ func (s *Session) showStmt(vs *pg.VariableShowStmt) (utilFn, []pgwire.Column, er
 			}
 			return result{rows: rows, tag: "SHOW"}, nil
 		}, textColumns("name", "setting", "description"), nil
+	case "sources", "sinks":
+		return nil, nil, sqlerr.Unsupported("SHOW " + strings.ToUpper(name) + " (sources and sinks arrive with the Kafka work)")
+	case "materialized views":
+		return func(context.Context, []types.Datum, pgwire.ResultWriter) (result, error) {
+			var rows []types.Row
+			for _, n := range s.materializedViewNames() {
+				rows = append(rows, types.Row{types.NewText(n)})
+			}
+			return result{rows: rows, tag: "SHOW"}, nil
+		}, textColumns("name"), nil
 	case "tables":
 		return func(context.Context, []types.Datum, pgwire.ResultWriter) (result, error) {
 			cat := s.e.cat.Current()
@@ -259,7 +274,7 @@ func (s *Session) transactionStmt(ts *pg.TransactionStmt) (utilFn, []pgwire.Colu
 				return result{tag: "ROLLBACK"}, nil
 			}
 			s.e.writeMu.Lock()
-			err := tx.commit()
+			err := s.e.commit(tx)
 			s.e.writeMu.Unlock()
 			return result{tag: "COMMIT"}, err
 		}, nil, nil
@@ -285,6 +300,17 @@ func (s *Session) explain(_ context.Context, es *pg.ExplainStmt, text string) (u
 	b := s.binder(text, nil)
 	var root plan.Node
 	switch q := es.Query.Node.(type) {
+	case *pg.Node_CreateTableAsStmt:
+		if q.CreateTableAsStmt.Objtype != pg.ObjectType_OBJECT_MATVIEW {
+			return nil, nil, sqlerr.Unsupported("EXPLAIN CREATE TABLE AS")
+		}
+		sql, err := parser.Deparse(q.CreateTableAsStmt.Query)
+		if err != nil {
+			return nil, nil, err
+		}
+		if root, _, err = s.e.bindView(s.e.cat.Current(), sql); err != nil {
+			return nil, nil, err
+		}
 	case *pg.Node_SelectStmt:
 		n, err := b.Query(q.SelectStmt)
 		if err != nil {

@@ -3,5 +3,9 @@
 // statement with its own text. Syntax errors become *sqlerr.Error with code
 // 42601 and the 1-based character position Postgres would report.
 //
+// Statements Postgres' grammar lacks (SHOW MATERIALIZED VIEWS, SHOW SOURCES,
+// SHOW SINKS) are recognised when the grammar rejects the text, and given
+// Postgres-shaped trees (a VariableShowStmt naming the object kind).
+//
 // It imports sql/sqlerr and pg_query only; it knows nothing of the catalog.
 package parser

@@ -29,6 +29,9 @@ func (s *Stmt) SQL() string { return s.Text }
 func Parse(sql string) ([]*Stmt, error) {
 	tree, err := pg.Parse(sql)
 	if err != nil {
+		if stmts, ok := parseExtensions(sql); ok {
+			return stmts, nil
+		}
 		return nil, syntaxError(sql, err)
 	}
 	out := make([]*Stmt, 0, len(tree.Stmts))

@@ -59,3 +59,19 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestExtensionStatements(t *testing.T) {
+	stmts, err := Parse("SELECT 1; SHOW MATERIALIZED  VIEWS; show sources")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stmts) != 3 {
+		t.Fatalf("got %d statements", len(stmts))
+	}
+	if got := stmts[1].AST.GetVariableShowStmt().GetName(); got != "materialized views" {
+		t.Fatalf("got %q", got)
+	}
+	if _, err := Parse("SHOW MATERIALIZED TABLES"); sqlerr.As(err) == nil || sqlerr.As(err).Code != sqlerr.SyntaxError {
+		t.Fatalf("want a syntax error, got %v", err)
+	}
+}

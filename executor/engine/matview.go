@@ -1,0 +1,117 @@
+package engine
+
+import (
+	"context"
+
+	pg "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/freshetdb/freshet/sql/catalog"
+	"github.com/freshetdb/freshet/sql/parser"
+	"github.com/freshetdb/freshet/sql/sqlerr"
+)
+
+// createMaterializedView runs CREATE MATERIALIZED VIEW: it binds the query,
+// stores the view, builds its dataflow and backfills it from the current
+// contents of its inputs. The statement returns once the view holds its
+// complete result; writes wait meanwhile, so no change is missed or
+// counted twice.
+func (s *Session) createMaterializedView(ctx context.Context, cs *pg.CreateTableAsStmt) (string, error) {
+	into := cs.Into
+	if into.SkipData {
+		return "", sqlerr.Unsupported("WITH NO DATA (a materialized view is always populated and maintained)")
+	}
+	if s.tx != nil {
+		return "", sqlerr.New(sqlerr.ActiveSQLTransaction, "CREATE MATERIALIZED VIEW cannot run inside a transaction block")
+	}
+	q, err := parser.Deparse(cs.Query)
+	if err != nil {
+		return "", err
+	}
+	e := s.e
+	e.writeMu.Lock()
+	defer e.writeMu.Unlock()
+	e.views.mu.Lock()
+	defer e.views.mu.Unlock()
+
+	cur := e.cat.Current()
+	node, b, err := e.bindView(cur, q)
+	if err != nil {
+		return "", err
+	}
+	t := &catalog.Table{Name: into.Rel.Relname, Kind: catalog.RelMaterializedView, Query: q, Depends: b.Dependencies()}
+	cols := node.Columns()
+	if len(into.ColNames) > len(cols) {
+		return "", sqlerr.New(sqlerr.SyntaxError, "too many column names were specified")
+	}
+	seen := map[string]bool{}
+	for i, c := range cols {
+		name := c.Name
+		if i < len(into.ColNames) {
+			name = into.ColNames[i].GetString_().Sval
+		}
+		if seen[name] {
+			return "", sqlerr.Newf(sqlerr.DuplicateColumn, "column %q specified more than once", name)
+		}
+		seen[name] = true
+		t.Columns = append(t.Columns, catalog.Column{Name: name, Type: c.Type})
+	}
+	exists := false
+	cat, err := e.cat.Apply(func(ed *catalog.Edit) error {
+		sch, err := ed.Cat.CreationSchema(s.searchPath(), into.Rel.Schemaname)
+		if err != nil {
+			return err
+		}
+		if _, dup := ed.Cat.Table(sch.ID, t.Name); dup {
+			if cs.IfNotExists {
+				exists = true
+				return nil
+			}
+			return sqlerr.Newf(sqlerr.DuplicateTable, "relation %q already exists", t.Name)
+		}
+		id, err := ed.NewID()
+		if err != nil {
+			return err
+		}
+		t.ID, t.SchemaID = id, sch.ID
+		ed.PutTable(t)
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	if exists {
+		return "CREATE MATERIALIZED VIEW", s.notice("42P07", "relation \""+t.Name+"\" already exists, skipping")
+	}
+	snap := e.store.NewSnapshot()
+	defer snap.Close()
+	if err := e.views.create(ctx, e, cat, t, snap); err != nil {
+		// Undo the descriptor: a view that cannot run does not exist.
+		if _, derr := e.cat.Apply(func(ed *catalog.Edit) error { ed.DropTable(t.ID); return nil }); derr != nil {
+			e.opts.Logger.Warn("could not remove a failed materialized view", "view", t.Name, "err", derr)
+		}
+		return "", err
+	}
+	return "CREATE MATERIALIZED VIEW", nil
+}
+
+// pruneViews stops the dataflows of views that DDL removed.
+func (e *Engine) pruneViews() {
+	e.views.mu.Lock()
+	defer e.views.mu.Unlock()
+	e.views.prune(e.cat.Current())
+}
+
+// materializedViewNames lists the materialized views on the search path.
+func (s *Session) materializedViewNames() []string {
+	cat := s.e.cat.Current()
+	var out []string
+	for _, p := range s.SearchPath() {
+		sch, _ := cat.SchemaByName(p)
+		for _, t := range cat.TablesInSchema(sch.ID) {
+			if t.Kind == catalog.RelMaterializedView {
+				out = append(out, t.Name)
+			}
+		}
+	}
+	return out
+}

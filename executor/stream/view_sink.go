@@ -1,0 +1,89 @@
+package stream
+
+import (
+	"github.com/freshetdb/freshet/sql/types"
+)
+
+// ViewSink is the end of a materialized view's dataflow: it keeps the
+// view's contents as a consolidated multiset and, at every Flush, forwards
+// the epoch's changes to the dataflows that read the view (views over
+// views), then flushes them.
+//
+// A ViewSink is driven by the goroutine applying an epoch; readers of its
+// contents must be excluded by the caller's lock while that runs.
+type ViewSink struct {
+	width   int
+	rows    *multiset
+	pending *types.Chunk
+	subs    []subscriber
+}
+
+// subscriber is a leaf of a dataflow reading the view, with the dataflow
+// that owns it.
+type subscriber struct {
+	Leaf
+	owner any
+}
+
+// NewViewSink returns an empty sink for rows of the given width.
+func NewViewSink(width int) *ViewSink {
+	return &ViewSink{width: width, rows: newMultiset(), pending: types.NewChunk(width, ChunkRows)}
+}
+
+// Push implements Operator.
+func (s *ViewSink) Push(_ int, c *types.Chunk) error {
+	for i := 0; i < c.Len(); i++ {
+		r, w := c.Row(i), c.Weights[i]
+		s.rows.add(r, w)
+		if len(s.subs) > 0 {
+			s.pending.Append(r, w)
+		}
+	}
+	return nil
+}
+
+// Flush implements Operator: the epoch's changes go to every subscriber.
+func (s *ViewSink) Flush(int) error {
+	for _, sub := range s.subs {
+		if s.pending.Len() > 0 {
+			if err := sub.Out.Push(sub.Port, s.pending); err != nil {
+				return err
+			}
+		}
+		if err := sub.Out.Flush(sub.Port); err != nil {
+			return err
+		}
+	}
+	s.pending.Reset()
+	return nil
+}
+
+// Subscribe makes leaf l of the dataflow owner receive the view's future
+// changes and flushes.
+func (s *ViewSink) Subscribe(l Leaf, owner any) {
+	s.subs = append(s.subs, subscriber{Leaf: l, owner: owner})
+}
+
+// Unsubscribe stops forwarding to the leaves of owner.
+func (s *ViewSink) Unsubscribe(owner any) {
+	kept := s.subs[:0]
+	for _, l := range s.subs {
+		if l.owner != owner {
+			kept = append(kept, l)
+		}
+	}
+	s.subs = kept
+}
+
+// Each calls fn for every row of the view with its multiplicity (> 0).
+func (s *ViewSink) Each(fn func(r types.Row, n int64) error) error {
+	return s.rows.t.each(func(e *rowEntry[int64]) error {
+		if e.val <= 0 {
+			return nil
+		}
+		return fn(e.key, e.val)
+	})
+}
+
+// Len returns the number of distinct rows.
+func (s *ViewSink) Len() int { return s.rows.t.len() }

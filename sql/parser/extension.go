@@ -1,0 +1,49 @@
+package parser
+
+import (
+	"regexp"
+	"strings"
+
+	pg "github.com/pganalyze/pg_query_go/v6"
+)
+
+// showExtension matches the SHOW statements Freshet adds to Postgres'
+// grammar, whose object names are several words: SHOW MATERIALIZED VIEWS.
+var showExtension = regexp.MustCompile(`(?is)^\s*show\s+(materialized\s+views|sources|sinks)\s*;?\s*$`)
+
+// parseExtensions parses sql when Postgres' grammar rejected it: each
+// statement is either one of Freshet's extension statements or must parse
+// as Postgres on its own. It returns ok false when some statement is
+// neither, so that the caller reports Postgres' own syntax error.
+func parseExtensions(sql string) ([]*Stmt, bool) {
+	pieces, err := pg.SplitWithScanner(sql, false)
+	if err != nil {
+		return nil, false
+	}
+	var out []*Stmt
+	offset := 0
+	for _, piece := range pieces {
+		start := strings.Index(sql[offset:], piece)
+		if start < 0 {
+			return nil, false
+		}
+		start += offset
+		offset = start + len(piece)
+		text := strings.TrimSpace(piece)
+		if text == "" {
+			continue
+		}
+		if m := showExtension.FindStringSubmatch(text); m != nil {
+			name := strings.ToLower(strings.Join(strings.Fields(m[1]), " "))
+			ast := &pg.Node{Node: &pg.Node_VariableShowStmt{VariableShowStmt: &pg.VariableShowStmt{Name: name}}}
+			out = append(out, &Stmt{AST: ast, Text: text, Offset: start})
+			continue
+		}
+		tree, err := pg.Parse(piece)
+		if err != nil || len(tree.Stmts) != 1 {
+			return nil, false
+		}
+		out = append(out, &Stmt{AST: tree.Stmts[0].Stmt, Text: text, Offset: start})
+	}
+	return out, true
+}
