@@ -105,7 +105,7 @@ func checkMaintainable(n plan.Node) error {
 				case *expr.Subquery:
 					err = sqlerr.Unsupported("a subquery that cannot be turned into a join (in the select list, or NOT IN) in a materialized view")
 				case *expr.Param:
-					err = sqlerr.New(sqlerr.UndefinedParameter, "there is no parameter $" + fmt.Sprint(s.Idx+1))
+					err = sqlerr.New(sqlerr.UndefinedParameter, "there is no parameter $"+fmt.Sprint(s.Idx+1))
 				case *expr.Call:
 					if s.Fn.Vol != builtin.Immutable {
 						err = sqlerr.Unsupported(fmt.Sprintf("function %s() in a materialized view (its result changes over time)", s.Fn.Name))
