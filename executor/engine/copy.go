@@ -172,52 +172,57 @@ func (s *Session) copyFrom(cs *pg.CopyStmt, opts copyOptions) (utilFn, []pgwire.
 			}
 		}
 		ec := &expr.Ctx{Eval: s.evalContext()}
-		rows, err := readCopyRows(in, t, cols, defaults, opts, ec)
-		if err != nil {
-			_, _ = io.Copy(io.Discard, in)
-			return result{}, err
-		}
-		var n int
+		n := 0
 		err = s.withWriteTx(func(tx *txn) error {
 			tw := &tableWriter{s: s, tx: tx, ec: ec}
-			res, err := tw.insertRows(&plan.Insert{Table: t}, rows)
-			if err != nil {
-				return err
-			}
-			fmt.Sscanf(res.tag, "INSERT 0 %d", &n)
-			return nil
+			ins := &plan.Insert{Table: t}
+			return readCopyRows(in, t, cols, defaults, opts, ec, func(rows []types.Row) error {
+				if _, err := tw.insertRows(ins, rows); err != nil {
+					return err
+				}
+				n += len(rows)
+				return nil
+			})
 		})
+		if err != nil {
+			_, _ = io.Copy(io.Discard, in)
+		}
 		return result{tag: fmt.Sprintf("COPY %d", n)}, err
 	}, nil, nil
 }
 
-// readCopyRows parses COPY input into full table rows.
-func readCopyRows(in io.Reader, t *catalog.Table, cols []int, defaults []expr.Expr, o copyOptions, ec *expr.Ctx) ([]types.Row, error) {
+// copyBatchRows is how many parsed rows COPY hands to the table writer at
+// a time, so that the input is never held whole in memory.
+const copyBatchRows = 4096
+
+// readCopyRows parses COPY input into full table rows, handing them to
+// write in batches.
+func readCopyRows(in io.Reader, t *catalog.Table, cols []int, defaults []expr.Expr, o copyOptions, ec *expr.Ctx, write func([]types.Row) error) error {
 	br := bufio.NewReaderSize(in, 1<<16)
-	var rows []types.Row
+	rows := make([]types.Row, 0, copyBatchRows)
 	line := 0
 	fc := ec.Eval.Format
 	for {
 		fields, nulls, eof, err := readCopyRecord(br, o)
 		if err != nil {
-			return nil, sqlerr.Newf(sqlerr.BadCopyFileFormat, "%v", err).WithDetail(fmt.Sprintf("COPY %s, line %d", t.Name, line+1))
+			return sqlerr.Newf(sqlerr.BadCopyFileFormat, "%v", err).WithDetail(fmt.Sprintf("COPY %s, line %d", t.Name, line+1))
 		}
-		if eof {
-			return rows, nil
+		if eof || (len(fields) == 1 && !o.csv && fields[0] == `\.`) {
+			if len(rows) > 0 {
+				return write(rows)
+			}
+			return nil
 		}
 		line++
 		if line == 1 && o.header {
 			continue
 		}
-		if len(fields) == 1 && !o.csv && fields[0] == `\.` {
-			return rows, nil
-		}
 		if len(fields) < len(cols) {
-			return nil, sqlerr.Newf(sqlerr.BadCopyFileFormat, "missing data for column %q", t.Columns[cols[len(fields)]].Name).
+			return sqlerr.Newf(sqlerr.BadCopyFileFormat, "missing data for column %q", t.Columns[cols[len(fields)]].Name).
 				WithDetail(fmt.Sprintf("COPY %s, line %d", t.Name, line))
 		}
 		if len(fields) > len(cols) {
-			return nil, sqlerr.New(sqlerr.BadCopyFileFormat, "extra data after last expected column").
+			return sqlerr.New(sqlerr.BadCopyFileFormat, "extra data after last expected column").
 				WithDetail(fmt.Sprintf("COPY %s, line %d", t.Name, line))
 		}
 		row := make(types.Row, len(t.Columns))
@@ -225,7 +230,7 @@ func readCopyRows(in io.Reader, t *catalog.Table, cols []int, defaults []expr.Ex
 			if d != nil {
 				v, err := d.Eval(ec, nil)
 				if err != nil {
-					return nil, err
+					return err
 				}
 				row[i] = v
 			}
@@ -239,13 +244,19 @@ func readCopyRows(in io.Reader, t *catalog.Table, cols []int, defaults []expr.Ex
 				if se := sqlerr.As(err); se != nil {
 					cp := *se
 					cp.Detail = fmt.Sprintf("COPY %s, line %d, column %s: %q", t.Name, line, t.Columns[c].Name, fields[k])
-					return nil, &cp
+					return &cp
 				}
-				return nil, err
+				return err
 			}
 			row[c] = v
 		}
 		rows = append(rows, row)
+		if len(rows) == copyBatchRows {
+			if err := write(rows); err != nil {
+				return err
+			}
+			rows = rows[:0]
+		}
 	}
 }
 

@@ -127,6 +127,8 @@ type tableWriter struct {
 	tx  *txn
 	ec  *expr.Ctx
 	val []byte
+	// schema caches the column types of the table being written.
+	schema []types.T
 }
 
 func (w *tableWriter) insert(runner *query.Runner, ins *plan.Insert) (result, error) {
@@ -223,7 +225,10 @@ func (w *tableWriter) insertRows(ins *plan.Insert, rows []types.Row) (result, er
 }
 
 func (w *tableWriter) put(t *catalog.Table, key []byte, row types.Row) {
-	w.val = types.EncodeRow(w.val[:0], row, t.ColumnTypes())
+	if len(w.schema) != len(t.Columns) {
+		w.schema = t.ColumnTypes()
+	}
+	w.val = types.EncodeRow(w.val[:0], row, w.schema)
 	w.tx.batch.Set(key, w.val)
 }
 

@@ -28,7 +28,9 @@ type Emitter struct {
 
 // NewEmitter returns an emitter of rows of the given width into out's port.
 func NewEmitter(out Operator, port, width int) *Emitter {
-	return &Emitter{out: out, port: port, buf: types.NewChunk(width, ChunkRows)}
+	// The buffer grows on demand: a query emitting one row should not pay
+	// for a full chunk.
+	return &Emitter{out: out, port: port, buf: types.NewChunk(width, 0)}
 }
 
 // Emit appends a row (copied) with a weight, pushing a full chunk.

@@ -160,37 +160,58 @@ func SortRows(ctx *expr.Ctx, m *multiset, keys []plan.SortExpr) ([]types.Row, er
 	return out, nil
 }
 
-// Collect is a sink that consolidates every change it receives into a
-// multiset: the result of a one-shot query, or a view's contents.
+// Collect is the sink of a one-shot query. It appends the rows it receives
+// to one flat buffer; only when a retraction arrives (an outer join's
+// padded row replaced by a match, say) does it consolidate into a multiset.
 type Collect struct {
-	rows    *multiset
-	flushed bool
+	width   int
+	data    []types.Datum
+	weights []int64
+	neg     bool
 }
 
 // NewCollect returns an empty sink.
-func NewCollect() *Collect { return &Collect{rows: newMultiset()} }
+func NewCollect() *Collect { return &Collect{width: -1} }
 
 // Push implements Operator.
 func (c *Collect) Push(_ int, ch *types.Chunk) error {
-	for i := 0; i < ch.Len(); i++ {
-		c.rows.add(ch.Row(i), ch.Weights[i])
+	c.width = ch.Width
+	c.data = append(c.data, ch.Data...)
+	for _, w := range ch.Weights {
+		c.neg = c.neg || w < 0
+		c.weights = append(c.weights, w)
 	}
 	return nil
 }
 
 // Flush implements Operator.
-func (c *Collect) Flush(int) error { c.flushed = true; return nil }
+func (c *Collect) Flush(int) error { return nil }
 
-// Sorted returns the collected rows sorted by keys (see SortRows). A
-// negative weight left after consolidation is an internal error.
+// Sorted returns the collected rows, sorted by keys (see SortRows) when
+// there are any, otherwise in arrival order. A negative multiplicity left
+// after consolidation is an internal error.
 func (c *Collect) Sorted(ctx *expr.Ctx, keys []plan.SortExpr) ([]types.Row, error) {
+	if !c.neg && len(keys) == 0 {
+		var out []types.Row
+		for i, w := range c.weights {
+			r := types.Row(c.data[i*c.width : (i+1)*c.width : (i+1)*c.width])
+			for ; w > 0; w-- {
+				out = append(out, r)
+			}
+		}
+		return out, nil
+	}
+	m := newMultiset()
+	for i, w := range c.weights {
+		m.add(types.Row(c.data[i*c.width:(i+1)*c.width]), w)
+	}
 	bad := false
-	_ = c.rows.t.each(func(e *rowEntry[int64]) error {
+	_ = m.t.each(func(e *rowEntry[int64]) error {
 		bad = bad || e.val < 0
 		return nil
 	})
 	if bad {
 		return nil, sqlerr.Internal("query result has a row with negative multiplicity")
 	}
-	return SortRows(ctx, c.rows, keys)
+	return SortRows(ctx, m, keys)
 }

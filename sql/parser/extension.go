@@ -21,7 +21,7 @@ func parseExtensions(sql string) ([]*Stmt, bool) {
 		return nil, false
 	}
 	var out []*Stmt
-	offset := 0
+	offset, extensions := 0, 0
 	for _, piece := range pieces {
 		start := strings.Index(sql[offset:], piece)
 		if start < 0 {
@@ -37,6 +37,7 @@ func parseExtensions(sql string) ([]*Stmt, bool) {
 			name := strings.ToLower(strings.Join(strings.Fields(m[1]), " "))
 			ast := &pg.Node{Node: &pg.Node_VariableShowStmt{VariableShowStmt: &pg.VariableShowStmt{Name: name}}}
 			out = append(out, &Stmt{AST: ast, Text: text, Offset: start})
+			extensions++
 			continue
 		}
 		tree, err := pg.Parse(piece)
@@ -45,5 +46,10 @@ func parseExtensions(sql string) ([]*Stmt, bool) {
 		}
 		out = append(out, &Stmt{AST: tree.Stmts[0].Stmt, Text: text, Offset: start})
 	}
-	return out, true
+	// The scanner may drop a trailing statement it cannot split; then the
+	// text is not fully accounted for and Postgres' error stands.
+	if strings.Trim(sql[offset:], " \t\r\n;") != "" {
+		return nil, false
+	}
+	return out, extensions > 0
 }

@@ -71,7 +71,9 @@ func TestExtensionStatements(t *testing.T) {
 	if got := stmts[1].AST.GetVariableShowStmt().GetName(); got != "materialized views" {
 		t.Fatalf("got %q", got)
 	}
-	if _, err := Parse("SHOW MATERIALIZED TABLES"); sqlerr.As(err) == nil || sqlerr.As(err).Code != sqlerr.SyntaxError {
-		t.Fatalf("want a syntax error, got %v", err)
+	for _, bad := range []string{"SHOW MATERIALIZED TABLES", "SELEC 1", "SHOW SOURCES; SELEC 1"} {
+		if _, err := Parse(bad); sqlerr.As(err) == nil || sqlerr.As(err).Code != sqlerr.SyntaxError {
+			t.Fatalf("%q: want a syntax error, got %v", bad, err)
+		}
 	}
 }
