@@ -29,11 +29,13 @@ func (b *Binder) from(items []*pg.Node, outer *scope) (plan.Node, *scope, error)
 			continue
 		}
 		if rf := it.GetRangeFunction(); rf != nil {
-			var err error
-			if node, sc, err = b.functionItem(rf, node, sc, outer, false); err != nil {
-				return nil, nil, err
+			if _, _, ok := isWindowTVF(rf); !ok {
+				var err error
+				if node, sc, err = b.functionItem(rf, node, sc, outer, false); err != nil {
+					return nil, nil, err
+				}
+				continue
 			}
-			continue
 		}
 		n, s, err := b.fromItem(it, outer)
 		if err != nil {
@@ -87,6 +89,9 @@ func (b *Binder) fromItem(n *pg.Node, outer *scope) (plan.Node, *scope, error) {
 		}
 		return node, scopeFromNode(node, alias, outer), nil
 	case *pg.Node_RangeFunction:
+		if name, fc, ok := isWindowTVF(x.RangeFunction); ok {
+			return b.windowTVF(x.RangeFunction, name, fc, outer)
+		}
 		return b.functionItem(x.RangeFunction, nil, nil, outer, false)
 	}
 	return nil, nil, sqlerr.Unsupported("FROM item " + nodeName(n))
@@ -242,7 +247,9 @@ func (b *Binder) join(je *pg.JoinExpr, outer *scope) (plan.Node, *scope, error) 
 		return nil, nil, err
 	}
 	if rf := je.Rarg.GetRangeFunction(); rf != nil {
-		return b.lateralFunctionJoin(je, rf, l, ls, outer)
+		if _, _, ok := isWindowTVF(rf); !ok {
+			return b.lateralFunctionJoin(je, rf, l, ls, outer)
+		}
 	}
 	if rs := je.Rarg.GetRangeSubselect(); rs != nil && rs.Lateral {
 		kind := plan.JoinInner
