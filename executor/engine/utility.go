@@ -311,6 +311,14 @@ func (s *Session) explain(_ context.Context, es *pg.ExplainStmt, text string) (u
 		if root, _, err = s.e.bindView(s.e.cat.Current(), sql); err != nil {
 			return nil, nil, err
 		}
+		lines := strings.Split(strings.TrimRight(plan.ExplainDataflow(root), "\n"), "\n")
+		return func(context.Context, []types.Datum, pgwire.ResultWriter) (result, error) {
+			rows := make([]types.Row, len(lines))
+			for i, l := range lines {
+				rows[i] = types.Row{types.NewText(l)}
+			}
+			return result{rows: rows, tag: "EXPLAIN"}, nil
+		}, textColumns("QUERY PLAN"), nil
 	case *pg.Node_SelectStmt:
 		n, err := b.Query(q.SelectStmt)
 		if err != nil {

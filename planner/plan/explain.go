@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/freshetdb/freshet/sql/catalog"
 	"github.com/freshetdb/freshet/sql/expr"
 )
 
@@ -16,24 +17,39 @@ import (
 // This text is what EXPLAIN prints and what golden files hold.
 func Explain(n Node) string {
 	var b strings.Builder
-	explain(&b, n, 0)
+	explain(&b, n, 0, false)
 	return b.String()
 }
 
-func explain(b *strings.Builder, n Node, depth int) {
+// ExplainDataflow renders a plan as the dataflow of a maintained view: the
+// same tree, with the state each stateful operator keeps between epochs
+// (what retraction needs) under it.
+func ExplainDataflow(n Node) string {
+	var b strings.Builder
+	b.WriteString("Dataflow (1 worker; changes flow up from the scans)\n")
+	explain(&b, n, 1, true)
+	return b.String()
+}
+
+func explain(b *strings.Builder, n Node, depth int, dataflow bool) {
 	b.WriteString(strings.Repeat("  ", depth))
 	b.WriteString(describe(n))
 	b.WriteByte('\n')
+	if dataflow {
+		if st := stateOf(n); st != "" {
+			b.WriteString(strings.Repeat("  ", depth+1) + "state: " + st + "\n")
+		}
+	}
 	for _, in := range n.Inputs() {
-		explain(b, in, depth+1)
+		explain(b, in, depth+1, dataflow)
 	}
 	if r, ok := n.(*RecursiveUnion); ok {
-		explain(b, r.Base, depth+1)
-		explain(b, r.Step, depth+1)
+		explain(b, r.Base, depth+1, dataflow)
+		explain(b, r.Step, depth+1, dataflow)
 	}
 	if a, ok := n.(*Apply); ok {
 		b.WriteString(strings.Repeat("  ", depth+1) + "(per row)\n")
-		explain(b, a.Right, depth+2)
+		explain(b, a.Right, depth+2, dataflow)
 	}
 }
 
@@ -170,4 +186,53 @@ func describe(n Node) string {
 		return s
 	}
 	return fmt.Sprintf("%T", n)
+}
+
+// stateOf describes the state an operator keeps in a maintained dataflow;
+// "" for linear operators, which keep none.
+func stateOf(n Node) string {
+	switch n := n.(type) {
+	case *Scan:
+		if n.Table.Kind == catalog.RelMaterializedView {
+			return "none (reads the changes of view " + n.Table.Name + ")"
+		}
+		return "none (reads the changes committed to " + n.Table.Name + ")"
+	case *Join:
+		s := "each side's rows indexed by " + exprList(n.LeftKeys) + " / " + exprList(n.RightKeys)
+		switch n.Kind {
+		case JoinLeft, JoinRight, JoinFull, JoinSemi, JoinAnti:
+			s += ", with per-row match counts"
+		}
+		return s
+	case *Aggregate:
+		var parts []string
+		for _, a := range n.Aggs {
+			switch {
+			case a.Distinct:
+				parts = append(parts, a.Name+": value multiset")
+			case a.Name == "min" || a.Name == "max":
+				parts = append(parts, a.Name+": value multiset")
+			case a.Name == "string_agg" || a.Name == "array_agg" || a.Name == "jsonb_agg" || a.Name == "jsonb_object_agg":
+				parts = append(parts, a.Name+": input multiset")
+			default:
+				parts = append(parts, a.Name+": running sum and count")
+			}
+		}
+		return "per group " + exprList(n.GroupBy) + ": row count; " + strings.Join(parts, "; ")
+	case *Distinct:
+		if len(n.On) > 0 {
+			return "per " + exprList(n.On) + ": row multiset"
+		}
+		return "count of each distinct row"
+	case *SetOp:
+		if n.Kind == SetUnion && n.All {
+			return ""
+		}
+		return "count of each row on each input"
+	case *Limit:
+		return "input multiset and the rows emitted"
+	case *Window:
+		return "input multiset and the rows emitted"
+	}
+	return ""
 }
