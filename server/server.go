@@ -30,6 +30,9 @@ type Options struct {
 	Version string
 	// Logger receives structured logs. Default slog.Default().
 	Logger *slog.Logger
+	// Workers is the number of shards of each materialized view's
+	// dataflow; default GOMAXPROCS.
+	Workers int
 	// NoSync skips fsync on commit (tests only: data survives a process
 	// crash but not a power loss).
 	NoSync bool
@@ -77,7 +80,7 @@ func Start(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.store = st
-	if s.engine, err = engine.New(engine.Options{Store: st, Logger: opts.Logger.With("component", "engine"), Version: opts.Version}); err != nil {
+	if s.engine, err = engine.New(engine.Options{Store: st, Logger: opts.Logger.With("component", "engine"), Version: opts.Version, Workers: opts.Workers}); err != nil {
 		_ = st.Close()
 		return nil, err
 	}
@@ -143,6 +146,7 @@ func (s *Server) Close() error {
 	defer cancel()
 	_ = s.httpSrv.Shutdown(shut)
 	err := s.pg.Close()
+	s.engine.Close()
 	if cerr := s.store.Close(); err == nil {
 		err = cerr
 	}

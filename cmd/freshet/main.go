@@ -1,10 +1,11 @@
 // Command freshet is the Freshet server and its small command-line tools.
 //
-//	freshet server [--listen ADDR] [--http-listen ADDR] [--data-dir DIR] [--log-level LEVEL]
+//	freshet server [--listen ADDR] [--http-listen ADDR] [--data-dir DIR] [--workers N] [--log-level LEVEL]
 //	freshet version
 //
 // Every flag can also be set by an environment variable: FRESHET_LISTEN,
-// FRESHET_HTTP_LISTEN, FRESHET_DATA_DIR, FRESHET_LOG_LEVEL (a flag wins).
+// FRESHET_HTTP_LISTEN, FRESHET_DATA_DIR, FRESHET_WORKERS, FRESHET_LOG_LEVEL
+// (a flag wins).
 package main
 
 import (
@@ -16,6 +17,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -51,7 +53,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 func usage(w io.Writer) {
 	fmt.Fprint(w, `usage:
-  freshet server [--listen ADDR] [--http-listen ADDR] [--data-dir DIR] [--log-level debug|info|warn|error]
+  freshet server [--listen ADDR] [--http-listen ADDR] [--data-dir DIR] [--workers N] [--log-level debug|info|warn|error]
   freshet version
 `)
 }
@@ -64,12 +66,23 @@ func envDefault(name, def string) string {
 	return def
 }
 
+// envInt returns the environment variable as an integer, or def.
+func envInt(name string, def int) int {
+	if v, ok := os.LookupEnv(name); ok {
+		if n, err := strconv.Atoi(v); err == nil {
+			return n
+		}
+	}
+	return def
+}
+
 func serve(args []string, stderr io.Writer) int {
 	fs := flag.NewFlagSet("server", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	listen := fs.String("listen", envDefault("FRESHET_LISTEN", "127.0.0.1:7432"), "Postgres protocol address (FRESHET_LISTEN)")
 	httpListen := fs.String("http-listen", envDefault("FRESHET_HTTP_LISTEN", "127.0.0.1:7480"), "HTTP address for /healthz and /metrics (FRESHET_HTTP_LISTEN)")
 	dataDir := fs.String("data-dir", envDefault("FRESHET_DATA_DIR", "./freshet-data"), "data directory (FRESHET_DATA_DIR)")
+	workers := fs.Int("workers", envInt("FRESHET_WORKERS", 0), "shards per materialized view, 0 = GOMAXPROCS (FRESHET_WORKERS)")
 	logLevel := fs.String("log-level", envDefault("FRESHET_LOG_LEVEL", "info"), "log level: debug, info, warn, error (FRESHET_LOG_LEVEL)")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -80,7 +93,7 @@ func serve(args []string, stderr io.Writer) int {
 		return 2
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	srv, err := server.Start(server.Options{Listen: *listen, HTTPListen: *httpListen, DataDir: *dataDir, Version: version, Logger: logger})
+	srv, err := server.Start(server.Options{Listen: *listen, HTTPListen: *httpListen, DataDir: *dataDir, Version: version, Logger: logger, Workers: *workers})
 	if err != nil {
 		logger.Error("cannot start", "err", err)
 		return 1

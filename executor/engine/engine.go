@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -24,6 +25,10 @@ type Options struct {
 	Version string
 	// Clock returns the wall time for now() and friends; default time.Now.
 	Clock func() time.Time
+	// Workers is the number of shards each materialized view's stateful
+	// operators run on, hash-partitioned by their keys; default GOMAXPROCS.
+	// Results do not depend on it.
+	Workers int
 }
 
 // EnsureDefaults fills unset options with their defaults.
@@ -36,6 +41,9 @@ func (o *Options) EnsureDefaults() {
 	}
 	if o.Clock == nil {
 		o.Clock = time.Now
+	}
+	if o.Workers <= 0 {
+		o.Workers = runtime.GOMAXPROCS(0)
 	}
 }
 
@@ -65,7 +73,7 @@ func New(opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load catalog: %w", err)
 	}
-	e := &Engine{opts: opts, store: opts.Store, cat: cat, start: opts.Clock(), views: newViewManager()}
+	e := &Engine{opts: opts, store: opts.Store, cat: cat, start: opts.Clock(), views: newViewManager(opts.Workers)}
 	e.nextPID.Store(1000)
 	e.nextXID.Store(1000)
 	if err := e.startViews(); err != nil {
@@ -108,6 +116,9 @@ func (e *Engine) commit(tx *txn) error {
 func (e *Engine) NewSession(_ context.Context, params map[string]string) (pgwire.Session, error) {
 	return newSession(e, params), nil
 }
+
+// Close stops the materialized views' workers.
+func (e *Engine) Close() { e.views.close() }
 
 // Catalog returns the current catalog snapshot.
 func (e *Engine) Catalog() *catalog.Catalog { return e.cat.Current() }

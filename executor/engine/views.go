@@ -31,22 +31,56 @@ type viewManager struct {
 	// order lists the views in creation order: a view only reads relations
 	// created before it, so this order feeds upstream views first.
 	order []*mview
+	// workers is the number of shards (and worker goroutines) of each view.
+	workers int
 }
 
-// mview is one maintained view.
+// mview is one maintained view: a dataflow sharded over workers.
 type mview struct {
-	t      *catalog.Table
-	sink   *stream.ViewSink
-	ec     *expr.Ctx
-	tables map[uint32][]stream.Leaf // table id -> leaves reading it
-	consts []stream.Leaf            // leaves without changes after backfill
+	t       *catalog.Table
+	sink    *stream.ViewSink
+	workers *stream.Workers
+	// done receives once per epoch, when the sink has flushed.
+	done   chan struct{}
+	tables map[uint32][]*stream.ShardLeaf // table id -> leaves reading it
+	consts []*stream.ShardLeaf            // leaves without changes after backfill
 	// upstream lists the views whose sinks feed this one.
 	upstream []*mview
 	// err is set when applying changes failed; the view then reports it.
 	err error
 }
 
-func newViewManager() *viewManager { return &viewManager{views: map[uint32]*mview{}} }
+// doneSink is the end of a view's dataflow on shard 0: the view's sink,
+// and a signal to the goroutine applying the epoch that it is complete.
+type doneSink struct {
+	sink *stream.ViewSink
+	done chan struct{}
+}
+
+// Push implements stream.Operator.
+func (d *doneSink) Push(port int, c *types.Chunk) error { return d.sink.Push(port, c) }
+
+// Flush implements stream.Operator.
+func (d *doneSink) Flush(port int) error {
+	err := d.sink.Flush(port)
+	d.done <- struct{}{}
+	return err
+}
+
+// wait blocks until the epoch posted to the view completes, and returns the
+// error of a failed operator.
+func (v *mview) wait() error {
+	select {
+	case <-v.done:
+		return v.workers.Err()
+	case <-v.workers.Failed():
+		return v.workers.Err()
+	}
+}
+
+func newViewManager(workers int) *viewManager {
+	return &viewManager{views: map[uint32]*mview{}, workers: workers}
+}
 
 // viewEvalContext is the evaluation context of view dataflows: independent
 // of any session, in UTC.
@@ -126,44 +160,59 @@ func (m *viewManager) create(ctx context.Context, e *Engine, cat *catalog.Catalo
 	if err != nil {
 		return err
 	}
-	v := &mview{t: t, sink: stream.NewViewSink(len(n.Columns())), tables: map[uint32][]stream.Leaf{}}
-	v.ec = &expr.Ctx{Eval: e.viewEvalContext()}
-	leaves, err := stream.Build(v.ec, n, v.sink, 0)
+	v := &mview{t: t, sink: stream.NewViewSink(len(n.Columns())), tables: map[uint32][]*stream.ShardLeaf{},
+		workers: stream.StartWorkers(m.workers), done: make(chan struct{}, 1)}
+	ecs := make([]*expr.Ctx, v.workers.N())
+	ev := e.viewEvalContext()
+	for i := range ecs {
+		ecs[i] = &expr.Ctx{Eval: ev}
+	}
+	leaves, err := stream.BuildSharded(ecs, n, &doneSink{sink: v.sink, done: v.done}, v.workers)
 	if err != nil {
+		v.workers.Close()
 		return err
 	}
+	// Backfill: every leaf posts its current rows as one epoch; table and
+	// view leaves stay subscribed for later epochs.
 	src := &tableSource{r: r, views: m}
-	// Backfill: every leaf pushes its current rows as one batch, then
-	// flushes; table and view leaves stay subscribed for later epochs.
-	for _, l := range leaves {
-		em := stream.NewEmitter(l.Out, l.Port, len(l.Node.Columns()))
+	for i := range leaves {
+		l := &leaves[i]
+		chunk := types.NewChunk(len(l.Node.Columns()), stream.ChunkRows)
+		post := func(row types.Row) error {
+			chunk.Append(row, 1)
+			if chunk.Len() >= stream.ChunkRows {
+				l.Post(v.workers, chunk)
+				chunk.Reset()
+			}
+			return nil
+		}
 		switch x := l.Node.(type) {
 		case *plan.Scan:
-			err = src.ScanTable(ctx, x.Table, query.KeySpan{}, func(row types.Row) error { return em.Emit(row, 1) })
+			err = src.ScanTable(ctx, x.Table, query.KeySpan{}, post)
 		case *plan.Values:
 			for _, exprs := range x.Rows {
 				row := make(types.Row, len(exprs))
-				for i, ex := range exprs {
-					if row[i], err = ex.Eval(v.ec, nil); err != nil {
-						return err
+				for j, ex := range exprs {
+					if row[j], err = ex.Eval(ecs[0], nil); err != nil {
+						break
 					}
 				}
-				if err = em.Emit(row, 1); err != nil {
-					return err
+				if err == nil {
+					err = post(row)
 				}
 			}
 		default:
 			err = sqlerr.Unsupported(fmt.Sprintf("%T in a materialized view", l.Node))
 		}
 		if err != nil {
+			v.workers.Close()
 			return err
 		}
-		if err := em.Flush(); err != nil {
-			return err
-		}
+		l.Post(v.workers, chunk)
+		l.PostFlush(v.workers)
 		if s, ok := l.Node.(*plan.Scan); ok {
 			if up, isView := m.views[s.Table.ID]; isView {
-				up.sink.Subscribe(l, v)
+				up.sink.Subscribe(stream.Leaf{Out: &stream.ShardInput{Leaf: l, Workers: v.workers}}, v)
 				v.upstream = append(v.upstream, up)
 			} else {
 				v.tables[s.Table.ID] = append(v.tables[s.Table.ID], l)
@@ -172,50 +221,40 @@ func (m *viewManager) create(ctx context.Context, e *Engine, cat *catalog.Catalo
 			v.consts = append(v.consts, l)
 		}
 	}
+	if err := v.wait(); err != nil {
+		for _, up := range v.upstream {
+			up.sink.Unsubscribe(v)
+		}
+		v.workers.Close()
+		return err
+	}
 	m.views[t.ID] = v
 	m.order = append(m.order, v)
 	return nil
 }
 
 // apply feeds one commit's table changes to every view, upstream views
-// first. The caller holds mu. A view whose update fails keeps the error
-// and reports it on every read; the others go on.
+// first, and waits for each to complete. The caller holds mu. A view whose
+// update fails keeps the error and reports it on every read; the others go
+// on.
 func (m *viewManager) apply(changes map[uint32]*types.Chunk) {
-	if len(m.order) == 0 {
-		return
-	}
 	for _, v := range m.order {
 		if v.err != nil {
 			continue
 		}
-		if err := v.applyEpoch(changes); err != nil {
+		for id, leaves := range v.tables {
+			for _, l := range leaves {
+				l.Post(v.workers, changes[id])
+				l.PostFlush(v.workers)
+			}
+		}
+		for _, l := range v.consts {
+			l.PostFlush(v.workers)
+		}
+		if err := v.wait(); err != nil {
 			v.err = err
 		}
 	}
-}
-
-// applyEpoch pushes the changes of the tables v reads and flushes every
-// leaf v owns; leaves fed by upstream views are flushed by those views.
-func (v *mview) applyEpoch(changes map[uint32]*types.Chunk) error {
-	for id, leaves := range v.tables {
-		c := changes[id]
-		for _, l := range leaves {
-			if c != nil && c.Len() > 0 {
-				if err := l.Out.Push(l.Port, c); err != nil {
-					return err
-				}
-			}
-			if err := l.Out.Flush(l.Port); err != nil {
-				return err
-			}
-		}
-	}
-	for _, l := range v.consts {
-		if err := l.Out.Flush(l.Port); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // scan calls fn for every row of view id (repeated by multiplicity). The
@@ -251,7 +290,17 @@ func (m *viewManager) prune(cat *catalog.Catalog) {
 		for _, up := range v.upstream {
 			up.sink.Unsubscribe(v)
 		}
+		v.workers.Close()
 		delete(m.views, v.t.ID)
 	}
 	m.order = kept
+}
+
+// close stops every view's workers.
+func (m *viewManager) close() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, v := range m.order {
+		v.workers.Close()
+	}
 }

@@ -81,6 +81,16 @@ type sumState struct {
 	d          apd.Decimal
 	f          float64
 	iv         types.Datum // interval sum
+	// scales counts the numeric inputs (by weight) per display scale:
+	// Postgres shows a numeric sum with the largest scale among its
+	// inputs, which retracting those inputs must lower again.
+	scales []scaleCount
+}
+
+// scaleCount is the total weight of the inputs of one scale.
+type scaleCount struct {
+	scale int32
+	n     int64
 }
 
 func newSumState(argT, retT types.T, avg bool, ev *builtin.EvalContext) *sumState {
@@ -103,6 +113,7 @@ func (s *sumState) add(args []types.Datum, w int64) error {
 		x.SetInt64(v.Int())
 		return s.addDec(&x, w)
 	case types.KindNumeric:
+		s.addScale(-v.Decimal().Exponent, w)
 		return s.addDec(v.Decimal(), w)
 	case types.KindFloat4, types.KindFloat8:
 		s.f += v.Float() * float64(w)
@@ -117,6 +128,30 @@ func (s *sumState) add(args []types.Datum, w int64) error {
 		return sqlerr.Unsupported("sum over " + s.argT.String())
 	}
 	return nil
+}
+
+// addScale adds w to the count of inputs of the given scale (a negative
+// scale counts as 0).
+func (s *sumState) addScale(scale int32, w int64) {
+	scale = max(scale, 0)
+	for i := range s.scales {
+		if s.scales[i].scale == scale {
+			s.scales[i].n += w
+			return
+		}
+	}
+	s.scales = append(s.scales, scaleCount{scale: scale, n: w})
+}
+
+// maxScale returns the largest scale among the current inputs.
+func (s *sumState) maxScale() int32 {
+	m := int32(0)
+	for _, c := range s.scales {
+		if c.n > 0 {
+			m = max(m, c.scale)
+		}
+	}
+	return m
 }
 
 func (s *sumState) addDec(x *apd.Decimal, w int64) error {
@@ -153,6 +188,14 @@ func (s *sumState) result() (types.Datum, error) {
 	case types.KindInt8, types.KindNumeric:
 		d := new(apd.Decimal)
 		d.Set(&s.d)
+		// The running sum keeps the scale of every input it ever saw;
+		// drop the trailing zeros of retracted larger scales (exact: the
+		// sum of the current inputs has at most their largest scale).
+		if ms := s.maxScale(); -d.Exponent > ms {
+			if _, err := decCtx.Quantize(d, d, -ms); err != nil {
+				return types.NullDatum, sqlerr.Newf(sqlerr.NumericValueOutOfRange, "numeric sum: %v", err)
+			}
+		}
 		sum, sumT = types.NewNumeric(d), types.Numeric
 	case types.KindFloat4:
 		if !s.avg {
@@ -254,8 +297,9 @@ func (s *boolState) result() (types.Datum, error) {
 }
 
 // listState is string_agg / array_agg: the multiset of (args, order keys)
-// rows, sorted by the ORDER BY keys (then by value, for determinism) when
-// the result is computed.
+// rows, sorted by the ORDER BY keys (then by all stored values, so that ties
+// come out in the same order however the state was built) when the result
+// is computed.
 type listState struct {
 	name     string
 	t        types.T
@@ -305,7 +349,12 @@ func (s *listState) result() (types.Datum, error) {
 				return c < 0
 			}
 		}
-		return types.Compare(a[0], b[0]) < 0
+		for k := range a {
+			if c := types.Compare(a[k], b[k]); c != 0 {
+				return c < 0
+			}
+		}
+		return false
 	})
 	switch s.name {
 	case "jsonb_agg":

@@ -80,6 +80,15 @@ func (a *Aggregate) markDirty(e *rowEntry[*aggGroup]) {
 	}
 }
 
+// dropGlobalRow makes a global aggregate on a shard other than the one
+// gathering its input emit nothing: the one row of a global aggregate comes
+// from a single shard.
+func (a *Aggregate) dropGlobalRow() {
+	a.global = false
+	a.groups = newRowTable[*aggGroup]()
+	a.dirty = a.dirty[:0]
+}
+
 // Push implements Operator.
 func (a *Aggregate) Push(_ int, c *types.Chunk) error {
 	for i := 0; i < c.Len(); i++ {

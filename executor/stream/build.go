@@ -4,6 +4,7 @@ import (
 	"github.com/freshetdb/freshet/planner/plan"
 	"github.com/freshetdb/freshet/sql/expr"
 	"github.com/freshetdb/freshet/sql/sqlerr"
+	"github.com/freshetdb/freshet/sql/types"
 )
 
 // Leaf is where changes enter a built dataflow: the rows of Node (a Scan,
@@ -17,8 +18,9 @@ type Leaf struct {
 // Build instantiates the operators of plan n, feeding out's port, and
 // returns its leaves in the order a one-shot run drives them: a join's right
 // input comes first, so that probing a complete right index emits no padded
-// rows that would be retracted later. Expressions are cloned, so one plan
-// may be built several times. Every operator evaluates with ec.
+// rows that would be retracted later. Every operator gets its own copy of
+// its expressions (a Call keeps scratch space), so one plan may be built
+// any number of times. Every operator evaluates with ec.
 func Build(ec *expr.Ctx, n plan.Node, out Operator, port int) ([]Leaf, error) {
 	b := &builder{ec: ec}
 	if err := b.build(n, out, port); err != nil {
@@ -34,79 +36,333 @@ type builder struct {
 
 // build creates the operators of n, feeding out's port.
 func (b *builder) build(n plan.Node, out Operator, port int) error {
-	width := len(n.Columns())
-	switch n := n.(type) {
-	case *plan.Scan, *plan.Values, *plan.RecursiveUnion, *plan.WorkTable:
+	op, inputs, err := newOperator(b.ec, cloneNode(n), out, port)
+	if err != nil {
+		return err
+	}
+	if op == nil {
+		switch n.(type) {
+		case *plan.Sort:
+			// Order is not a property of a relation inside a dataflow:
+			// only a Limit above it (a top-N) or the final result uses it.
+			return b.build(n.Inputs()[0], out, port)
+		}
 		b.leaves = append(b.leaves, Leaf{Node: n, Out: out, Port: port})
 		return nil
+	}
+	// Right inputs first (see Build).
+	for i := len(inputs) - 1; i >= 0; i-- {
+		if err := b.build(inputs[i], op, i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// newOperator creates the operator of node n (whose expressions the caller
+// owns) feeding out's port, and returns it with the inputs that feed its
+// ports in order. A leaf returns no operator.
+func newOperator(ec *expr.Ctx, n plan.Node, out Operator, port int) (Operator, []plan.Node, error) {
+	width := len(n.Columns())
+	switch n := n.(type) {
+	case *plan.Scan, *plan.Values, *plan.RecursiveUnion, *plan.WorkTable, *plan.Sort:
+		return nil, nil, nil
 	case *plan.Filter:
-		return b.build(n.Input, NewFilter(b.ec, cloneExpr(n.Pred), width, out, port), 0)
+		return NewFilter(ec, n.Pred, width, out, port), []plan.Node{n.Input}, nil
 	case *plan.Project:
-		return b.build(n.Input, NewProject(b.ec, cloneExprs(n.Exprs), out, port), 0)
+		return NewProject(ec, n.Exprs, out, port), []plan.Node{n.Input}, nil
 	case *plan.Join:
-		j := *n
-		j.LeftKeys, j.RightKeys = cloneExprs(n.LeftKeys), cloneExprs(n.RightKeys)
-		if n.Residual != nil {
-			j.Residual = cloneExpr(n.Residual)
-		}
-		op := NewHashJoin(b.ec, &j, len(n.Left.Columns()), len(n.Right.Columns()), out, port)
-		if err := b.build(n.Right, op, 1); err != nil {
-			return err
-		}
-		return b.build(n.Left, op, 0)
+		return NewHashJoin(ec, n, len(n.Left.Columns()), len(n.Right.Columns()), out, port), []plan.Node{n.Left, n.Right}, nil
 	case *plan.Aggregate:
-		op, err := NewAggregate(b.ec, n, out, port)
-		if err != nil {
-			return err
-		}
-		return b.build(n.Input, op, 0)
+		op, err := NewAggregate(ec, n, out, port)
+		return op, []plan.Node{n.Input}, err
 	case *plan.Distinct:
-		return b.build(n.Input, NewDistinct(b.ec, n, width, out, port), 0)
+		return NewDistinct(ec, n, width, out, port), []plan.Node{n.Input}, nil
 	case *plan.SetOp:
-		var op Operator
 		if n.Kind == plan.SetUnion && n.All {
-			op = NewUnion(width, out, port)
-		} else {
-			op = NewSetOp(n, width, out, port)
+			return NewUnion(width, out, port), []plan.Node{n.Left, n.Right}, nil
 		}
-		if err := b.build(n.Right, op, 1); err != nil {
-			return err
-		}
-		return b.build(n.Left, op, 0)
+		return NewSetOp(n, width, out, port), []plan.Node{n.Left, n.Right}, nil
 	case *plan.Apply:
-		a := *n
-		if n.Cond != nil {
-			a.Cond = cloneExpr(n.Cond)
-		}
-		return b.build(n.Left, NewApply(b.ec, &a, len(n.Left.Columns()), out, port), 0)
+		return NewApply(ec, n, len(n.Left.Columns()), out, port), []plan.Node{n.Left}, nil
 	case *plan.FlatMap:
-		return b.build(n.Input, NewFlatMap(b.ec, n, len(n.Input.Columns()), out, port), 0)
+		return NewFlatMap(ec, n, len(n.Input.Columns()), out, port), []plan.Node{n.Input}, nil
 	case *plan.Window:
-		return b.build(n.Input, NewWindow(b.ec, n, len(n.Input.Columns()), out, port), 0)
-	case *plan.Sort:
-		// Order is not a property of a relation inside a dataflow: only a
-		// Limit above it (a top-N) or the final result uses it.
-		return b.build(n.Input, out, port)
+		return NewWindow(ec, n, len(n.Input.Columns()), out, port), []plan.Node{n.Input}, nil
 	case *plan.Limit:
-		count, offset, err := LimitValues(b.ec, n)
+		count, offset, err := LimitValues(ec, n)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		input, keys := n.Input, []plan.SortExpr(nil)
 		if s, ok := input.(*plan.Sort); ok {
 			input, keys = s.Input, s.Keys
 		}
-		return b.build(input, NewTopN(b.ec, keys, count, offset, width, out, port), 0)
+		return NewTopN(ec, keys, count, offset, width, out, port), []plan.Node{input}, nil
 	}
-	return sqlerr.Unsupported("executing this plan node")
+	return nil, nil, sqlerr.Unsupported("executing this plan node")
 }
 
-func cloneExpr(e expr.Expr) expr.Expr { return expr.Clone(e) }
+// cloneNode returns a shallow copy of n whose expressions are deep copies,
+// so that the operator built from it evaluates on its own Call nodes.
+func cloneNode(n plan.Node) plan.Node {
+	ce := expr.Clone
+	ces := func(es []expr.Expr) []expr.Expr {
+		out := make([]expr.Expr, len(es))
+		for i, e := range es {
+			out[i] = ce(e)
+		}
+		return out
+	}
+	cs := func(ss []plan.SortExpr) []plan.SortExpr {
+		out := make([]plan.SortExpr, len(ss))
+		for i, s := range ss {
+			out[i] = s
+			out[i].Expr = ce(s.Expr)
+		}
+		return out
+	}
+	opt := func(e expr.Expr) expr.Expr {
+		if e == nil {
+			return nil
+		}
+		return ce(e)
+	}
+	switch n := n.(type) {
+	case *plan.Filter:
+		c := *n
+		c.Pred = ce(n.Pred)
+		return &c
+	case *plan.Project:
+		c := *n
+		c.Exprs = ces(n.Exprs)
+		return &c
+	case *plan.Join:
+		c := *n
+		c.LeftKeys, c.RightKeys, c.Residual = ces(n.LeftKeys), ces(n.RightKeys), opt(n.Residual)
+		return &c
+	case *plan.Aggregate:
+		c := *n
+		c.GroupBy = ces(n.GroupBy)
+		c.Aggs = make([]plan.AggCall, len(n.Aggs))
+		for i, a := range n.Aggs {
+			a.Args, a.Filter, a.OrderBy = ces(a.Args), opt(a.Filter), cs(a.OrderBy)
+			c.Aggs[i] = a
+		}
+		return &c
+	case *plan.Distinct:
+		c := *n
+		c.On, c.Sort = ces(n.On), cs(n.Sort)
+		return &c
+	case *plan.Window:
+		c := *n
+		c.Calls = make([]plan.WindowCall, len(n.Calls))
+		for i, w := range n.Calls {
+			w.Args, w.PartitionBy, w.OrderBy = ces(w.Args), ces(w.PartitionBy), cs(w.OrderBy)
+			w.Frame.StartOffset, w.Frame.EndOffset = opt(w.Frame.StartOffset), opt(w.Frame.EndOffset)
+			c.Calls[i] = w
+		}
+		return &c
+	case *plan.Limit:
+		c := *n
+		c.Count, c.Offset = opt(n.Count), opt(n.Offset)
+		if s, ok := n.Input.(*plan.Sort); ok {
+			sc := *s
+			sc.Keys = cs(s.Keys)
+			c.Input = &sc
+		}
+		return &c
+	case *plan.FlatMap:
+		c := *n
+		c.Calls = make([]plan.SetCall, len(n.Calls))
+		for i, sc := range n.Calls {
+			sc.Args = ces(sc.Args)
+			c.Calls[i] = sc
+		}
+		return &c
+	case *plan.Apply:
+		c := *n
+		c.Cond = opt(n.Cond)
+		return &c
+	}
+	return n
+}
 
-func cloneExprs(es []expr.Expr) []expr.Expr {
+// ShardLeaf is where changes enter a sharded dataflow: its rows may go to
+// any shard's Outs[i] at Port (the operators above a leaf are stateless up
+// to the first exchange), and each shard's leaf operator is flushed once
+// per epoch.
+type ShardLeaf struct {
+	Node plan.Node
+	Outs []Operator
+	Port int
+	// flush counts the one flush each shard's leaf operator gets.
+	flush []*flushCount
+}
+
+// BuildSharded instantiates plan n on w.N() shards, each with its own
+// operators and evaluation context ecs[i], connected by hash exchanges in
+// front of every stateful operator (partitioned on the operator's key: join
+// keys, GROUP BY, the whole row for DISTINCT and set operations; top-N,
+// windows and global aggregates gather on shard 0), and gathers the result
+// into sink on shard 0. Worker i runs shard i's operators. The result is the
+// same for any number of shards.
+func BuildSharded(ecs []*expr.Ctx, n plan.Node, sink Operator, w *Workers) ([]ShardLeaf, error) {
+	b := &shardBuilder{ecs: ecs, w: w}
+	gather := newExchange(w, []Operator{sink}, 0)
+	senders := make([]Operator, w.N())
+	for i := range senders {
+		senders[i] = gather.sender(ecs[i], nil, false, len(n.Columns()))
+	}
+	if err := b.build(n, senders, 0); err != nil {
+		return nil, err
+	}
+	return b.leaves, nil
+}
+
+type shardBuilder struct {
+	ecs    []*expr.Ctx
+	w      *Workers
+	leaves []ShardLeaf
+}
+
+// build creates shard copies of n's operators feeding outs[i] at port.
+func (b *shardBuilder) build(n plan.Node, outs []Operator, port int) error {
+	shards := b.w.N()
+	ops := make([]Operator, shards)
+	var inputs []plan.Node
+	for i := range ops {
+		op, in, err := newOperator(b.ecs[i], cloneNode(n), outs[i], port)
+		if err != nil {
+			return err
+		}
+		ops[i], inputs = op, in
+	}
+	if ops[0] == nil {
+		if s, ok := n.(*plan.Sort); ok {
+			return b.build(s.Input, outs, port)
+		}
+		l := ShardLeaf{Node: n, Outs: outs, Port: port}
+		for range outs {
+			l.flush = append(l.flush, &flushCount{want: 1})
+		}
+		b.leaves = append(b.leaves, l)
+		return nil
+	}
+	if g, ok := ops[0].(*Aggregate); ok && g.global {
+		for _, op := range ops[1:] {
+			op.(*Aggregate).dropGlobalRow()
+		}
+	}
+	for p, in := range inputs {
+		keys, wholeRow, partitioned := partitionKeys(n, p)
+		if !partitioned && !stateful(n) {
+			// Stateless operators stay in the shard of their input.
+			if err := b.build(in, ops, p); err != nil {
+				return err
+			}
+			continue
+		}
+		ex := newExchange(b.w, ops, p)
+		senders := make([]Operator, shards)
+		for i := range senders {
+			s := ex.sender(b.ecs[i], cloneExprsFor(keys), wholeRow, len(in.Columns()))
+			s.gather = !partitioned
+			senders[i] = s
+		}
+		if err := b.build(in, senders, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// stateful reports whether an operator keeps state across rows, and so
+// needs an exchange in front of it.
+func stateful(n plan.Node) bool {
+	switch n := n.(type) {
+	case *plan.Join, *plan.Aggregate, *plan.Distinct, *plan.Window, *plan.Limit:
+		return true
+	case *plan.SetOp:
+		return !(n.Kind == plan.SetUnion && n.All)
+	}
+	return false
+}
+
+// partitionKeys returns how the rows of input port p of n are partitioned:
+// by keys, by the whole row, or (partitioned false) not at all, which for
+// a stateful operator means gathered on shard 0.
+func partitionKeys(n plan.Node, p int) (keys []expr.Expr, wholeRow, partitioned bool) {
+	switch n := n.(type) {
+	case *plan.Join:
+		ks := n.LeftKeys
+		if p == 1 {
+			ks = n.RightKeys
+		}
+		return ks, false, len(ks) > 0
+	case *plan.Aggregate:
+		return n.GroupBy, false, len(n.GroupBy) > 0
+	case *plan.Distinct:
+		if len(n.On) > 0 {
+			return n.On, false, true
+		}
+		return nil, true, true
+	case *plan.SetOp:
+		return nil, true, stateful(n)
+	}
+	return nil, false, false
+}
+
+func cloneExprsFor(es []expr.Expr) []expr.Expr {
 	out := make([]expr.Expr, len(es))
 	for i, e := range es {
 		out[i] = expr.Clone(e)
 	}
 	return out
+}
+
+// Post sends changes to the leaf's shards, spreading rows round-robin.
+// The chunk is copied; the caller keeps it.
+func (l *ShardLeaf) Post(w *Workers, c *types.Chunk) {
+	n := len(l.Outs)
+	if c != nil && c.Len() > 0 {
+		parts := make([]*types.Chunk, n)
+		for i := range parts {
+			parts[i] = types.NewChunk(c.Width, c.Len()/n+1)
+		}
+		for r := 0; r < c.Len(); r++ {
+			parts[r%n].Append(c.Row(r), c.Weights[r])
+		}
+		for i, p := range parts {
+			if p.Len() > 0 {
+				w.post(i, message{op: l.Outs[i], port: l.Port, chunk: p})
+			}
+		}
+	}
+}
+
+// PostFlush ends the leaf's epoch on every shard.
+func (l *ShardLeaf) PostFlush(w *Workers) {
+	for i := range l.Outs {
+		w.post(i, message{op: l.Outs[i], port: l.Port, flush: l.flush[i]})
+	}
+}
+
+// ShardInput is an Operator that feeds a leaf of a sharded dataflow from
+// another goroutine (an upstream view's sink): it posts to the workers.
+type ShardInput struct {
+	Leaf    *ShardLeaf
+	Workers *Workers
+}
+
+// Push implements Operator.
+func (s *ShardInput) Push(_ int, c *types.Chunk) error {
+	s.Leaf.Post(s.Workers, c)
+	return nil
+}
+
+// Flush implements Operator.
+func (s *ShardInput) Flush(int) error {
+	s.Leaf.PostFlush(s.Workers)
+	return nil
 }

@@ -45,7 +45,11 @@ type joinEntry struct {
 	row     types.Row
 	weight  int64
 	matches int64 // total weight of matching rows on the other side
-	dead    bool
+	// bucket is the key bucket holding the entry (nil for a NULL key) and
+	// pos its index there, so that an entry whose weight returns to zero
+	// leaves its bucket at once.
+	bucket *rowEntry[[]*joinEntry]
+	pos    int
 }
 
 // NewHashJoin returns a join of rows of widths lw and rw.
@@ -142,6 +146,7 @@ func (h *HashJoin) change(s int, r types.Row, w int64) error {
 		e.row = ent.key
 		if ok {
 			b, _ := me.buckets.getOrCreate(key, func() []*joinEntry { return nil })
+			e.bucket, e.pos = b, len(b.val)
 			b.val = append(b.val, e)
 		}
 	}
@@ -149,12 +154,7 @@ func (h *HashJoin) change(s int, r types.Row, w int64) error {
 	var m int64
 	if ok {
 		if b := them.buckets.get(key); b != nil {
-			live := b.val[:0]
 			for _, o := range b.val {
-				if o.dead {
-					continue
-				}
-				live = append(live, o)
 				l, rr := r, o.row
 				if s == 1 {
 					l, rr = o.row, r
@@ -174,7 +174,6 @@ func (h *HashJoin) change(s int, r types.Row, w int64) error {
 					return err
 				}
 			}
-			b.val = live
 		}
 	}
 	if created {
@@ -186,8 +185,16 @@ func (h *HashJoin) change(s int, r types.Row, w int64) error {
 	}
 	e.weight += w
 	if e.weight == 0 {
-		e.dead = true
 		me.rows.remove(r)
+		if b := e.bucket; b != nil {
+			last := b.val[len(b.val)-1]
+			b.val[e.pos], last.pos = last, e.pos
+			b.val[len(b.val)-1] = nil
+			b.val = b.val[:len(b.val)-1]
+			if len(b.val) == 0 {
+				me.buckets.remove(key)
+			}
+		}
 	}
 	return nil
 }
@@ -210,7 +217,10 @@ func (h *HashJoin) emitOwn(s int, e *joinEntry, w int64) error {
 			return h.emitPadded(s, e.row, w)
 		}
 	case h.kind == plan.JoinSemi && s == 0:
-		if e.matches > 0 {
+		// Within an epoch a delete may come before the insert it cancels,
+		// so matches may be negative for a while: like rematch, count any
+		// non-zero total as matched (it is positive again at epoch end).
+		if e.matches != 0 {
 			return h.out.Emit(e.row, w)
 		}
 	case h.kind == plan.JoinAnti && s == 0:
