@@ -50,7 +50,7 @@ func newAggState(c *plan.AggCall, ev *builtin.EvalContext) (aggState, error) {
 		return nil, sqlerr.Unsupported("aggregate " + c.Name)
 	}
 	if c.Distinct {
-		s = &distinctState{inner: s, seen: newMultiset(), keepNull: c.Name == "array_agg"}
+		s = &distinctState{inner: s, seen: newValueSet(), keepNull: c.Name == "array_agg"}
 	}
 	return s, nil
 }

@@ -32,6 +32,9 @@ type aggGroup struct {
 	states  []aggState
 	emitted types.Row
 	dirty   bool
+	// forms counts the representations of the group key present in the
+	// input; the output shows one of them.
+	forms *forms
 }
 
 // NewAggregate returns an aggregate operator for the node.
@@ -62,7 +65,7 @@ func NewAggregate(ctx *expr.Ctx, n *plan.Aggregate, out Operator, port int) (*Ag
 func (a *Aggregate) group(key types.Row) (*rowEntry[*aggGroup], error) {
 	var err error
 	e, _ := a.groups.getOrCreate(key, func() *aggGroup {
-		g := &aggGroup{states: make([]aggState, len(a.calls))}
+		g := &aggGroup{states: make([]aggState, len(a.calls)), forms: newForms()}
 		for i := range a.calls {
 			if g.states[i], err = newAggState(&a.calls[i], a.ctx.Eval); err != nil {
 				return g
@@ -106,6 +109,9 @@ func (a *Aggregate) Push(_ int, c *types.Chunk) error {
 		}
 		g := e.val
 		g.count += w
+		if !a.global {
+			g.forms.add(a.key, w)
+		}
 		for k := range a.calls {
 			call := &a.calls[k]
 			if call.Filter != nil {
@@ -152,8 +158,18 @@ func (a *Aggregate) Flush(int) error {
 			a.groups.remove(e.key)
 			continue
 		}
+		key := types.Row(e.key)
+		if !a.global {
+			var shown types.Row
+			if g.emitted != nil {
+				shown = g.emitted[:len(e.key)]
+			}
+			if key = g.forms.pick(shown); key == nil {
+				key = e.key
+			}
+		}
 		row := make(types.Row, len(e.key)+len(a.calls))
-		copy(row, e.key)
+		copy(row, key)
 		for k, s := range g.states {
 			v, err := s.result()
 			if err != nil {

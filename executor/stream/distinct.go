@@ -22,8 +22,9 @@ type Distinct struct {
 
 type distinctRow struct {
 	weight  int64
-	emitted bool
+	emitted types.Row // the form shown, nil when none
 	dirty   bool
+	forms   *forms
 }
 
 type distinctOnGroup struct {
@@ -65,8 +66,9 @@ func (d *Distinct) Push(_ int, c *types.Chunk) error {
 			}
 			continue
 		}
-		e, _ := d.rows.getOrCreate(r, func() *distinctRow { return &distinctRow{} })
+		e, _ := d.rows.getOrCreate(r, func() *distinctRow { return &distinctRow{forms: newForms()} })
 		e.val.weight += w
+		e.val.forms.add(r, w)
 		if !e.val.dirty {
 			e.val.dirty = true
 			d.dirty = append(d.dirty, e.key)
@@ -85,19 +87,25 @@ func (d *Distinct) Flush(int) error {
 			continue
 		}
 		e := d.rows.get(k)
-		e.val.dirty = false
-		present := e.val.weight > 0
-		if present != e.val.emitted {
-			w := int64(1)
-			if !present {
-				w = -1
-			}
-			if err := d.out.Emit(e.key, w); err != nil {
+		g := e.val
+		g.dirty = false
+		var want types.Row
+		if g.weight > 0 {
+			want = g.forms.pick(g.emitted)
+		}
+		if g.emitted != nil && (want == nil || !rowsIdentical(want, g.emitted)) {
+			if err := d.out.Emit(g.emitted, -1); err != nil {
 				return err
 			}
-			e.val.emitted = present
+			g.emitted = nil
 		}
-		if e.val.weight == 0 {
+		if want != nil && g.emitted == nil {
+			g.emitted = append(types.Row(nil), want...)
+			if err := d.out.Emit(g.emitted, 1); err != nil {
+				return err
+			}
+		}
+		if g.weight == 0 {
 			d.rows.remove(k)
 		}
 	}
@@ -122,7 +130,7 @@ func (d *Distinct) flushOn(k types.Row) error {
 	if err != nil {
 		return err
 	}
-	if g.emitted != nil && (best == nil || !rowsEqual(best, g.emitted)) {
+	if g.emitted != nil && (best == nil || !rowsIdentical(best, g.emitted)) {
 		if err := d.out.Emit(g.emitted, -1); err != nil {
 			return err
 		}
@@ -176,7 +184,9 @@ type SetOp struct {
 type setOpRow struct {
 	n       [2]int64
 	emitted int64
+	shown   types.Row // the form emitted, while emitted > 0
 	dirty   bool
+	forms   *forms
 }
 
 // NewSetOp returns a set operation over rows of the given width. UNION ALL
@@ -188,8 +198,9 @@ func NewSetOp(n *plan.SetOp, width int, out Operator, port int) *SetOp {
 // Push implements Operator.
 func (s *SetOp) Push(port int, c *types.Chunk) error {
 	for i := 0; i < c.Len(); i++ {
-		e, _ := s.rows.getOrCreate(c.Row(i), func() *setOpRow { return &setOpRow{} })
+		e, _ := s.rows.getOrCreate(c.Row(i), func() *setOpRow { return &setOpRow{forms: newForms()} })
 		e.val.n[port] += c.Weights[i]
+		e.val.forms.add(c.Row(i), c.Weights[i])
 		if !e.val.dirty {
 			e.val.dirty = true
 			s.dirty = append(s.dirty, e.key)
@@ -229,13 +240,29 @@ func (s *SetOp) Flush(int) error {
 	}
 	for _, k := range s.dirty {
 		e := s.rows.get(k)
-		e.val.dirty = false
-		m := s.multiplicity(e.val.n[0], e.val.n[1])
-		if err := s.out.Emit(e.key, m-e.val.emitted); err != nil {
-			return err
+		g := e.val
+		g.dirty = false
+		m := s.multiplicity(g.n[0], g.n[1])
+		var form types.Row
+		if m > 0 {
+			form = g.forms.pick(g.shown)
 		}
-		e.val.emitted = m
-		if e.val.n[0] == 0 && e.val.n[1] == 0 {
+		if g.emitted > 0 && (form == nil || !rowsIdentical(form, g.shown)) {
+			if err := s.out.Emit(g.shown, -g.emitted); err != nil {
+				return err
+			}
+			g.emitted, g.shown = 0, nil
+		}
+		if m != g.emitted {
+			if g.shown == nil {
+				g.shown = append(types.Row(nil), form...)
+			}
+			if err := s.out.Emit(g.shown, m-g.emitted); err != nil {
+				return err
+			}
+			g.emitted = m
+		}
+		if g.n[0] == 0 && g.n[1] == 0 {
 			s.rows.remove(k)
 		}
 	}

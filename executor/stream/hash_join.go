@@ -69,7 +69,7 @@ func NewHashJoin(ctx *expr.Ctx, j *plan.Join, lw, rw int, out Operator, port int
 		scratch:  make(types.Row, lw+rw),
 	}
 	for s := 0; s < 2; s++ {
-		h.sides[s] = &joinSide{rows: newRowTable[*joinEntry](), buckets: newRowTable[[]*joinEntry]()}
+		h.sides[s] = &joinSide{rows: newExactRowTable[*joinEntry](), buckets: newRowTable[[]*joinEntry]()}
 	}
 	h.nullsScratch = [2]types.Row{make(types.Row, lw), make(types.Row, rw)}
 	return h

@@ -130,3 +130,46 @@ func family(k Kind) kindFamily {
 	}
 	return famOther
 }
+
+// Identical reports whether a and b are the same value written the same
+// way: Equal, and also alike in what their text output shows (numeric 1.0
+// and 1.00, float 0 and -0, interval '1 mon' and '30 days' are Equal but not
+// Identical). State that must show values as they are present in its input
+// keys by Identical; grouping keys by Equal.
+func Identical(a, b Datum) bool {
+	if a.k != b.k {
+		return false
+	}
+	switch a.k {
+	case KindNumeric:
+		x, y := a.Decimal(), b.Decimal()
+		return x.Form == y.Form && x.Negative == y.Negative && x.Exponent == y.Exponent && x.Coeff.Cmp(&y.Coeff) == 0
+	case KindFloat4, KindFloat8:
+		return a.i == b.i
+	case KindInterval:
+		return a.a == b.a && a.b == b.b && a.i == b.i
+	case KindArray:
+		xa, ya := a.Array(), b.Array()
+		if len(xa.Vals) != len(ya.Vals) {
+			return false
+		}
+		for i := range xa.Vals {
+			if !Identical(xa.Vals[i], ya.Vals[i]) {
+				return false
+			}
+		}
+		return true
+	case KindRecord:
+		xr, yr := a.Record(), b.Record()
+		if len(xr) != len(yr) {
+			return false
+		}
+		for i := range xr {
+			if !Identical(xr[i], yr[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	return a.s == b.s && Equal(a, b)
+}
