@@ -309,6 +309,9 @@ func partitionKeys(n plan.Node, p int) (keys []expr.Expr, wholeRow, partitioned 
 		return nil, true, true
 	case *plan.SetOp:
 		return nil, true, stateful(n)
+	case *plan.Window:
+		keys := SharedPartition(n)
+		return keys, false, len(keys) > 0
 	}
 	return nil, false, false
 }

@@ -23,6 +23,11 @@ type TopN struct {
 	emitted *multiset
 	changed bool
 	out     *Emitter
+	// boundary is the last row of the top (offset+count rows) and its sort
+	// keys, while the top is full: a change sorting after it cannot alter
+	// the output, so it needs no recomputation.
+	boundary, boundaryKeys types.Row
+	keyBuf                 types.Row
 }
 
 // LimitValues evaluates a Limit node's count and offset (count -1 when
@@ -62,10 +67,48 @@ func NewTopN(ctx *expr.Ctx, keys []plan.SortExpr, count, offset int64, width int
 // Push implements Operator.
 func (t *TopN) Push(_ int, c *types.Chunk) error {
 	for i := 0; i < c.Len(); i++ {
-		t.rows.add(c.Row(i), c.Weights[i])
+		r := c.Row(i)
+		t.rows.add(r, c.Weights[i])
+		if !t.changed {
+			before, err := t.beforeBoundary(r)
+			if err != nil {
+				return err
+			}
+			t.changed = before
+		}
 	}
-	t.changed = t.changed || c.Len() > 0
 	return nil
+}
+
+// beforeBoundary reports whether a changed row may belong to the top: the
+// top is not full, or the row sorts at or before its last row (in the
+// order of SortRows: keys, then values).
+func (t *TopN) beforeBoundary(r types.Row) (bool, error) {
+	if t.boundary == nil {
+		return true, nil
+	}
+	if cap(t.keyBuf) < len(t.keys) {
+		t.keyBuf = make(types.Row, len(t.keys))
+	}
+	k := t.keyBuf[:len(t.keys)]
+	for i, s := range t.keys {
+		v, err := s.Expr.Eval(t.ctx, r)
+		if err != nil {
+			return false, err
+		}
+		k[i] = v
+	}
+	for i, s := range t.keys {
+		if c := compareSort(k[i], t.boundaryKeys[i], s); c != 0 {
+			return c < 0, nil
+		}
+	}
+	for i := range r {
+		if c := types.Compare(r[i], t.boundary[i]); c != 0 {
+			return c < 0, nil
+		}
+	}
+	return true, nil
 }
 
 // Flush implements Operator.
@@ -78,12 +121,18 @@ func (t *TopN) Flush(int) error {
 		}
 		next := newMultiset()
 		pos := int64(0)
+		t.boundary, t.boundaryKeys = nil, nil
 		for _, r := range top {
 			if t.count >= 0 && pos >= t.offset+t.count {
 				break
 			}
 			if pos >= t.offset {
 				next.add(r, 1)
+			}
+			if t.count >= 0 && pos == t.offset+t.count-1 {
+				if err := t.setBoundary(r); err != nil {
+					return err
+				}
 			}
 			pos++
 		}
@@ -93,6 +142,20 @@ func (t *TopN) Flush(int) error {
 		t.emitted = next
 	}
 	return t.out.Flush()
+}
+
+// setBoundary remembers the last row of a full top.
+func (t *TopN) setBoundary(r types.Row) error {
+	t.boundary = append(types.Row(nil), r...)
+	t.boundaryKeys = make(types.Row, len(t.keys))
+	for i, s := range t.keys {
+		v, err := s.Expr.Eval(t.ctx, r)
+		if err != nil {
+			return err
+		}
+		t.boundaryKeys[i] = v
+	}
+	return nil
 }
 
 // emitDiff emits next - prev.

@@ -18,37 +18,82 @@ import (
 //	       sum(x) OVER (ORDER BY x ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM t
 //
 // Rows are ordered within a partition by the ORDER BY keys and then by the
-// row's own values, so peers come out in a deterministic order. Recomputing
-// only the partitions that changed is TODO(#3).
+// row's own values, so peers come out in a deterministic order. When every
+// call shares one PARTITION BY, only the partitions that changed are
+// recomputed at a flush.
 type Window struct {
-	ctx     *expr.Ctx
-	calls   []plan.WindowCall
-	width   int
+	ctx   *expr.Ctx
+	calls []plan.WindowCall
+	width int
+	// partBy is the PARTITION BY all calls share (nil when they differ or
+	// have none): state is kept per partition and a flush recomputes only
+	// the partitions that changed.
+	partBy []expr.Expr
+	parts  *rowTable[*winPart]
+	dirty  []types.Row
+	key    types.Row
+	out    *Emitter
+}
+
+// winPart is one partition's input and the output it emitted.
+type winPart struct {
 	rows    *multiset
 	emitted *multiset
-	changed bool
-	out     *Emitter
+	dirty   bool
 }
 
 // NewWindow returns a window operator over rows of the given width.
 func NewWindow(ctx *expr.Ctx, n *plan.Window, width int, out Operator, port int) *Window {
-	return &Window{ctx: ctx, calls: n.Calls, width: width, rows: newMultiset(), emitted: newMultiset(), out: NewEmitter(out, port, width+len(n.Calls))}
+	w := &Window{ctx: ctx, calls: n.Calls, width: width, parts: newRowTable[*winPart](), out: NewEmitter(out, port, width+len(n.Calls))}
+	w.partBy = SharedPartition(n)
+	w.key = make(types.Row, len(w.partBy))
+	return w
+}
+
+// SharedPartition returns the PARTITION BY every call of n shares, or nil.
+func SharedPartition(n *plan.Window) []expr.Expr {
+	first := n.Calls[0].PartitionBy
+	for _, c := range n.Calls[1:] {
+		if len(c.PartitionBy) != len(first) {
+			return nil
+		}
+		for i := range first {
+			if !expr.Equal(c.PartitionBy[i], first[i]) {
+				return nil
+			}
+		}
+	}
+	return first
 }
 
 // Push implements Operator.
 func (w *Window) Push(_ int, c *types.Chunk) error {
 	for i := 0; i < c.Len(); i++ {
-		w.rows.add(c.Row(i), c.Weights[i])
+		r := c.Row(i)
+		for j, e := range w.partBy {
+			v, err := e.Eval(w.ctx, r)
+			if err != nil {
+				return err
+			}
+			w.key[j] = v
+		}
+		e, _ := w.parts.getOrCreate(w.key, func() *winPart { return &winPart{rows: newMultiset(), emitted: newMultiset()} })
+		e.val.rows.add(r, c.Weights[i])
+		if !e.val.dirty {
+			e.val.dirty = true
+			w.dirty = append(w.dirty, e.key)
+		}
 	}
-	w.changed = w.changed || c.Len() > 0
 	return nil
 }
 
 // Flush implements Operator.
 func (w *Window) Flush(int) error {
-	if w.changed {
-		w.changed = false
-		rows, err := SortRows(w.ctx, w.rows, nil)
+	for _, k := range w.dirty {
+		e := w.parts.get(k)
+		p := e.val
+		p.dirty = false
+		rows, err := SortRows(w.ctx, p.rows, nil)
 		if err != nil {
 			return err
 		}
@@ -67,11 +112,15 @@ func (w *Window) Flush(int) error {
 		for _, o := range out {
 			next.add(o, 1)
 		}
-		if err := emitDiff(w.out, w.emitted, next); err != nil {
+		if err := emitDiff(w.out, p.emitted, next); err != nil {
 			return err
 		}
-		w.emitted = next
+		p.emitted = next
+		if p.rows.t.len() == 0 {
+			w.parts.remove(k)
+		}
 	}
+	w.dirty = w.dirty[:0]
 	return w.out.Flush()
 }
 
