@@ -311,7 +311,7 @@ func (s *Session) explain(_ context.Context, es *pg.ExplainStmt, text string) (u
 		if root, _, err = s.e.bindView(s.e.cat.Current(), sql); err != nil {
 			return nil, nil, err
 		}
-		lines := strings.Split(strings.TrimRight(plan.ExplainDataflow(root), "\n"), "\n")
+		lines := strings.Split(strings.TrimRight(plan.ExplainDataflow(root, s.e.opts.Workers), "\n"), "\n")
 		return func(context.Context, []types.Datum, pgwire.ResultWriter) (result, error) {
 			rows := make([]types.Row, len(lines))
 			for i, l := range lines {

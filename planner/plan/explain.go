@@ -21,12 +21,13 @@ func Explain(n Node) string {
 	return b.String()
 }
 
-// ExplainDataflow renders a plan as the dataflow of a maintained view: the
-// same tree, with the state each stateful operator keeps between epochs
-// (what retraction needs) under it.
-func ExplainDataflow(n Node) string {
+// ExplainDataflow renders a plan as the dataflow of a maintained view on
+// the given number of workers: the same tree, with the state each stateful
+// operator keeps between epochs (what retraction needs) and the exchange
+// that routes its input under it.
+func ExplainDataflow(n Node, workers int) string {
 	var b strings.Builder
-	b.WriteString("Dataflow (1 worker; changes flow up from the scans)\n")
+	fmt.Fprintf(&b, "Dataflow (%d workers; changes flow up from the scans)\n", workers)
 	explain(&b, n, 1, true)
 	return b.String()
 }
@@ -38,6 +39,9 @@ func explain(b *strings.Builder, n Node, depth int, dataflow bool) {
 	if dataflow {
 		if st := stateOf(n); st != "" {
 			b.WriteString(strings.Repeat("  ", depth+1) + "state: " + st + "\n")
+		}
+		if ex := exchangeOf(n); ex != "" {
+			b.WriteString(strings.Repeat("  ", depth+1) + "exchange: " + ex + "\n")
 		}
 	}
 	for _, in := range n.Inputs() {
@@ -232,7 +236,48 @@ func stateOf(n Node) string {
 	case *Limit:
 		return "input multiset and the rows emitted"
 	case *Window:
-		return "input multiset and the rows emitted"
+		return "per partition: input multiset and the rows emitted"
+	}
+	return ""
+}
+
+// exchangeOf describes how the input rows of a stateful operator reach its
+// shards (see stream.BuildSharded).
+func exchangeOf(n Node) string {
+	switch n := n.(type) {
+	case *Join:
+		if len(n.LeftKeys) == 0 {
+			return "gather on worker 0 (no equality keys)"
+		}
+		return "hash " + exprList(n.LeftKeys) + " / " + exprList(n.RightKeys)
+	case *Aggregate:
+		if len(n.GroupBy) == 0 {
+			return "gather on worker 0 (global aggregate)"
+		}
+		return "hash " + exprList(n.GroupBy)
+	case *Distinct:
+		if len(n.On) > 0 {
+			return "hash " + exprList(n.On)
+		}
+		return "hash of the whole row"
+	case *SetOp:
+		if n.Kind == SetUnion && n.All {
+			return ""
+		}
+		return "hash of the whole row"
+	case *Limit:
+		return "gather on worker 0"
+	case *Window:
+		first := n.Calls[0].PartitionBy
+		for _, c := range n.Calls[1:] {
+			if exprList(c.PartitionBy) != exprList(first) {
+				first = nil
+			}
+		}
+		if len(first) == 0 {
+			return "gather on worker 0"
+		}
+		return "hash " + exprList(first)
 	}
 	return ""
 }
