@@ -21,17 +21,21 @@ import (
 // positive / zero. NULL keys never match. With no keys every row falls in
 // one bucket (a nested-loop join).
 type HashJoin struct {
-	ctx          *expr.Ctx
-	kind         plan.JoinKind
-	keys         [2][]expr.Expr
-	residual     expr.Expr
-	width        [2]int
-	sides        [2]*joinSide
-	out          *Emitter
-	gate         flushGate
-	scratch      types.Row
-	keyScratch   types.Row
-	nullsScratch [2]types.Row
+	// nullAware: the anti join of NOT IN (see plan.Join). naTotal and
+	// naNulls are the right side's total weight and weight of NULL keys.
+	nullAware        bool
+	naTotal, naNulls int64
+	ctx              *expr.Ctx
+	kind             plan.JoinKind
+	keys             [2][]expr.Expr
+	residual         expr.Expr
+	width            [2]int
+	sides            [2]*joinSide
+	out              *Emitter
+	gate             flushGate
+	scratch          types.Row
+	keyScratch       types.Row
+	nullsScratch     [2]types.Row
 }
 
 // joinSide is one input's index.
@@ -50,6 +54,8 @@ type joinEntry struct {
 	// leaves its bucket at once.
 	bucket *rowEntry[[]*joinEntry]
 	pos    int
+	// out says whether a left row of a null-aware anti join is emitted.
+	out bool
 }
 
 // NewHashJoin returns a join of rows of widths lw and rw.
@@ -68,6 +74,7 @@ func NewHashJoin(ctx *expr.Ctx, j *plan.Join, lw, rw int, out Operator, port int
 		gate:     flushGate{inputs: 2},
 		scratch:  make(types.Row, lw+rw),
 	}
+	h.nullAware = j.NullAware && j.Kind == plan.JoinAnti
 	for s := 0; s < 2; s++ {
 		h.sides[s] = &joinSide{rows: newExactRowTable[*joinEntry](), buckets: newRowTable[[]*joinEntry]()}
 	}
@@ -152,6 +159,14 @@ func (h *HashJoin) change(s int, r types.Row, w int64) error {
 	}
 	// Probe the other side: emit pairs and update the other rows' matches.
 	var m int64
+	var touched []*joinEntry
+	oldTotal, oldNulls := h.naTotal, h.naNulls
+	if h.nullAware && s == 1 {
+		h.naTotal += w
+		if !ok {
+			h.naNulls += w
+		}
+	}
 	if ok {
 		if b := them.buckets.get(key); b != nil {
 			for _, o := range b.val {
@@ -173,6 +188,9 @@ func (h *HashJoin) change(s int, r types.Row, w int64) error {
 				if err := h.rematch(other, o, w); err != nil {
 					return err
 				}
+				if h.nullAware {
+					touched = append(touched, o)
+				}
 			}
 		}
 	}
@@ -184,6 +202,11 @@ func (h *HashJoin) change(s int, r types.Row, w int64) error {
 		return err
 	}
 	e.weight += w
+	if h.nullAware {
+		if err := h.naChange(s, e, w, touched, oldTotal, oldNulls); err != nil {
+			return err
+		}
+	}
 	if e.weight == 0 {
 		me.rows.remove(r)
 		if b := e.bucket; b != nil {
@@ -197,6 +220,44 @@ func (h *HashJoin) change(s int, r types.Row, w int64) error {
 		}
 	}
 	return nil
+}
+
+// naChange updates the output of a null-aware anti join after a change of
+// weight w to entry e of side s: a left row qualifies when the right side
+// is empty, or when its key is not NULL, nothing matches it and the right
+// side holds no NULL key. A right change re-evaluates the left rows it
+// matched, or all of them when the right side's emptiness or NULL presence
+// flipped.
+func (h *HashJoin) naChange(s int, e *joinEntry, w int64, touched []*joinEntry, oldTotal, oldNulls int64) error {
+	if s == 0 {
+		return h.naEval(e, e.weight-w)
+	}
+	if (oldTotal == 0) != (h.naTotal == 0) || (oldNulls == 0) != (h.naNulls == 0) {
+		return h.sides[0].rows.each(func(le *rowEntry[*joinEntry]) error {
+			return h.naEval(le.val, le.val.weight)
+		})
+	}
+	for _, o := range touched {
+		if err := h.naEval(o, o.weight); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// naEval emits the change in left entry e's output, given the weight it
+// had when last evaluated.
+func (h *HashJoin) naEval(e *joinEntry, prevWeight int64) error {
+	q := h.naTotal == 0 || (e.bucket != nil && e.matches == 0 && h.naNulls == 0)
+	var before, after int64
+	if e.out {
+		before = prevWeight
+	}
+	if q {
+		after = e.weight
+	}
+	e.out = q
+	return h.out.Emit(e.row, after-before)
 }
 
 // emitPair emits a joined row for the kinds that output pairs.
@@ -223,7 +284,7 @@ func (h *HashJoin) emitOwn(s int, e *joinEntry, w int64) error {
 		if e.matches != 0 {
 			return h.out.Emit(e.row, w)
 		}
-	case h.kind == plan.JoinAnti && s == 0:
+	case h.kind == plan.JoinAnti && s == 0 && !h.nullAware:
 		if e.matches == 0 {
 			return h.out.Emit(e.row, w)
 		}
@@ -250,7 +311,7 @@ func (h *HashJoin) rematch(s int, o *joinEntry, dm int64) error {
 		return h.emitPadded(s, o.row, sign*o.weight)
 	case h.kind == plan.JoinSemi && s == 0:
 		return h.out.Emit(o.row, -sign*o.weight)
-	case h.kind == plan.JoinAnti && s == 0:
+	case h.kind == plan.JoinAnti && s == 0 && !h.nullAware:
 		return h.out.Emit(o.row, sign*o.weight)
 	}
 	return nil

@@ -19,7 +19,9 @@ import (
 // query, and its correlated conjuncts read only the immediately enclosing
 // query. Equalities between a subquery expression and an outer expression
 // become hash keys; other correlated conjuncts become the join's residual.
-// NOT IN is left alone: its NULL rules need a null-aware anti join.
+// An uncorrelated NOT IN becomes a null-aware anti join (SQL's NULL rules:
+// no row qualifies once the subquery yields a NULL, a NULL operand only
+// when the subquery is empty); a correlated NOT IN is left alone.
 // Semi and anti joins ignore duplicates on the right, which makes IN and
 // EXISTS exact.
 func DecorrelateSubquery(f *plan.Filter) plan.Node {
@@ -53,9 +55,13 @@ func subqueryJoin(input plan.Node, c expr.Expr) plan.Node {
 	if !ok {
 		return nil
 	}
+	nullAware := false
 	switch {
 	case q.Kind == expr.SubExists:
 	case q.Kind == expr.SubAny && q.Op.Fn.Name == "=" && kind == plan.JoinSemi:
+	case q.Kind == expr.SubAny && q.Op.Fn.Name == "=" && kind == plan.JoinAnti && !q.Correlated:
+		// NOT IN: a null-aware anti join keeps SQL's NULL rules.
+		nullAware = true
 	default:
 		return nil
 	}
@@ -64,7 +70,7 @@ func subqueryJoin(input plan.Node, c expr.Expr) plan.Node {
 		return nil
 	}
 	n := len(input.Columns())
-	j := &plan.Join{Kind: kind, Left: input}
+	j := &plan.Join{Kind: kind, Left: input, NullAware: nullAware}
 	if !q.Correlated {
 		j.Right = p
 		if q.Kind == expr.SubAny {

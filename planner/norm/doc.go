@@ -2,7 +2,7 @@
 // before execution. Each rule is a function from a node to a node that
 // keeps the result of the query unchanged:
 //
-//	DecorrelateSubquery  EXISTS / NOT EXISTS / IN in WHERE become semi / anti joins
+//	DecorrelateSubquery  EXISTS / NOT EXISTS / IN / NOT IN in WHERE become semi / anti joins
 //	ExtractJoinKeys      l.a = r.b conjuncts of a join condition become hash keys
 //	PushFilterIntoJoin   WHERE conjuncts move into the join inputs or condition
 //	PushFilterBelowFlatMap filters on a FlatMap's input run before its functions

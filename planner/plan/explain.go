@@ -141,6 +141,9 @@ func describe(n Node) string {
 		return "Project " + exprList(n.Exprs)
 	case *Join:
 		s := "HashJoin " + n.Kind.String()
+		if n.NullAware {
+			s += " null-aware"
+		}
 		if len(n.LeftKeys) == 0 {
 			s = "NestedLoopJoin " + n.Kind.String()
 		} else {
