@@ -252,6 +252,9 @@ func exchangeOf(n Node) string {
 		if len(n.LeftKeys) == 0 {
 			return "gather on worker 0 (no equality keys)"
 		}
+		if n.NullAware {
+			return "gather on worker 0 (NOT IN needs the whole right side)"
+		}
 		return "hash " + exprList(n.LeftKeys) + " / " + exprList(n.RightKeys)
 	case *Aggregate:
 		if len(n.GroupBy) == 0 {
