@@ -16,6 +16,9 @@ func Normalize(n plan.Node) plan.Node {
 			return Normalize(n)
 		}
 	}
+	if j := JoinScalarSubquery(n); j != n {
+		return Normalize(j)
+	}
 	switch x := n.(type) {
 	case *plan.Filter:
 		if j, ok := x.Input.(*plan.Join); ok {
