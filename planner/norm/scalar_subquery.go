@@ -3,10 +3,11 @@ package norm
 import (
 	"github.com/freshetdb/freshet/planner/plan"
 	"github.com/freshetdb/freshet/sql/expr"
+	"github.com/freshetdb/freshet/sql/types"
 )
 
-// JoinScalarSubquery turns an uncorrelated scalar subquery that yields at
-// most one row (a global aggregate, possibly filtered by HAVING and
+// JoinScalarSubquery turns a scalar subquery into a join: an uncorrelated
+// one that yields at most one row (a global aggregate, possibly filtered by HAVING and
 // projected) into a left join of the rows with that row, so that a
 // maintained view follows changes of the subquery's input too:
 //
@@ -14,7 +15,9 @@ import (
 //	  => bids LEFT JOIN (SELECT avg(price) ...) ON true, filtered on the column
 //
 // The left join gives NULL when the subquery has no row, as the scalar
-// subquery does. It applies to the expressions of filters and projections.
+// subquery does. A correlated one computing an aggregate joins the
+// aggregate grouped by the correlation (see joinCorrelatedAggregate). It
+// applies to the expressions of filters and projections.
 func JoinScalarSubquery(n plan.Node) plan.Node {
 	switch x := n.(type) {
 	case *plan.Filter:
@@ -42,11 +45,22 @@ func joinScalars(input plan.Node, exprs []expr.Expr) (plan.Node, []expr.Expr, bo
 	for i, e := range exprs {
 		ne, err := expr.Map(e, func(x expr.Expr) (expr.Expr, error) {
 			q, ok := x.(*expr.Subquery)
-			if !ok || q.Kind != expr.SubScalar || q.Correlated {
+			if !ok || q.Kind != expr.SubScalar {
 				return x, nil
 			}
 			p, ok := q.Plan.(plan.Node)
-			if !ok || !atMostOneRow(p) {
+			if !ok {
+				return x, nil
+			}
+			if q.Correlated {
+				ni, v, ok := joinCorrelatedAggregate(input, p)
+				if ok {
+					input, changed = ni, true
+					return v, nil
+				}
+				return x, nil
+			}
+			if !atMostOneRow(p) {
 				return x, nil
 			}
 			nl := len(input.Columns())
@@ -61,6 +75,91 @@ func joinScalars(input plan.Node, exprs []expr.Expr) (plan.Node, []expr.Expr, bo
 		out[i] = ne
 	}
 	return input, out, changed
+}
+
+// joinCorrelatedAggregate decorrelates a scalar subquery computing one
+// aggregate over rows that equal the outer row on some columns:
+//
+//	(SELECT count(*) FROM u WHERE u.k = t.k AND u.x > 0)
+//	  => t LEFT JOIN (SELECT k, count(*) FROM u WHERE u.x > 0 GROUP BY k) g ON g.k = t.k
+//
+// and returns the new input and the expression replacing the subquery. A
+// missing group means the subquery saw no rows: count is then 0 (hence a
+// COALESCE), every other aggregate NULL, as the padding gives.
+func joinCorrelatedAggregate(input plan.Node, p plan.Node) (plan.Node, expr.Expr, bool) {
+	proj, ok := p.(*plan.Project)
+	if !ok || len(proj.Exprs) != 1 {
+		return nil, nil, false
+	}
+	agg, ok := proj.Input.(*plan.Aggregate)
+	if !ok || len(agg.GroupBy) != 0 {
+		return nil, nil, false
+	}
+	ref, ok := proj.Exprs[0].(*expr.ColRef)
+	if !ok {
+		return nil, nil, false
+	}
+	filt, ok := agg.Input.(*plan.Filter)
+	if !ok || plan.ReadsOuter(filt.Input) {
+		return nil, nil, false
+	}
+	for _, a := range agg.Aggs {
+		for _, e := range a.Args {
+			if readsOuterDepth(e) {
+				return nil, nil, false
+			}
+		}
+		if a.Filter != nil && readsOuterDepth(a.Filter) {
+			return nil, nil, false
+		}
+	}
+	var leftKeys, groupBy, local []expr.Expr
+	for _, c := range Conjuncts(filt.Pred) {
+		if !readsOuterDepth(c) {
+			local = append(local, c)
+			continue
+		}
+		if !onlyDepthOne(c) {
+			return nil, nil, false
+		}
+		lk, rk, ok := correlatedKey(c)
+		if !ok {
+			return nil, nil, false
+		}
+		leftKeys = append(leftKeys, lk)
+		groupBy = append(groupBy, rk)
+	}
+	if len(leftKeys) == 0 {
+		return nil, nil, false
+	}
+	nl := len(input.Columns())
+	for _, k := range leftKeys {
+		if !onlyLeft(k, nl) {
+			return nil, nil, false
+		}
+	}
+	var from plan.Node = filt.Input
+	if len(local) > 0 {
+		from = plan.WithColumns(&plan.Filter{Input: from, Pred: AndAll(local)}, from.Columns())
+	}
+	g := len(groupBy)
+	cols := make([]plan.Column, 0, g+len(agg.Aggs))
+	for i, k := range groupBy {
+		cols = append(cols, plan.Column{Name: "key" + string(rune('0'+i)), Type: k.Type()})
+	}
+	cols = append(cols, agg.Columns()...)
+	grouped := plan.WithColumns(&plan.Aggregate{Input: from, GroupBy: groupBy, Aggs: agg.Aggs}, cols)
+	rightKeys := make([]expr.Expr, g)
+	for i, k := range groupBy {
+		rightKeys[i] = &expr.ColRef{Idx: i, T: k.Type()}
+	}
+	joinCols := append(append([]plan.Column(nil), input.Columns()...), cols...)
+	j := plan.WithColumns(&plan.Join{Kind: plan.JoinLeft, Left: input, Right: grouped, LeftKeys: leftKeys, RightKeys: rightKeys}, joinCols)
+	var v expr.Expr = &expr.ColRef{Idx: nl + g + ref.Idx, T: ref.T}
+	if a := agg.Aggs[ref.Idx]; a.Name == "count" {
+		v = &expr.Coalesce{Args: []expr.Expr{v, &expr.Const{V: types.NewInt8(0), T: types.Int8}}, T: types.Int8}
+	}
+	return j, v, true
 }
 
 // atMostOneRow reports whether a plan yields at most one row: a global
