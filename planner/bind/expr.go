@@ -297,6 +297,11 @@ func (b *Binder) typeCast(ec *exprCtx, tc *pg.TypeCast) (expr.Expr, error) {
 }
 
 func (b *Binder) arrayExpr(ec *exprCtx, elems []*pg.Node, want types.T) (expr.Expr, error) {
+	for _, el := range elems {
+		if el.GetAArrayExpr() != nil {
+			return nil, sqlerr.Unsupported("multidimensional arrays")
+		}
+	}
 	args, err := b.bindExprs(ec, elems)
 	if err != nil {
 		return nil, err
@@ -342,6 +347,9 @@ func (b *Binder) aExpr(ec *exprCtx, a *pg.A_Expr) (expr.Expr, error) {
 				return nil, err
 			}
 			return b.call(op, []expr.Expr{r})
+		}
+		if lr, rr := a.Lexpr.GetRowExpr(), a.Rexpr.GetRowExpr(); lr != nil && rr != nil {
+			return b.rowComparison(ec, op, lr.Args, rr.Args, a.Location)
 		}
 		l, err := b.bindExpr(ec, a.Lexpr)
 		if err != nil {
@@ -429,6 +437,66 @@ func (b *Binder) aExpr(ec *exprCtx, a *pg.A_Expr) (expr.Expr, error) {
 		return b.between(ec, a)
 	}
 	return nil, b.errAt(sqlerr.Unsupported("this operator form"), a.Location)
+}
+
+// rowComparison expands a comparison of two row constructors field by
+// field, as Postgres defines it: = is the AND of the fields' equalities, <>
+// the OR of their inequalities, and <, <=, >, >= compare lexicographically
+// (the first unequal pair decides).
+func (b *Binder) rowComparison(ec *exprCtx, op string, ln, rn []*pg.Node, loc int32) (expr.Expr, error) {
+	if len(ln) != len(rn) {
+		return nil, b.errAt(sqlerr.New(sqlerr.SyntaxError, "unequal number of entries in row expressions"), loc)
+	}
+	l, err := b.bindExprs(ec, ln)
+	if err != nil {
+		return nil, err
+	}
+	r, err := b.bindExprs(ec, rn)
+	if err != nil {
+		return nil, err
+	}
+	cmp := func(o string, i int) (expr.Expr, error) { return b.call(o, []expr.Expr{l[i], r[i]}) }
+	switch op {
+	case "=", "<>":
+		parts := make([]expr.Expr, len(l))
+		for i := range l {
+			if parts[i], err = cmp(op, i); err != nil {
+				return nil, b.errAt(sqlerr.As(err), loc)
+			}
+		}
+		if op == "=" {
+			return &expr.And{Args: parts}, nil
+		}
+		return &expr.Or{Args: parts}, nil
+	case "<", "<=", ">", ">=":
+		strict := op[:1]
+		// (l1 op' r1) OR (l1 = r1 AND rest), ending with op on the last pair.
+		var build func(i int) (expr.Expr, error)
+		build = func(i int) (expr.Expr, error) {
+			if i == len(l)-1 {
+				return cmp(op, i)
+			}
+			lt, err := cmp(strict, i)
+			if err != nil {
+				return nil, err
+			}
+			eq, err := cmp("=", i)
+			if err != nil {
+				return nil, err
+			}
+			rest, err := build(i + 1)
+			if err != nil {
+				return nil, err
+			}
+			return &expr.Or{Args: []expr.Expr{lt, &expr.And{Args: []expr.Expr{eq, rest}}}}, nil
+		}
+		e, err := build(0)
+		if err != nil {
+			return nil, b.errAt(sqlerr.As(err), loc)
+		}
+		return e, nil
+	}
+	return nil, b.errAt(sqlerr.Unsupported("row comparison with "+op), loc)
 }
 
 // elementOp resolves "x op element" for ANY/ALL and returns the call whose

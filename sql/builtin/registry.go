@@ -245,7 +245,7 @@ func buildRegistry() map[string][]*Func {
 	groups := [][]*Func{
 		compareFuncs(), arithFuncs(), datetimeArithFuncs(), textFuncs(), likeFuncs(),
 		regexFuncs(), mathFuncs(), datetimeFuncs(), toCharFuncs(), jsonbFuncs(),
-		arrayFuncs(), systemFuncs(), byteaFuncs(), setFuncs(), catalogFuncs(),
+		arrayFuncs(), systemFuncs(), byteaFuncs(), setFuncs(), catalogFuncs(), floatMixedFuncs(),
 	}
 	m := make(map[string][]*Func)
 	for _, g := range groups {
