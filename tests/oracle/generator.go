@@ -12,6 +12,8 @@ type Query struct {
 	// Ordered is true when the query ends in an ORDER BY over every output
 	// column, so the order of its rows is defined and compared.
 	Ordered bool
+	// NCols is the number of output columns.
+	NCols int
 }
 
 // Generator makes random queries over Tables. The same rng state gives the
@@ -74,9 +76,9 @@ func (g *Generator) Next() Query {
 				sql += fmt.Sprintf(" OFFSET %d", g.r.IntN(20))
 			}
 		}
-		return Query{SQL: sql, Ordered: true}
+		return Query{SQL: sql, Ordered: true, NCols: ncols}
 	}
-	return Query{SQL: sql}
+	return Query{SQL: sql, NCols: ncols}
 }
 
 // filterProject: SELECT <expressions> FROM t [WHERE <predicate>].

@@ -58,7 +58,13 @@ func Schema(r *rand.Rand) []string {
 
 // randomRow renders one row as a VALUES tuple.
 func randomRow(r *rand.Rand, id int) string {
-	vals := []string{
+	return "(" + strings.Join(randomValues(r, id), ", ") + ")"
+}
+
+// randomValues returns the values of one row with primary key id as SQL
+// literals (NULL for SQL NULL), one per column of createTable.
+func randomValues(r *rand.Rand, id int) []string {
+	return []string{
 		fmt.Sprint(id),
 		nullOr(r, 0.05, func() string { return fmt.Sprint(r.IntN(10)) }),
 		nullOr(r, 0.05, func() string { return fmt.Sprint(r.IntN(500)) }),
@@ -78,7 +84,6 @@ func randomRow(r *rand.Rand, id int) string {
 		}),
 		nullOr(r, 0.10, func() string { return fmt.Sprint(r.IntN(2) == 1) }),
 	}
-	return "(" + strings.Join(vals, ", ") + ")"
 }
 
 // nullOr returns NULL with probability p, or else f().
