@@ -7,6 +7,7 @@ import (
 
 	pg "github.com/pganalyze/pg_query_go/v6"
 
+	"github.com/freshetdb/freshet/planner/plan"
 	"github.com/freshetdb/freshet/sql/builtin"
 	"github.com/freshetdb/freshet/sql/expr"
 	"github.com/freshetdb/freshet/sql/sqlerr"
@@ -695,11 +696,52 @@ func (b *Binder) indirection(ec *exprCtx, ind *pg.A_Indirection) (expr.Expr, err
 				return nil, sqlerr.New(sqlerr.DatatypeMismatch, "array subscript must have type integer")
 			}
 			base = &expr.Subscript{Arr: base, Idx: idx}
+		case *pg.Node_String_:
+			fields := b.rowFields(ec, base)
+			if fields == nil {
+				return nil, sqlerr.Newf(sqlerr.WrongObjectType, "column notation .%s applied to type %s, which is not a composite type", s.String_.Sval, base.Type())
+			}
+			idx := -1
+			for i, f := range fields {
+				if f.Name == s.String_.Sval {
+					idx = i
+				}
+			}
+			if idx < 0 {
+				return nil, sqlerr.Newf(sqlerr.UndefinedColumn, "column %q not found in data type %s", s.String_.Sval, base.Type())
+			}
+			base = &expr.FieldSelect{X: base, Idx: idx, T: fields[idx].Type, Name: fields[idx].Name}
 		default:
-			return nil, sqlerr.Unsupported("field selection")
+			return nil, sqlerr.Unsupported("this indirection")
 		}
 	}
 	return base, nil
+}
+
+// rowFields returns the named fields of a row-valued expression: the
+// columns of a set-returning function's row, or of a column holding one.
+func (b *Binder) rowFields(ec *exprCtx, e expr.Expr) []plan.Column {
+	switch x := e.(type) {
+	case *srfRef:
+		if ec.srfs != nil && x.idx < len(ec.srfs.calls) {
+			if c := ec.srfs.calls[x.idx].Cols; len(c) > 1 {
+				return c
+			}
+		}
+	case *expr.ColRef:
+		if ec.scope != nil && x.Idx < len(ec.scope.cols) {
+			return ec.scope.cols[x.Idx].fields
+		}
+	case *expr.OuterRef:
+		sc := ec.scope
+		for d := 0; d < x.Depth && sc != nil; d++ {
+			sc = sc.parent
+		}
+		if sc != nil && x.Idx < len(sc.cols) {
+			return sc.cols[x.Idx].fields
+		}
+	}
+	return nil
 }
 
 // nodeLocation returns the byte location an AST node carries, or -1.

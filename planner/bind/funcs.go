@@ -23,6 +23,10 @@ func funcName(names []*pg.Node) (string, error) {
 	if len(parts) == 2 && parts[0] == "pg_catalog" || len(parts) == 1 {
 		return strings.ToLower(parts[len(parts)-1]), nil
 	}
+	if len(parts) == 2 && parts[0] == "information_schema" && strings.HasPrefix(parts[1], "_pg_") {
+		// information_schema's helper functions, which drivers call.
+		return parts[1], nil
+	}
 	return "", sqlerr.Newf(sqlerr.UndefinedFunction, "function %s does not exist", strings.Join(parts, "."))
 }
 

@@ -20,6 +20,8 @@ type scopeCol struct {
 	// tableOID and attr identify a plain table column for RowDescription.
 	tableOID uint32
 	attr     int16
+	// fields names the fields of a row-valued column.
+	fields []plan.Column
 }
 
 // scope is the set of columns an expression may name, with a link to the
@@ -50,7 +52,7 @@ func newScope(cols []scopeCol, parent *scope) *scope {
 func scopeFromNode(n plan.Node, qual string, parent *scope) *scope {
 	cols := make([]scopeCol, len(n.Columns()))
 	for i, c := range n.Columns() {
-		cols[i] = scopeCol{qual: qual, name: c.Name, typ: c.Type, tableOID: c.TableOID, attr: c.AttrNum}
+		cols[i] = scopeCol{qual: qual, name: c.Name, typ: c.Type, tableOID: c.TableOID, attr: c.AttrNum, fields: c.Fields}
 	}
 	return newScope(cols, parent)
 }

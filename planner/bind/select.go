@@ -528,7 +528,7 @@ func (b *Binder) targets(ec *exprCtx, list []*pg.Node) ([]target, error) {
 				out = append(out, target{
 					e:    &expr.ColRef{Idx: i, T: c.typ, Name: c.name},
 					name: c.name,
-					col:  plan.Column{Name: c.name, Type: c.typ, TableOID: c.tableOID, AttrNum: c.attr},
+					col:  plan.Column{Name: c.name, Type: c.typ, TableOID: c.tableOID, AttrNum: c.attr, Fields: c.fields},
 				})
 			}
 			continue
@@ -546,7 +546,7 @@ func (b *Binder) targets(ec *exprCtx, list []*pg.Node) ([]target, error) {
 		if name == "" {
 			name = outputName(rt.Val)
 		}
-		col := plan.Column{Name: name, Type: e.Type()}
+		col := plan.Column{Name: name, Type: e.Type(), Fields: b.rowFields(ec, e)}
 		if cr, ok := e.(*expr.ColRef); ok && ec.scope != nil {
 			c := ec.scope.cols[cr.Idx]
 			col.TableOID, col.AttrNum = c.tableOID, c.attr

@@ -15,6 +15,9 @@ type Column struct {
 	// (0 when the column is computed).
 	TableOID uint32
 	AttrNum  int16
+	// Fields names the fields of a row-valued column (a set-returning
+	// function's row), for (col).field; nil otherwise.
+	Fields []Column
 }
 
 // Node is a relational operator of a plan.

@@ -174,7 +174,14 @@ type SetCol struct {
 // arguments resolved to args.
 func (f *Func) SetColumns(args []types.T) []SetCol {
 	if len(f.Cols) > 0 {
-		return f.Cols
+		out := make([]SetCol, len(f.Cols))
+		for i, c := range f.Cols {
+			out[i] = c
+			if isPseudo(c.T) {
+				out[i].T = f.ResultType(args)
+			}
+		}
+		return out
 	}
 	name := f.ColName
 	if name == "" {

@@ -79,6 +79,15 @@ func setFuncs() []*Func {
 			}
 			return nil
 		}},
+		{Name: "_pg_expandarray", Args: []types.T{AnyArray}, Ret: AnyElement, Cols: []SetCol{{"x", AnyElement}, {"n", types.Int4}}, Strict: true,
+			SetFn: func(_ *EvalContext, a []types.Datum, yield func([]types.Datum) error) error {
+				for i, v := range a[0].Array().Vals {
+					if err := yield([]types.Datum{v, types.NewInt4(int32(i + 1))}); err != nil {
+						return err
+					}
+				}
+				return nil
+			}},
 		{Name: "jsonb_each", Args: []types.T{types.JSONB}, Ret: types.Record, Cols: []SetCol{{"key", types.Text}, {"value", types.JSONB}}, Strict: true, SetFn: jsonEach(false)},
 		{Name: "jsonb_each_text", Args: []types.T{types.JSONB}, Ret: types.Record, Cols: []SetCol{{"key", types.Text}, {"value", types.Text}}, Strict: true, SetFn: jsonEach(true)},
 	}

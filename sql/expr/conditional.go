@@ -298,3 +298,34 @@ func (e *Subscript) Children() []Expr { return []Expr{e.Arr, e.Idx} }
 
 // WithChildren implements Expr.
 func (e *Subscript) WithChildren(ch []Expr) Expr { return &Subscript{Arr: ch[0], Idx: ch[1]} }
+
+// FieldSelect is (row).field: field Idx of a row value; NULL for a NULL row.
+type FieldSelect struct {
+	X    Expr
+	Idx  int
+	T    types.T
+	Name string
+}
+
+// Type implements Expr.
+func (e *FieldSelect) Type() types.T { return e.T }
+
+// Eval implements Expr.
+func (e *FieldSelect) Eval(c *Ctx, row types.Row) (types.Datum, error) {
+	v, err := e.X.Eval(c, row)
+	if err != nil || v.IsNull() {
+		return types.NullDatum, err
+	}
+	return v.Record()[e.Idx], nil
+}
+
+// String implements Expr.
+func (e *FieldSelect) String() string { return "(" + e.X.String() + ")." + e.Name }
+
+// Children implements Expr.
+func (e *FieldSelect) Children() []Expr { return []Expr{e.X} }
+
+// WithChildren implements Expr.
+func (e *FieldSelect) WithChildren(ch []Expr) Expr {
+	return &FieldSelect{X: ch[0], Idx: e.Idx, T: e.T, Name: e.Name}
+}
