@@ -1,0 +1,269 @@
+package oracle
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/freshetdb/freshet/tests/testserver"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+var (
+	viewsFlag  = flag.Int("oracle.views", 0, "materialized views in TestOracleViews (0: FRESHET_ORACLE_VIEWS or 15)")
+	roundsFlag = flag.Int("oracle.rounds", 0, "rounds of DML in TestOracleViews (0: FRESHET_ORACLE_ROUNDS or 20)")
+)
+
+// viewsTarget is the server under test in TestOracleViews: Freshet, or a
+// second PostgreSQL database with plain views (-oracle.against=postgres).
+type viewsTarget struct {
+	name string
+	conn *pgconn.PgConn
+	srv  *testserver.Server // nil for PostgreSQL
+}
+
+// createView creates the view named name with columns c1 ... cN.
+func (v *viewsTarget) createView(ctx context.Context, name string, q Query) (*pgconn.PgError, error) {
+	kind := "MATERIALIZED VIEW"
+	if v.srv == nil {
+		kind = "VIEW"
+	}
+	res, err := Run(ctx, v.conn, fmt.Sprintf("CREATE %s %s (%s) AS %s", kind, name, columnList(q.NCols), q.SQL))
+	return res.Err, err
+}
+
+// restart restarts Freshet and reconnects; on PostgreSQL it does nothing.
+func (v *viewsTarget) restart(t *testing.T) {
+	if v.srv == nil {
+		return
+	}
+	v.srv.Restart(t)
+	v.conn = connect(t, v.srv.ConnString())
+}
+
+// columnList returns "c1, c2, ..., cN".
+func columnList(n int) string {
+	cols := make([]string, n)
+	for i := range cols {
+		cols[i] = fmt.Sprintf("c%d", i+1)
+	}
+	return strings.Join(cols, ", ")
+}
+
+// TestOracleViews checks materialized views against PostgreSQL. It creates
+// the tables of TestOracle on Freshet and on PostgreSQL, creates K random
+// materialized views on Freshet (and the same as plain views on PostgreSQL,
+// so views over views work there too), then runs M rounds of random DML on
+// both. After every round, and again after each of the two restarts of the
+// Freshet server, every view's contents (SELECT * FROM v on Freshet) must
+// equal, as a multiset, the view's query run on PostgreSQL, and also the
+// same query run once on Freshet. View queries that Freshet refuses with
+// 0A000 at CREATE are skipped and counted.
+func TestOracleViews(t *testing.T) {
+	seed := settingUint(t, *seedFlag, "FRESHET_ORACLE_SEED", 0)
+	if seed == 0 {
+		seed = rand.Uint64()
+	}
+	nViews := int(settingUint(t, uint64(*viewsFlag), "FRESHET_ORACLE_VIEWS", 15))
+	rounds := int(settingUint(t, uint64(*roundsFlag), "FRESHET_ORACLE_ROUNDS", 20))
+	t.Logf("oracle views: seed %d, %d views, %d rounds, PostgreSQL vs %s (replay with -oracle.seed=%d)",
+		seed, nViews, rounds, *againstFlag, seed)
+
+	ctx := context.Background()
+	pg := connect(t, testserver.Postgres(t))
+	target := &viewsTarget{name: *againstFlag}
+	switch *againstFlag {
+	case "freshet":
+		target.srv = testserver.Start(t)
+		target.conn = connect(t, target.srv.ConnString())
+	case "postgres":
+		target.conn = connect(t, testserver.Postgres(t))
+		// Other plans give other row orders and other choices among ties,
+		// which shows up any view query whose result is not defined.
+		if _, err := target.conn.Exec(ctx, "SET enable_hashjoin = off; SET enable_hashagg = off; SET enable_sort = off").ReadAll(); err != nil {
+			t.Fatal(err)
+		}
+	default:
+		t.Fatalf("-oracle.against=%q: want freshet or postgres", *againstFlag)
+	}
+
+	rng := rand.New(rand.NewPCG(seed, 0x7e3a11e5))
+	for _, stmt := range Schema(rng) {
+		for _, c := range []*pgconn.PgConn{pg, target.conn} {
+			if _, err := c.Exec(ctx, stmt).ReadAll(); err != nil {
+				t.Fatalf("seed %d: setting up: %v\n%.300s", seed, err, stmt)
+			}
+		}
+	}
+
+	gen := NewGenerator(rng)
+	vgen := NewViewGenerator(gen)
+	var views []View
+	refused := map[string]int{}
+	for attempt := 0; len(views) < nViews && attempt < 20*nViews; attempt++ {
+		v := View{Name: fmt.Sprintf("v%d", len(views)+1), Query: vgen.NextView(views)}
+		if pgErr, err := (&viewsTarget{conn: pg}).createView(ctx, v.Name, v.Query); err != nil || pgErr != nil {
+			t.Fatalf("seed %d: the generator made a view PostgreSQL rejects: %v%v\n%s", seed, err, pgErr, v.Query.SQL)
+		}
+		pgErr, err := target.createView(ctx, v.Name, v.Query)
+		if err != nil {
+			t.Fatalf("seed %d: CREATE MATERIALIZED VIEW %s: %v\n%s", seed, v.Name, err, v.Query.SQL)
+		}
+		if pgErr != nil {
+			if _, err := Run(ctx, pg, "DROP VIEW "+v.Name); err != nil {
+				t.Fatal(err)
+			}
+			if pgErr.Code == "0A000" {
+				refused[pgErr.Message]++
+				continue
+			}
+			t.Errorf("seed %d: CREATE MATERIALIZED VIEW %s failed with %s (%s), PostgreSQL accepts the query:\n%s",
+				seed, v.Name, pgErr.Code, pgErr.Message, v.Query.SQL)
+			continue
+		}
+		views = append(views, v)
+	}
+	nRefused := 0
+	for msg, n := range refused {
+		nRefused += n
+		t.Logf("oracle views: %d view queries refused with 0A000: %s", n, msg)
+	}
+	t.Logf("oracle views: created %d views, %d queries refused with 0A000", len(views), nRefused)
+
+	c := &viewChecker{t: t, seed: seed, pg: pg, target: target, failed: map[string]bool{}, dmlErrors: map[string]int{}}
+	c.check(ctx, views, "after CREATE", nil)
+
+	restartAt := map[int]bool{}
+	if rounds > 0 {
+		restartAt[max(1, rounds/3)] = true
+		restartAt[max(1, 2*rounds/3)] = true
+	}
+	dml := NewDMLGenerator(gen)
+	for round := 1; round <= rounds; round++ {
+		steps := dml.Round()
+		for _, s := range steps {
+			c.apply(ctx, round, s)
+		}
+		c.check(ctx, views, fmt.Sprintf("after round %d", round), steps)
+		if restartAt[round] {
+			target.restart(t)
+			c.check(ctx, views, fmt.Sprintf("after round %d and a restart", round), steps)
+		}
+	}
+	t.Logf("oracle views: %d DML statements, failing on both servers: %v", c.statements, c.dmlErrors)
+	if !t.Failed() {
+		t.Logf("oracle views: %d views agree through %d rounds (seed %d)", len(views), rounds, seed)
+	}
+}
+
+// viewChecker applies DML to both servers and compares the views.
+type viewChecker struct {
+	t          *testing.T
+	seed       uint64
+	pg         *pgconn.PgConn
+	target     *viewsTarget
+	mismatches int
+	// statements counts the DML statements run, dmlErrors those that
+	// failed (on both servers), by SQLSTATE.
+	statements int
+	dmlErrors  map[string]int
+	// failed holds the views that mismatched once; they are not checked
+	// again, so that one bug is reported once.
+	failed map[string]bool
+}
+
+// apply runs one step on PostgreSQL and on the target, which must both
+// succeed or both fail with the same SQLSTATE; otherwise the tables differ
+// from then on and the test stops.
+func (c *viewChecker) apply(ctx context.Context, round int, s Step) {
+	t := c.t
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	var errs [2]*pgconn.PgError
+	for i, conn := range []*pgconn.PgConn{c.pg, c.target.conn} {
+		var err error
+		if s.Copy != "" {
+			_, err = conn.CopyFrom(ctx, strings.NewReader(s.Copy), s.SQL)
+		} else {
+			_, err = conn.Exec(ctx, s.SQL).ReadAll()
+		}
+		if err != nil && !errors.As(err, &errs[i]) {
+			t.Fatalf("seed %d round %d: %v\n%s", c.seed, round, err, s)
+		}
+	}
+	c.statements++
+	if errs[0] != nil {
+		c.dmlErrors[errs[0].Code]++
+	}
+	if code(errs[0]) != code(errs[1]) {
+		t.Fatalf("seed %d round %d: PostgreSQL and %s disagree on a DML statement: PostgreSQL %v, %s %v\n%s",
+			c.seed, round, c.target.name, errs[0], c.target.name, errs[1], s)
+	}
+}
+
+// code returns the SQLSTATE of err, "" for nil.
+func code(err *pgconn.PgError) string {
+	if err == nil {
+		return ""
+	}
+	return err.Code
+}
+
+// check compares every view with its query on PostgreSQL and, run once, on
+// the target. steps are the round's DML, printed with a mismatch.
+func (c *viewChecker) check(ctx context.Context, views []View, when string, steps []Step) {
+	t := c.t
+	for _, v := range views {
+		if c.failed[v.Name] {
+			continue
+		}
+		qctx, cancel := context.WithTimeout(ctx, time.Minute)
+		want, err := Run(qctx, c.pg, v.Query.SQL)
+		if err == nil && want.Err != nil {
+			err = want.Err
+		}
+		if err != nil {
+			cancel()
+			t.Fatalf("seed %d %s: PostgreSQL: view %s's query: %v\n%s", c.seed, when, v.Name, err, v.Query.SQL)
+		}
+		got, err := Run(qctx, c.target.conn, "SELECT * FROM "+v.Name)
+		if err != nil {
+			cancel()
+			t.Fatalf("seed %d %s: SELECT * FROM %s: %v", c.seed, when, v.Name, err)
+		}
+		once, err := Run(qctx, c.target.conn, v.Query.SQL)
+		cancel()
+		if err != nil {
+			t.Fatalf("seed %d %s: the query of %s run once: %v", c.seed, when, v.Name, err)
+		}
+		var diffs []string
+		if d := Compare(want, got, false); d != "" {
+			diffs = append(diffs, "SELECT * FROM "+v.Name+" differs from the query on PostgreSQL: "+d)
+		}
+		if d := Compare(want, once, false); d != "" {
+			diffs = append(diffs, "the query run once on "+c.target.name+" differs from PostgreSQL: "+d)
+		}
+		if len(diffs) == 0 {
+			continue
+		}
+		c.failed[v.Name] = true
+		c.mismatches++
+		var dml strings.Builder
+		for _, s := range steps {
+			fmt.Fprintf(&dml, "  %s;\n", strings.ReplaceAll(s.String(), "\n", "\n  "))
+		}
+		if len(steps) == 0 {
+			dml.WriteString("  (none)\n")
+		}
+		t.Errorf("seed %d, view %s, %s (earlier rounds agreed):\nCREATE MATERIALIZED VIEW %s (%s) AS %s\nDML of the round:\n%s%s",
+			c.seed, v.Name, when, v.Name, columnList(v.Query.NCols), v.Query.SQL, dml.String(), strings.Join(diffs, "\n"))
+		if c.mismatches == maxMismatches {
+			t.Fatalf("seed %d: stopping after %d mismatches", c.seed, c.mismatches)
+		}
+	}
+}
