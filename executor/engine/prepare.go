@@ -146,6 +146,11 @@ type portal struct {
 func (pt *portal) Execute(ctx context.Context, maxRows int, w pgwire.ResultWriter) (bool, string, error) {
 	s := pt.p.s
 	if pt.res == nil {
+		if d, err := durationSetting(s.vars["statement_timeout"]); err == nil && d > 0 {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, d)
+			defer cancel()
+		}
 		res, err := s.execute(ctx, pt.p, pt.params, w)
 		if err != nil {
 			s.failTx()

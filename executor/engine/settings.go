@@ -39,7 +39,7 @@ var settings = map[string]setting{
 	"in_hot_standby":                      {def: "off", report: true, readOnly: true},
 	"search_path":                         {def: `"$user", public`},
 	"extra_float_digits":                  {def: "1", check: checkExtraFloatDigits},
-	"statement_timeout":                   {def: "0"},
+	"statement_timeout":                   {def: "0", check: checkDuration},
 	"lock_timeout":                        {def: "0"},
 	"idle_in_transaction_session_timeout": {def: "0"},
 	"client_min_messages":                 {def: "notice"},
@@ -152,4 +152,35 @@ func displayName(name string) string {
 		return "IntervalStyle"
 	}
 	return name
+}
+
+// checkDuration validates a time setting (statement_timeout): a number of
+// milliseconds, or a number with a unit (ms, s, min, h, d).
+func checkDuration(v string) (string, error) {
+	if _, err := durationSetting(v); err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(v), nil
+}
+
+// durationSetting parses a time setting as checkDuration accepts it.
+func durationSetting(v string) (time.Duration, error) {
+	v = strings.TrimSpace(v)
+	units := []struct {
+		suffix string
+		unit   time.Duration
+	}{{"ms", time.Millisecond}, {"min", time.Minute}, {"s", time.Second}, {"h", time.Hour}, {"d", 24 * time.Hour}}
+	unit := time.Millisecond
+	for _, u := range units {
+		if strings.HasSuffix(v, u.suffix) {
+			v, unit = strings.TrimSpace(strings.TrimSuffix(v, u.suffix)), u.unit
+			break
+		}
+	}
+	n, err := strconv.ParseFloat(v, 64)
+	if err != nil || n < 0 {
+		return 0, sqlerr.Newf(sqlerr.InvalidParameterValue, "invalid value for parameter \"statement_timeout\": %q", v).
+			WithHint(`Valid units for this parameter are "ms", "s", "min", "h", and "d".`)
+	}
+	return time.Duration(n * float64(unit)), nil
 }

@@ -1,6 +1,9 @@
 package query
 
 import (
+	"context"
+	"errors"
+
 	"github.com/freshetdb/freshet/executor/stream"
 	"github.com/freshetdb/freshet/planner/plan"
 	"github.com/freshetdb/freshet/sql/catalog"
@@ -41,7 +44,7 @@ func (b *builder) emitLeaf(n plan.Node, em *stream.Emitter) error {
 	switch n := n.(type) {
 	case *plan.Scan:
 		if err := b.r.ctx.Err(); err != nil {
-			return canceled()
+			return canceledErr(b.r.ctx)
 		}
 		t := n.Table
 		if t.Kind == catalog.RelSystem {
@@ -87,7 +90,7 @@ func (b *builder) emitLeaf(n plan.Node, em *stream.Emitter) error {
 		return b.r.src.ScanTable(b.r.ctx, t, span, func(row types.Row) error {
 			count++
 			if count%4096 == 0 && b.r.ctx.Err() != nil {
-				return canceled()
+				return canceledErr(b.r.ctx)
 			}
 			return em.Emit(row, 1)
 		})
@@ -136,6 +139,11 @@ func (b *builder) session() catalog.Session {
 	return b.ec.Eval.Session
 }
 
-func canceled() error {
+// canceledErr is the error of a cancelled statement: by the client, or by
+// statement_timeout when ctx's deadline passed.
+func canceledErr(ctx context.Context) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return sqlerr.New(sqlerr.QueryCanceled, "canceling statement due to statement timeout")
+	}
 	return sqlerr.New(sqlerr.QueryCanceled, "canceling statement due to user request")
 }

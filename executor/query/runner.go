@@ -54,7 +54,7 @@ func NewRunner(ctx context.Context, src Source, cat *catalog.Catalog, ec *expr.C
 	ec.Subqueries = r
 	ec.Interrupted = func() error {
 		if ctx.Err() != nil {
-			return canceled()
+			return canceledErr(ctx)
 		}
 		return nil
 	}
@@ -201,7 +201,7 @@ func (r *Runner) recursive(ec *expr.Ctx, n *plan.RecursiveUnion) ([]types.Row, e
 	defer delete(r.work, n.ID)
 	for len(work) > 0 {
 		if r.ctx.Err() != nil {
-			return nil, canceled()
+			return nil, canceledErr(r.ctx)
 		}
 		r.work[n.ID] = work
 		next, err := r.rows(ec, n.Step)

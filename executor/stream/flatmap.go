@@ -21,6 +21,8 @@ type FlatMap struct {
 	out   *Emitter
 	args  [][]types.Datum
 	rows  [][]types.Row
+	// produced counts output rows, to check for cancellation now and then.
+	produced int
 }
 
 // NewFlatMap returns a flat-map over rows of the given width.
@@ -105,9 +107,8 @@ func (f *FlatMap) pushStreaming(c *types.Chunk) error {
 		if isNull && call.Fn.Strict {
 			continue
 		}
-		n := 0
 		err := call.Fn.SetFn(f.ctx.Eval, args, func(r []types.Datum) error {
-			if n++; n%4096 == 0 {
+			if f.produced++; f.produced%4096 == 0 {
 				if err := f.ctx.CheckInterrupt(); err != nil {
 					return err
 				}

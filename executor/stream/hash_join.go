@@ -35,7 +35,9 @@ type HashJoin struct {
 	gate             flushGate
 	scratch          types.Row
 	keyScratch       types.Row
-	nullsScratch     [2]types.Row
+	// probes counts pair evaluations, to check for cancellation now and then.
+	probes       int
+	nullsScratch [2]types.Row
 }
 
 // joinSide is one input's index.
@@ -170,6 +172,11 @@ func (h *HashJoin) change(s int, r types.Row, w int64) error {
 	if ok {
 		if b := them.buckets.get(key); b != nil {
 			for _, o := range b.val {
+				if h.probes++; h.probes%4096 == 0 {
+					if err := h.ctx.CheckInterrupt(); err != nil {
+						return err
+					}
+				}
 				l, rr := r, o.row
 				if s == 1 {
 					l, rr = o.row, r
