@@ -293,10 +293,8 @@ func (s *Session) drop(ds *pg.DropStmt) (string, error) {
 		return "", err
 	}
 	s.e.pruneViews()
-	for _, n := range notices {
-		if err := s.notice("00000", n); err != nil {
-			return "", err
-		}
+	if err := s.notices(notices); err != nil {
+		return "", err
 	}
 	return tag, nil
 }
@@ -371,10 +369,8 @@ func (s *Session) dropSchema(ds *pg.DropStmt, cascade bool) (string, error) {
 		return "", err
 	}
 	s.e.pruneViews()
-	for _, n := range notices {
-		if err := s.notice("00000", n); err != nil {
-			return "", err
-		}
+	if err := s.notices(notices); err != nil {
+		return "", err
 	}
 	return "DROP SCHEMA", nil
 }
@@ -385,4 +381,14 @@ func (s *Session) noteCreated(id uint32) {
 	if s.tx != nil {
 		s.tx.created = append(s.tx.created, id)
 	}
+}
+
+// notices sends each message as a NOTICE.
+func (s *Session) notices(msgs []string) error {
+	for _, m := range msgs {
+		if err := s.notice("00000", m); err != nil {
+			return err
+		}
+	}
+	return nil
 }

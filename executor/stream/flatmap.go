@@ -46,16 +46,10 @@ func (f *FlatMap) Push(_ int, c *types.Chunk) error {
 		for k, call := range f.calls {
 			f.rows[k] = f.rows[k][:0]
 			args := f.args[k]
-			isNull := false
-			for j, a := range call.Args {
-				v, err := a.Eval(f.ctx, in)
+			if run, err := f.evalArgs(call, args, in); err != nil || !run {
 				if err != nil {
 					return err
 				}
-				args[j] = v
-				isNull = isNull || v.IsNull()
-			}
-			if isNull && call.Fn.Strict {
 				continue
 			}
 			err := call.Fn.SetFn(f.ctx.Eval, args, func(r []types.Datum) error {
@@ -88,6 +82,19 @@ func (f *FlatMap) Push(_ int, c *types.Chunk) error {
 	return nil
 }
 
+// evalArgs evaluates a call's arguments on a row into args; run is false
+// when a strict function got a NULL (it returns no rows).
+func (f *FlatMap) evalArgs(call plan.SetCall, args []types.Datum, in types.Row) (run bool, err error) {
+	isNull := false
+	for j, a := range call.Args {
+		if args[j], err = a.Eval(f.ctx, in); err != nil {
+			return false, err
+		}
+		isNull = isNull || args[j].IsNull()
+	}
+	return !(isNull && call.Fn.Strict), nil
+}
+
 // pushStreaming expands rows by a single call, emitting each output row as
 // the function yields it, so that a long series is never held in memory.
 func (f *FlatMap) pushStreaming(c *types.Chunk) error {
@@ -95,16 +102,10 @@ func (f *FlatMap) pushStreaming(c *types.Chunk) error {
 	args := f.args[0]
 	for i := 0; i < c.Len(); i++ {
 		in, w := c.Row(i), c.Weights[i]
-		isNull := false
-		for j, a := range call.Args {
-			v, err := a.Eval(f.ctx, in)
+		if run, err := f.evalArgs(call, args, in); err != nil || !run {
 			if err != nil {
 				return err
 			}
-			args[j] = v
-			isNull = isNull || v.IsNull()
-		}
-		if isNull && call.Fn.Strict {
 			continue
 		}
 		err := call.Fn.SetFn(f.ctx.Eval, args, func(r []types.Datum) error {

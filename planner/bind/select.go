@@ -349,6 +349,24 @@ func (b *Binder) simpleSelect(sel *pg.SelectStmt, outer *scope) (plan.Node, erro
 		distinctOn = append(distinctOn, e)
 	}
 
+	// rewriteOutputs maps the select list and ORDER BY expressions onto
+	// the output of the node just added (aggregate, window, flat-map).
+	rewriteOutputs := func(rw func(expr.Expr) (expr.Expr, error)) error {
+		var err error
+		for i := range targets {
+			if targets[i].e, err = rw(targets[i].e); err != nil {
+				return err
+			}
+		}
+		for i := range order {
+			if order[i].e != nil {
+				if order[i].e, err = rw(order[i].e); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
 	grouped := len(groups) > 0 || len(aggs.calls) > 0 || having != nil
 	if grouped {
 		agg := &plan.Aggregate{Input: input, GroupBy: groups, Aggs: aggs.calls}
@@ -361,17 +379,8 @@ func (b *Binder) simpleSelect(sel *pg.SelectStmt, outer *scope) (plan.Node, erro
 		}
 		input = plan.WithColumns(agg, cols)
 		rw := func(e expr.Expr) (expr.Expr, error) { return rewriteGrouped(e, groups, sc) }
-		for i := range targets {
-			if targets[i].e, err = rw(targets[i].e); err != nil {
-				return nil, err
-			}
-		}
-		for i := range order {
-			if order[i].e != nil {
-				if order[i].e, err = rw(order[i].e); err != nil {
-					return nil, err
-				}
-			}
+		if err := rewriteOutputs(rw); err != nil {
+			return nil, err
 		}
 		for i := range distinctOn {
 			if distinctOn[i], err = rw(distinctOn[i]); err != nil {
@@ -405,17 +414,8 @@ func (b *Binder) simpleSelect(sel *pg.SelectStmt, outer *scope) (plan.Node, erro
 		}
 		input = plan.WithColumns(&plan.Window{Input: input, Calls: wins.calls}, cols)
 		rw := func(e expr.Expr) (expr.Expr, error) { return replaceWinRefs(e, base) }
-		for i := range targets {
-			if targets[i].e, err = rw(targets[i].e); err != nil {
-				return nil, err
-			}
-		}
-		for i := range order {
-			if order[i].e != nil {
-				if order[i].e, err = rw(order[i].e); err != nil {
-					return nil, err
-				}
-			}
+		if err := rewriteOutputs(rw); err != nil {
+			return nil, err
 		}
 	}
 
@@ -435,17 +435,8 @@ func (b *Binder) simpleSelect(sel *pg.SelectStmt, outer *scope) (plan.Node, erro
 		}
 		input = plan.WithColumns(&plan.FlatMap{Input: input, Calls: srfs.calls}, cols)
 		rw := func(e expr.Expr) (expr.Expr, error) { return replaceSRFRefs(e, srfs.calls, offsets) }
-		for i := range targets {
-			if targets[i].e, err = rw(targets[i].e); err != nil {
-				return nil, err
-			}
-		}
-		for i := range order {
-			if order[i].e != nil {
-				if order[i].e, err = rw(order[i].e); err != nil {
-					return nil, err
-				}
-			}
+		if err := rewriteOutputs(rw); err != nil {
+			return nil, err
 		}
 	}
 
