@@ -93,7 +93,11 @@ func (e *Engine) startViews() error {
 			continue
 		}
 		if err := e.views.create(context.Background(), e, cat, t, snap); err != nil {
-			return fmt.Errorf("rebuild materialized view %q: %w", t.Name, err)
+			// The view's query fails on the stored data: the server
+			// starts, the view reports the error until the data changes.
+			e.opts.Logger.Warn("materialized view cannot be computed from the stored data", "view", t.Name, "err", err)
+			e.views.registerFailed(e, t, err)
+			continue
 		}
 		e.opts.Logger.Info("materialized view rebuilt", "view", t.Name, "rows", e.views.views[t.ID].sink.Len())
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/freshetdb/freshet/sql/parser"
 	"github.com/freshetdb/freshet/sql/sqlerr"
 	"github.com/freshetdb/freshet/sql/types"
+	"github.com/freshetdb/freshet/storage"
 )
 
 // viewManager maintains every materialized view: one dataflow each, whose
@@ -46,8 +47,10 @@ type mview struct {
 	consts []*stream.ShardLeaf            // leaves without changes after backfill
 	// upstream lists the views whose sinks feed this one.
 	upstream []*mview
-	// err is set when applying changes failed; the view then reports it.
-	err error
+	// err is set when the view's query failed on the data; reads report
+	// it, and each later commit tries to build the view again.
+	err    error
+	engine *Engine
 }
 
 // doneSink is the end of a view's dataflow on shard 0: the view's sink,
@@ -156,12 +159,32 @@ func checkMaintainable(n plan.Node) error {
 // inputs (read through r), registers it, and returns once the view holds
 // its complete result. The caller holds the engine's write lock and mu.
 func (m *viewManager) create(ctx context.Context, e *Engine, cat *catalog.Catalog, t *catalog.Table, r reader) error {
-	n, _, err := e.bindView(cat, t.Query)
+	v, err := m.build(ctx, e, cat, t, r)
 	if err != nil {
 		return err
 	}
+	m.views[t.ID] = v
+	m.order = append(m.order, v)
+	return nil
+}
+
+// register adds a view that could not be built (its query fails on the
+// current data): reads report the failure, and every later commit tries to
+// build it again. The caller holds mu.
+func (m *viewManager) registerFailed(e *Engine, t *catalog.Table, err error) {
+	v := &mview{t: t, err: err, engine: e}
+	m.views[t.ID] = v
+	m.order = append(m.order, v)
+}
+
+// build builds and backfills the dataflow of view t.
+func (m *viewManager) build(ctx context.Context, e *Engine, cat *catalog.Catalog, t *catalog.Table, r reader) (*mview, error) {
+	n, _, err := e.bindView(cat, t.Query)
+	if err != nil {
+		return nil, err
+	}
 	v := &mview{t: t, sink: stream.NewViewSink(len(n.Columns())), tables: map[uint32][]*stream.ShardLeaf{},
-		workers: stream.StartWorkers(m.workers), done: make(chan struct{}, 1)}
+		workers: stream.StartWorkers(m.workers), done: make(chan struct{}, 1), engine: e}
 	ecs := make([]*expr.Ctx, v.workers.N())
 	ev := e.viewEvalContext()
 	for i := range ecs {
@@ -170,7 +193,7 @@ func (m *viewManager) create(ctx context.Context, e *Engine, cat *catalog.Catalo
 	leaves, err := stream.BuildSharded(ecs, n, &doneSink{sink: v.sink, done: v.done}, v.workers)
 	if err != nil {
 		v.workers.Close()
-		return err
+		return nil, err
 	}
 	// Backfill: every leaf posts its current rows as one epoch; table and
 	// view leaves stay subscribed for later epochs.
@@ -206,12 +229,12 @@ func (m *viewManager) create(ctx context.Context, e *Engine, cat *catalog.Catalo
 		}
 		if err != nil {
 			v.workers.Close()
-			return err
+			return nil, err
 		}
 		l.Post(v.workers, chunk)
 		l.PostFlush(v.workers)
 		if s, ok := l.Node.(*plan.Scan); ok {
-			if up, isView := m.views[s.Table.ID]; isView {
+			if up, isView := m.views[s.Table.ID]; isView && up.err == nil {
 				up.sink.Subscribe(stream.Leaf{Out: &stream.ShardInput{Leaf: l, Workers: v.workers}}, v)
 				v.upstream = append(v.upstream, up)
 			} else {
@@ -222,15 +245,22 @@ func (m *viewManager) create(ctx context.Context, e *Engine, cat *catalog.Catalo
 		}
 	}
 	if err := v.wait(); err != nil {
-		for _, up := range v.upstream {
+		v.stop()
+		return nil, err
+	}
+	return v, nil
+}
+
+// stop unsubscribes the view from its upstream views and stops its workers.
+func (v *mview) stop() {
+	for _, up := range v.upstream {
+		if up.sink != nil {
 			up.sink.Unsubscribe(v)
 		}
-		v.workers.Close()
-		return err
 	}
-	m.views[t.ID] = v
-	m.order = append(m.order, v)
-	return nil
+	if v.workers != nil {
+		v.workers.Close()
+	}
 }
 
 // apply feeds one commit's table changes to every view, upstream views
@@ -238,8 +268,32 @@ func (m *viewManager) create(ctx context.Context, e *Engine, cat *catalog.Catalo
 // update fails keeps the error and reports it on every read; the others go
 // on.
 func (m *viewManager) apply(changes map[uint32]*types.Chunk) {
-	for _, v := range m.order {
+	var snap *storage.Snapshot
+	defer func() {
+		if snap != nil {
+			_ = snap.Close()
+		}
+	}()
+	for i, v := range m.order {
 		if v.err != nil {
+			// A failed view is built again from the committed data: it
+			// recovers once the input that made it fail is gone.
+			if snap == nil {
+				snap = v.engine.store.NewSnapshot()
+			}
+			nv, err := m.build(context.Background(), v.engine, v.engine.cat.Current(), v.t, snap)
+			if err != nil {
+				v.err = err
+				continue
+			}
+			m.order[i], m.views[v.t.ID] = nv, nv
+			continue
+		}
+		if err := v.upstreamFailure(); err != nil {
+			// An upstream view failed this epoch: this one cannot go on;
+			// it is built again at the next commit.
+			v.stop()
+			v.err = err
 			continue
 		}
 		for id, leaves := range v.tables {
@@ -252,9 +306,23 @@ func (m *viewManager) apply(changes map[uint32]*types.Chunk) {
 			l.PostFlush(v.workers)
 		}
 		if err := v.wait(); err != nil {
+			v.stop()
 			v.err = err
 		}
 	}
+}
+
+// upstreamFailure returns the error of a failed view this view reads.
+func (v *mview) upstreamFailure() error {
+	for _, up := range v.upstream {
+		if up.err != nil {
+			return up.err
+		}
+		if err := up.upstreamFailure(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // scan calls fn for every row of view id (repeated by multiplicity). The
@@ -265,8 +333,13 @@ func (m *viewManager) scan(id uint32, name string, fn func(types.Row) error) err
 		return sqlerr.Newf(sqlerr.ObjectNotInPrerequisiteState, "materialized view %q is not running", name)
 	}
 	if v.err != nil {
-		return sqlerr.Newf(sqlerr.DataException, "materialized view %q stopped: %v", name, v.err).
-			WithHint("Drop the view and create it again once the input that failed is fixed.")
+		// The query's own error, as a recomputation would report it.
+		if se := sqlerr.As(v.err); se != nil {
+			cp := *se
+			cp.Detail = fmt.Sprintf("Materialized view %q cannot be computed from the current data; it is computed again at every commit until it can.", name)
+			return &cp
+		}
+		return fmt.Errorf("materialized view %q: %w", name, v.err)
 	}
 	return v.sink.Each(func(r types.Row, n int64) error {
 		for i := int64(0); i < n; i++ {
@@ -287,10 +360,7 @@ func (m *viewManager) prune(cat *catalog.Catalog) {
 			kept = append(kept, v)
 			continue
 		}
-		for _, up := range v.upstream {
-			up.sink.Unsubscribe(v)
-		}
-		v.workers.Close()
+		v.stop()
 		delete(m.views, v.t.ID)
 	}
 	m.order = kept
@@ -301,6 +371,6 @@ func (m *viewManager) close() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, v := range m.order {
-		v.workers.Close()
+		v.stop()
 	}
 }

@@ -20,8 +20,11 @@ func (b *Binder) targetTable(rv *pg.RangeVar) (*catalog.Table, string, error) {
 	}
 	if t.Kind != catalog.RelTable {
 		kind := "view"
-		if t.Kind == catalog.RelSystem {
+		switch t.Kind {
+		case catalog.RelSystem:
 			kind = "system relation"
+		case catalog.RelMaterializedView:
+			kind = "materialized view"
 		}
 		return nil, "", b.errAt(sqlerr.Newf(sqlerr.WrongObjectType, "cannot change %s %q", kind, t.Name), rv.Location)
 	}

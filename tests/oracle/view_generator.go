@@ -47,6 +47,13 @@ var viewShapes = []struct {
 	{1, (*ViewGenerator).cte},
 	{1, (*ViewGenerator).orderedAggregate},
 	{3, (*ViewGenerator).overView},
+	{2, (*ViewGenerator).subqueryFilter},
+	{2, (*ViewGenerator).aggregateVariants},
+	{2, (*ViewGenerator).windowMore},
+	{1, (*ViewGenerator).windowOverAggregate},
+	{1, (*ViewGenerator).aggregateOverUnion},
+	{2, (*ViewGenerator).joinVariants},
+	{1, (*ViewGenerator).limitEdges},
 }
 
 // NextView returns the query of the next view; views are those made so far,
@@ -253,5 +260,146 @@ func (g *ViewGenerator) overView(views []View) Query {
 		return Query{SQL: fmt.Sprintf("SELECT count(*), count(DISTINCT c1) FROM %s", v.Name), NCols: 2}
 	default:
 		return Query{SQL: fmt.Sprintf("SELECT * FROM %s WHERE %s IS NOT NULL", v.Name, all[g.r.IntN(len(all))]), NCols: len(all)}
+	}
+}
+
+// subqueryFilter: subqueries in WHERE that decorrelate into semi and anti
+// joins: correlation on an equality plus another condition, several columns
+// with IN, = ANY, an uncorrelated scalar subquery, and EXISTS over a grouped
+// subquery.
+func (g *ViewGenerator) subqueryFilter(_ []View) Query {
+	conds := []string{
+		"EXISTS (SELECT 1 FROM t2 y WHERE y.k = x.k AND y.a < x.a - %d)",
+		"NOT EXISTS (SELECT 1 FROM t2 y WHERE y.a = x.a AND y.b > x.b - %d)",
+		"x.k IN (SELECT y.k FROM t2 y WHERE y.b > x.b + %d)",
+		"(x.a, x.k) IN (SELECT y.a, y.k + %d FROM t2 y)",
+		"x.b > (SELECT avg(y.b) + %d FROM t2 y)",
+		"EXISTS (SELECT 1 FROM t2 y WHERE y.k = x.k GROUP BY y.k HAVING count(*) > 90 + %d)",
+		"x.a IN (SELECT y.a + %d FROM t2 y WHERE y.s = x.s)",
+		"x.a = ANY (SELECT y.a - %d FROM t2 y WHERE y.f)",
+		"NOT EXISTS (SELECT 1 FROM t2 y WHERE y.s = x.s AND y.k = x.k AND y.id > %d)",
+	}
+	cond := fmt.Sprintf(conds[g.r.IntN(len(conds))], g.r.IntN(10))
+	cols := []string{"x.id", g.scalar("x")}
+	sql := fmt.Sprintf("SELECT %s FROM t1 x WHERE %s", strings.Join(cols, ", "), cond)
+	if g.chance(0.4) {
+		sql += " AND " + g.predicate("x", 1)
+	}
+	return Query{SQL: sql, NCols: len(cols)}
+}
+
+// aggregateVariants: DISTINCT and FILTER aggregates, aggregates of
+// expressions, and aggregates only HAVING uses.
+func (g *ViewGenerator) aggregateVariants(_ []View) Query {
+	aggs := []string{
+		"sum(DISTINCT x.b)", "avg(DISTINCT x.k)", "count(DISTINCT x.s)", "max(x.a) - min(x.a)",
+		"sum(x.b) FILTER (WHERE x.f)", "count(*) FILTER (WHERE x.b > 0)", "min(x.n) FILTER (WHERE NOT x.f)",
+		"sum(CASE WHEN x.f THEN x.b ELSE 0 END)", "string_agg(DISTINCT x.s, ',' ORDER BY x.s)",
+		"array_agg(DISTINCT x.k ORDER BY x.k)", "every(x.b > -40)", "count(x.s) + count(x.n)",
+		"bool_or(x.s IS NULL)", "max(length(x.s))", "sum(x.n * 2)", "min(x.ts) FILTER (WHERE x.k > 4)",
+	}
+	key := g.pick("x.k", "x.f", "x.s", "x.a % 5", "x.k, x.f", "COALESCE(x.k, -1)", "x.b > 0")
+	cols := []string{key}
+	for range 1 + g.r.IntN(3) {
+		cols = append(cols, aggs[g.r.IntN(len(aggs))])
+	}
+	sql := fmt.Sprintf("SELECT %s FROM %s x", strings.Join(cols, ", "), g.table())
+	if g.chance(0.3) {
+		sql += " WHERE " + g.predicate("x", 1)
+	}
+	sql += " GROUP BY " + key
+	if g.chance(0.4) {
+		sql += g.pick(" HAVING max(x.b) > 45", " HAVING count(DISTINCT x.f) = 2", " HAVING sum(x.a) % 2 = 0", " HAVING bool_and(x.f) IS NULL")
+	}
+	return Query{SQL: sql, NCols: strings.Count(key, ",") + len(cols)}
+}
+
+// moreWindowFuncs are more window function calls over alias @ whose value
+// does not depend on how ties are broken: ranking by distribution, frames
+// by RANGE offsets, nth_value, ntile.
+var moreWindowFuncs = []string{
+	"ntile(3) OVER (PARTITION BY @.k ORDER BY @.id)",
+	"percent_rank() OVER (PARTITION BY @.k ORDER BY @.b)",
+	"cume_dist() OVER (PARTITION BY @.f ORDER BY @.a)",
+	"nth_value(@.a, 2) OVER (PARTITION BY @.k ORDER BY @.id ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)",
+	"sum(@.b) OVER (PARTITION BY @.k ORDER BY @.a RANGE BETWEEN 10 PRECEDING AND 10 FOLLOWING)",
+	"count(*) OVER (ORDER BY @.ts RANGE BETWEEN interval '7 days' PRECEDING AND CURRENT ROW)",
+	"avg(@.n) OVER (PARTITION BY @.f ORDER BY @.id ROWS BETWEEN 3 PRECEDING AND 3 FOLLOWING)",
+	"lead(@.s, 1, 'end') OVER (PARTITION BY @.k ORDER BY @.ts, @.id)",
+	"dense_rank() OVER (PARTITION BY @.k ORDER BY @.b % 5)",
+	"max(@.b) OVER (PARTITION BY @.s ORDER BY @.id GROUPS BETWEEN 1 PRECEDING AND 1 FOLLOWING)",
+	"first_value(@.s) OVER (PARTITION BY @.f ORDER BY @.n DESC NULLS LAST, @.id)",
+	"count(@.n) OVER (PARTITION BY @.k, @.f)",
+}
+
+// windowMore: a projection with window functions of moreWindowFuncs.
+func (g *ViewGenerator) windowMore(_ []View) Query {
+	cols := []string{"x.id"}
+	for range 1 + g.r.IntN(2) {
+		cols = append(cols, strings.ReplaceAll(moreWindowFuncs[g.r.IntN(len(moreWindowFuncs))], "@", "x"))
+	}
+	sql := fmt.Sprintf("SELECT %s FROM %s x", strings.Join(cols, ", "), g.table())
+	if g.chance(0.5) {
+		sql += " WHERE " + g.predicate("x", 1)
+	}
+	return Query{SQL: sql, NCols: len(cols)}
+}
+
+// windowOverAggregate: window functions over the groups of a GROUP BY.
+func (g *ViewGenerator) windowOverAggregate(_ []View) Query {
+	fn := g.pick(
+		"rank() OVER (ORDER BY count(*) DESC)",
+		"sum(sum(x.b)) OVER (ORDER BY x.k)",
+		"lag(max(x.a)) OVER (ORDER BY x.k NULLS FIRST)",
+		"count(*) * 100 / sum(count(*)) OVER ()",
+	)
+	sql := fmt.Sprintf("SELECT x.k, count(*), %s FROM %s x", fn, g.table())
+	if g.chance(0.5) {
+		sql += " WHERE " + g.predicate("x", 1)
+	}
+	return Query{SQL: sql + " GROUP BY x.k", NCols: 3}
+}
+
+// aggregateOverUnion: GROUP BY over a UNION ALL of both tables, and a
+// union of two aggregates.
+func (g *ViewGenerator) aggregateOverUnion(_ []View) Query {
+	if g.chance(0.5) {
+		return Query{SQL: fmt.Sprintf("SELECT u.k, sum(u.b), count(*) FROM (SELECT x.k, x.b FROM t1 x WHERE %s UNION ALL SELECT x.k, x.b FROM t2 x) u GROUP BY u.k",
+			g.predicate("x", 1)), NCols: 3}
+	}
+	return Query{SQL: fmt.Sprintf("SELECT 't1' AS src, x.k, count(*) FROM t1 x GROUP BY x.k UNION ALL SELECT 't2', x.k, count(*) FROM t2 x WHERE %s GROUP BY x.k",
+		g.predicate("x", 1)), NCols: 3}
+}
+
+// joinVariants: joins on expressions, on text keys, NULL-safe equality,
+// a self join, and the LEFT JOIN ... IS NULL anti-join pattern.
+func (g *ViewGenerator) joinVariants(_ []View) Query {
+	switch g.r.IntN(5) {
+	case 0:
+		return Query{SQL: "SELECT x.id, y.id, x.a FROM t1 x JOIN t2 y ON x.a = y.a + 1 AND x.k = y.k", NCols: 3}
+	case 1:
+		return Query{SQL: fmt.Sprintf("SELECT x.id, y.id, x.s FROM t1 x %s t2 y ON x.s = y.s AND x.k = y.k AND x.b < y.b",
+			g.pick("JOIN", "LEFT JOIN", "FULL JOIN")), NCols: 3}
+	case 2:
+		return Query{SQL: "SELECT x.id, y.id FROM t1 x JOIN t2 y ON x.k IS NOT DISTINCT FROM y.k AND x.b = y.b AND x.f IS NOT DISTINCT FROM y.f", NCols: 2}
+	case 3:
+		return Query{SQL: "SELECT x.id, y.id, x.b FROM t1 x JOIN t1 y ON x.b = y.b AND x.k = y.k AND x.id < y.id", NCols: 3}
+	default:
+		return Query{SQL: fmt.Sprintf("SELECT x.id, x.a FROM %s x LEFT JOIN %s y ON x.a = y.a AND y.b > 0 WHERE y.id IS NULL", g.table(), g.table()), NCols: 2}
+	}
+}
+
+// limitEdges: LIMIT 0, OFFSET without LIMIT, a LIMIT larger than the input,
+// and a top-N of a grouped query.
+func (g *ViewGenerator) limitEdges(_ []View) Query {
+	switch g.r.IntN(4) {
+	case 0:
+		return Query{SQL: "SELECT x.id, x.b FROM t1 x ORDER BY x.b, x.id LIMIT 0", NCols: 2}
+	case 1:
+		return Query{SQL: fmt.Sprintf("SELECT x.id, x.k FROM t2 x WHERE x.k = %d ORDER BY x.id OFFSET %d", g.r.IntN(10), 50+g.r.IntN(100)), NCols: 2}
+	case 2:
+		return Query{SQL: fmt.Sprintf("SELECT x.id, x.s FROM t1 x WHERE x.b > 45 ORDER BY x.s DESC NULLS FIRST, x.id LIMIT %d", 500+g.r.IntN(100)), NCols: 2}
+	default:
+		return Query{SQL: "SELECT x.s, count(*) FROM t1 x GROUP BY x.s ORDER BY count(*) DESC, x.s NULLS FIRST LIMIT 5", NCols: 2}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -25,6 +26,28 @@ type viewsTarget struct {
 	name string
 	conn *pgconn.PgConn
 	srv  *testserver.Server // nil for PostgreSQL
+	// seed picks the number of workers of each start; starts counts them.
+	// varyWorkers is false when FRESHET_WORKERS was set from outside.
+	seed        uint64
+	starts      int
+	varyWorkers bool
+}
+
+// workersEnv is the environment variable that sets the server's number of
+// workers (shards per view); the server inherits the test's environment.
+const workersEnv = "FRESHET_WORKERS"
+
+// setWorkers sets FRESHET_WORKERS for the next start of the server: 1 to 4,
+// a different draw from the seed for each start, since results must not
+// depend on it.
+func (v *viewsTarget) setWorkers(t *testing.T) {
+	if !v.varyWorkers {
+		return
+	}
+	n := 1 + rand.New(rand.NewPCG(v.seed, uint64(v.starts))).IntN(4)
+	v.starts++
+	t.Setenv(workersEnv, fmt.Sprint(n))
+	t.Logf("oracle views: start %d of Freshet with %s=%d", v.starts, workersEnv, n)
 }
 
 // createView creates the view named name with columns c1 ... cN.
@@ -42,6 +65,7 @@ func (v *viewsTarget) restart(t *testing.T) {
 	if v.srv == nil {
 		return
 	}
+	v.setWorkers(t)
 	v.srv.Restart(t)
 	v.conn = connect(t, v.srv.ConnString())
 }
@@ -76,9 +100,12 @@ func TestOracleViews(t *testing.T) {
 
 	ctx := context.Background()
 	pg := connect(t, testserver.Postgres(t))
-	target := &viewsTarget{name: *againstFlag}
+	target := &viewsTarget{name: *againstFlag, seed: seed}
 	switch *againstFlag {
 	case "freshet":
+		_, set := os.LookupEnv(workersEnv)
+		target.varyWorkers = !set
+		target.setWorkers(t)
 		target.srv = testserver.Start(t)
 		target.conn = connect(t, target.srv.ConnString())
 	case "postgres":
@@ -93,49 +120,40 @@ func TestOracleViews(t *testing.T) {
 	}
 
 	rng := rand.New(rand.NewPCG(seed, 0x7e3a11e5))
+	// The tables are created first. Half of the views are created over the
+	// empty tables and receive the rows as changes; the other half are
+	// filled (backfilled) from the loaded tables.
+	var creates, loads []string
 	for _, stmt := range Schema(rng) {
-		for _, c := range []*pgconn.PgConn{pg, target.conn} {
-			if _, err := c.Exec(ctx, stmt).ReadAll(); err != nil {
-				t.Fatalf("seed %d: setting up: %v\n%.300s", seed, err, stmt)
+		if strings.HasPrefix(stmt, "CREATE") {
+			creates = append(creates, stmt)
+		} else {
+			loads = append(loads, stmt)
+		}
+	}
+	setUp := func(stmts []string) {
+		for _, stmt := range stmts {
+			for _, c := range []*pgconn.PgConn{pg, target.conn} {
+				if _, err := c.Exec(ctx, stmt).ReadAll(); err != nil {
+					t.Fatalf("seed %d: setting up: %v\n%.300s", seed, err, stmt)
+				}
 			}
 		}
 	}
-
+	c := &viewChecker{t: t, seed: seed, pg: pg, target: target, failed: map[string]bool{}, dmlErrors: map[string]int{}}
 	gen := NewGenerator(rng)
 	vgen := NewViewGenerator(gen)
-	var views []View
-	refused := map[string]int{}
-	for attempt := 0; len(views) < nViews && attempt < 20*nViews; attempt++ {
-		v := View{Name: fmt.Sprintf("v%d", len(views)+1), Query: vgen.NextView(views)}
-		if pgErr, err := (&viewsTarget{conn: pg}).createView(ctx, v.Name, v.Query); err != nil || pgErr != nil {
-			t.Fatalf("seed %d: the generator made a view PostgreSQL rejects: %v%v\n%s", seed, err, pgErr, v.Query.SQL)
-		}
-		pgErr, err := target.createView(ctx, v.Name, v.Query)
-		if err != nil {
-			t.Fatalf("seed %d: CREATE MATERIALIZED VIEW %s: %v\n%s", seed, v.Name, err, v.Query.SQL)
-		}
-		if pgErr != nil {
-			if _, err := Run(ctx, pg, "DROP VIEW "+v.Name); err != nil {
-				t.Fatal(err)
-			}
-			if pgErr.Code == "0A000" {
-				refused[pgErr.Message]++
-				continue
-			}
-			t.Errorf("seed %d: CREATE MATERIALIZED VIEW %s failed with %s (%s), PostgreSQL accepts the query:\n%s",
-				seed, v.Name, pgErr.Code, pgErr.Message, v.Query.SQL)
-			continue
-		}
-		views = append(views, v)
-	}
+	setUp(creates)
+	views := c.createViews(ctx, vgen, nil, nViews/2)
+	setUp(loads)
+	views = c.createViews(ctx, vgen, views, nViews)
 	nRefused := 0
-	for msg, n := range refused {
+	for msg, n := range c.refused {
 		nRefused += n
 		t.Logf("oracle views: %d view queries refused with 0A000: %s", n, msg)
 	}
-	t.Logf("oracle views: created %d views, %d queries refused with 0A000", len(views), nRefused)
+	t.Logf("oracle views: created %d views (%d before the data), %d queries refused with 0A000", len(views), nViews/2, nRefused)
 
-	c := &viewChecker{t: t, seed: seed, pg: pg, target: target, failed: map[string]bool{}, dmlErrors: map[string]int{}}
 	c.check(ctx, views, "after CREATE", nil)
 
 	restartAt := map[int]bool{}
@@ -161,6 +179,47 @@ func TestOracleViews(t *testing.T) {
 	}
 }
 
+// createViews creates views until there are n of them (or too many
+// attempts were refused) and returns them: each as a plain view on
+// PostgreSQL, which must accept it, and as a materialized view on the target.
+// Queries the target refuses with 0A000 are counted in c.refused and left
+// out; other errors fail the test.
+func (c *viewChecker) createViews(ctx context.Context, vgen *ViewGenerator, views []View, n int) []View {
+	t := c.t
+	if c.refused == nil {
+		c.refused = map[string]int{}
+	}
+	for attempt := 0; len(views) < n && attempt < 20*n; attempt++ {
+		v := View{Name: fmt.Sprintf("v%d", len(views)+1), Query: vgen.NextView(views)}
+		if pgErr, err := (&viewsTarget{conn: c.pg}).createView(ctx, v.Name, v.Query); err != nil || pgErr != nil {
+			t.Fatalf("seed %d: the generator made a view PostgreSQL rejects: %v%v\n%s", c.seed, err, pgErr, v.Query.SQL)
+		}
+		pgErr, err := c.target.createView(ctx, v.Name, v.Query)
+		if err != nil {
+			t.Fatalf("seed %d: CREATE MATERIALIZED VIEW %s: %v\n%s", c.seed, v.Name, err, v.Query.SQL)
+		}
+		if pgErr != nil {
+			if _, err := Run(ctx, c.pg, "DROP VIEW "+v.Name); err != nil {
+				t.Fatal(err)
+			}
+			if pgErr.Code == "0A000" {
+				c.refused[pgErr.Message]++
+				continue
+			}
+			t.Errorf("seed %d: CREATE MATERIALIZED VIEW %s failed with %s (%s), PostgreSQL accepts the query:\n%s",
+				c.seed, v.Name, pgErr.Code, pgErr.Message, v.Query.SQL)
+			continue
+		}
+		views = append(views, v)
+		t.Logf("%s: %s", v.Name, v.Query.SQL)
+	}
+	return views
+}
+
+// slowStatement is how long a statement may take on the server under test
+// before the test logs it (it does not fail for it).
+const slowStatement = 2 * time.Second
+
 // viewChecker applies DML to both servers and compares the views.
 type viewChecker struct {
 	t          *testing.T
@@ -168,6 +227,9 @@ type viewChecker struct {
 	pg         *pgconn.PgConn
 	target     *viewsTarget
 	mismatches int
+	// refused counts the view queries the target refused with 0A000, by
+	// message.
+	refused map[string]int
 	// statements counts the DML statements run, dmlErrors those that
 	// failed (on both servers), by SQLSTATE.
 	statements int
@@ -187,6 +249,7 @@ func (c *viewChecker) apply(ctx context.Context, round int, s Step) {
 	var errs [2]*pgconn.PgError
 	for i, conn := range []*pgconn.PgConn{c.pg, c.target.conn} {
 		var err error
+		start := time.Now()
 		if s.Copy != "" {
 			_, err = conn.CopyFrom(ctx, strings.NewReader(s.Copy), s.SQL)
 		} else {
@@ -194,6 +257,9 @@ func (c *viewChecker) apply(ctx context.Context, round int, s Step) {
 		}
 		if err != nil && !errors.As(err, &errs[i]) {
 			t.Fatalf("seed %d round %d: %v\n%s", c.seed, round, err, s)
+		}
+		if d := time.Since(start); i == 1 && d > slowStatement {
+			t.Logf("seed %d round %d: %s took %v:\n%.300s", c.seed, round, c.target.name, d.Round(time.Millisecond), s)
 		}
 	}
 	c.statements++
