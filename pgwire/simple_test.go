@@ -130,7 +130,7 @@ func TestNoticesAndParameterStatus(t *testing.T) {
 func TestPsql(t *testing.T) {
 	psql, err := exec.LookPath("psql")
 	if err != nil {
-		t.Skip("psql not installed")
+		t.Fatal("psql is not installed: scripts/deps.sh (run by make test) installs it")
 	}
 	ts := startServer(t, Options{})
 	host, port, _ := strings.Cut(ts.addr, ":")
