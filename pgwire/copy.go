@@ -11,11 +11,24 @@ import (
 // CopyIn sends CopyInResponse (text format, columns columns) and returns the
 // reader of the client's CopyData. See copyInReader.
 func (w *resultWriter) CopyIn(columns int) (io.Reader, error) {
+	return w.copyIn(columns, 0)
+}
+
+// CopyInBinary is CopyIn in the binary COPY format.
+func (w *resultWriter) CopyInBinary(columns int) (io.Reader, error) {
+	return w.copyIn(columns, 1)
+}
+
+func (w *resultWriter) copyIn(columns int, format uint16) (io.Reader, error) {
 	if !w.active {
 		return nil, errFinished()
 	}
 	c := w.c
-	c.send(&pgproto3.CopyInResponse{OverallFormat: 0, ColumnFormatCodes: make([]uint16, columns)})
+	codes := make([]uint16, columns)
+	for i := range codes {
+		codes[i] = format
+	}
+	c.send(&pgproto3.CopyInResponse{OverallFormat: byte(format), ColumnFormatCodes: codes})
 	if err := c.flush(); err != nil {
 		return nil, err
 	}

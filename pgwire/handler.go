@@ -105,6 +105,9 @@ type ResultWriter interface {
 	// payload that ends with io.EOF at CopyDone, or returns an error when
 	// the client sends CopyFail. The reader must be read to its end.
 	CopyIn(columns int) (io.Reader, error)
+	// CopyInBinary is CopyIn for COPY ... FROM STDIN (FORMAT binary): the
+	// CopyInResponse announces the binary format.
+	CopyInBinary(columns int) (io.Reader, error)
 	// CopyOut starts COPY TO STDOUT: it sends CopyOutResponse; each Write
 	// on the returned writer sends one CopyData message; the engine calls
 	// nothing to finish, pgwire sends CopyDone after Execute returns.

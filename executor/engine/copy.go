@@ -3,6 +3,7 @@ package engine
 import (
 	"bufio"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/freshetdb/freshet/pgwire"
 	"github.com/freshetdb/freshet/planner/norm"
 	"github.com/freshetdb/freshet/planner/plan"
+	"github.com/freshetdb/freshet/sql/builtin"
 	"github.com/freshetdb/freshet/sql/catalog"
 	"github.com/freshetdb/freshet/sql/expr"
 	"github.com/freshetdb/freshet/sql/sqlerr"
@@ -21,6 +23,7 @@ import (
 // copyOptions are the options of COPY ... WITH (...).
 type copyOptions struct {
 	csv       bool
+	binary    bool
 	delimiter byte
 	null      string
 	header    bool
@@ -52,7 +55,7 @@ func parseCopyOptions(opts []*pg.Node) (copyOptions, error) {
 			case "csv":
 				o.csv = true
 			case "binary":
-				return o, sqlerr.Unsupported("COPY in binary format")
+				o.binary = true
 			default:
 				return o, sqlerr.Newf(sqlerr.InvalidParameterValue, "COPY format %q not recognized", val)
 			}
@@ -152,7 +155,12 @@ func (s *Session) copyFrom(cs *pg.CopyStmt, opts copyOptions) (utilFn, []pgwire.
 		if err != nil {
 			return result{}, err
 		}
-		in, err := w.CopyIn(len(cols))
+		var in io.Reader
+		if opts.binary {
+			in, err = w.CopyInBinary(len(cols))
+		} else {
+			in, err = w.CopyIn(len(cols))
+		}
 		if err != nil {
 			return result{}, err
 		}
@@ -176,7 +184,11 @@ func (s *Session) copyFrom(cs *pg.CopyStmt, opts copyOptions) (utilFn, []pgwire.
 		err = s.withWriteTx(func(tx *txn) error {
 			tw := &tableWriter{s: s, tx: tx, ec: ec}
 			ins := &plan.Insert{Table: t}
-			return readCopyRows(in, t, cols, defaults, opts, ec, func(rows []types.Row) error {
+			read := readCopyRows
+			if opts.binary {
+				read = readBinaryCopyRows
+			}
+			return read(in, t, cols, defaults, opts, ec, func(rows []types.Row) error {
 				if _, err := tw.insertRows(ins, rows); err != nil {
 					return err
 				}
@@ -557,4 +569,105 @@ func appendCSVField(buf []byte, v string, o copyOptions) []byte {
 		buf = append(buf, v[i])
 	}
 	return append(buf, o.quote)
+}
+
+// binaryCopySignature starts every binary COPY stream.
+const binaryCopySignature = "PGCOPY\n\xff\r\n\x00"
+
+// readBinaryCopyRows parses COPY's binary format (a header, then per row a
+// field count and per field a length, -1 for NULL, and the value in the
+// type's binary send format) into full table rows, handing them to write in
+// batches.
+func readBinaryCopyRows(in io.Reader, t *catalog.Table, cols []int, defaults []expr.Expr, _ copyOptions, ec *expr.Ctx, write func([]types.Row) error) error {
+	br := bufio.NewReaderSize(in, 1<<16)
+	bad := func(format string, args ...any) error {
+		return sqlerr.Newf(sqlerr.BadCopyFileFormat, format, args...).WithDetail("COPY " + t.Name + ", binary format")
+	}
+	var hdr [19]byte
+	if _, err := io.ReadFull(br, hdr[:]); err != nil || string(hdr[:11]) != binaryCopySignature {
+		return bad("COPY file signature not recognized")
+	}
+	if binary.BigEndian.Uint32(hdr[11:15])&(1<<16) != 0 {
+		return sqlerr.Unsupported("binary COPY with OIDs")
+	}
+	if _, err := br.Discard(int(binary.BigEndian.Uint32(hdr[15:19]))); err != nil {
+		return bad("invalid COPY file header (missing extension)")
+	}
+	rows := make([]types.Row, 0, copyBatchRows)
+	var lenBuf [4]byte
+	var data []byte
+	for line := 1; ; line++ {
+		var cnt [2]byte
+		if _, err := io.ReadFull(br, cnt[:]); err != nil {
+			if err == io.EOF {
+				break
+			}
+			return bad("unexpected EOF in COPY data")
+		}
+		n := int16(binary.BigEndian.Uint16(cnt[:]))
+		if n == -1 {
+			break
+		}
+		if int(n) != len(cols) {
+			return bad("row field count is %d, expected %d", n, len(cols))
+		}
+		row := make(types.Row, len(t.Columns))
+		for i, d := range defaults {
+			if d != nil {
+				v, err := d.Eval(ec, nil)
+				if err != nil {
+					return err
+				}
+				row[i] = v
+			}
+		}
+		for _, c := range cols {
+			if _, err := io.ReadFull(br, lenBuf[:]); err != nil {
+				return bad("unexpected EOF in COPY data")
+			}
+			size := int32(binary.BigEndian.Uint32(lenBuf[:]))
+			if size == -1 {
+				continue
+			}
+			if size < 0 {
+				return bad("invalid field size")
+			}
+			if cap(data) < int(size) {
+				data = make([]byte, size)
+			}
+			data = data[:size]
+			if _, err := io.ReadFull(br, data); err != nil {
+				return bad("unexpected EOF in COPY data")
+			}
+			col := t.Columns[c]
+			plain := col.Type
+			plain.Mod = -1
+			v, err := types.ParseBinary(data, plain)
+			if err != nil {
+				if se := sqlerr.As(err); se != nil {
+					cp := *se
+					cp.Detail = fmt.Sprintf("COPY %s, line %d, column %s", t.Name, line, col.Name)
+					return &cp
+				}
+				return err
+			}
+			if col.Type.Mod >= 0 && !v.IsNull() {
+				if v, err = builtin.AssignDatum(ec.Eval, v, plain, col.Type); err != nil {
+					return err
+				}
+			}
+			row[c] = v
+		}
+		rows = append(rows, row)
+		if len(rows) == copyBatchRows {
+			if err := write(rows); err != nil {
+				return err
+			}
+			rows = rows[:0]
+		}
+	}
+	if len(rows) > 0 {
+		return write(rows)
+	}
+	return nil
 }
