@@ -210,7 +210,9 @@ func (w *tableWriter) insertRows(ins *plan.Insert, rows []types.Row) (result, er
 			}
 			touched[string(key)] = true
 		}
-		w.put(t, key, written)
+		if err := w.put(t, key, written); err != nil {
+			return result{}, err
+		}
 		w.tx.noteChange(t, written, 1)
 		n++
 		if ins.Returning != nil {
@@ -224,12 +226,25 @@ func (w *tableWriter) insertRows(ins *plan.Insert, rows []types.Row) (result, er
 	return result{rows: out, tag: fmt.Sprintf("INSERT 0 %d", n)}, nil
 }
 
-func (w *tableWriter) put(t *catalog.Table, key []byte, row types.Row) {
+func (w *tableWriter) put(t *catalog.Table, key []byte, row types.Row) error {
+	if err := w.tx.noteWrite(key); err != nil {
+		return err
+	}
 	if len(w.schema) != len(t.Columns) {
 		w.schema = t.ColumnTypes()
 	}
 	w.val = types.EncodeRow(w.val[:0], row, w.schema)
 	w.tx.batch.Set(key, w.val)
+	return nil
+}
+
+// del removes the row stored under key.
+func (w *tableWriter) del(key []byte) error {
+	if err := w.tx.noteWrite(key); err != nil {
+		return err
+	}
+	w.tx.batch.Delete(key)
+	return nil
 }
 
 func (w *tableWriter) returning(r *plan.Returning, row types.Row) (types.Row, error) {
@@ -322,7 +337,9 @@ func (w *tableWriter) update(runner *query.Runner, up *plan.Update) (result, err
 	// written, checking that a changed key does not collide.
 	for i := range rows {
 		if string(newKeys[i]) != string(keys[i]) {
-			w.tx.batch.Delete(keys[i])
+			if err := w.del(keys[i]); err != nil {
+				return result{}, err
+			}
 		}
 		w.tx.noteChange(t, rows[i][:width], -1)
 	}
@@ -336,7 +353,9 @@ func (w *tableWriter) update(runner *query.Runner, up *plan.Update) (result, err
 			}
 			w.tx.noteInsert(newKeys[i], t.Name)
 		}
-		w.put(t, newKeys[i], nr)
+		if err := w.put(t, newKeys[i], nr); err != nil {
+			return result{}, err
+		}
 		w.tx.noteChange(t, nr, 1)
 		if up.Returning != nil {
 			r, err := w.returning(up.Returning, nr)
@@ -357,7 +376,9 @@ func (w *tableWriter) delete(runner *query.Runner, del *plan.Delete) (result, er
 	}
 	var out []types.Row
 	for i, r := range rows {
-		w.tx.batch.Delete(keys[i])
+		if err := w.del(keys[i]); err != nil {
+			return result{}, err
+		}
 		w.tx.noteChange(t, r[:len(t.Columns)], -1)
 		if del.Returning != nil {
 			rr, err := w.returning(del.Returning, r[:len(t.Columns)])

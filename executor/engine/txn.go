@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"bytes"
+
 	"github.com/freshetdb/freshet/sql/catalog"
 	"github.com/freshetdb/freshet/sql/sqlerr"
 	"github.com/freshetdb/freshet/sql/types"
@@ -29,6 +31,37 @@ type txn struct {
 	// changes are the row changes per table, fed to materialized views at
 	// commit.
 	changes map[uint32]*types.Chunk
+	// read holds, for every key a transaction block writes, the committed
+	// value it had when the block first wrote it; COMMIT fails with 40001
+	// when another transaction changed it meanwhile (first committer wins).
+	read map[string]keyRead
+}
+
+// keyRead is a committed value as a transaction block first saw it.
+type keyRead struct {
+	val     []byte
+	existed bool
+}
+
+// noteWrite records the committed value of a key about to be written by a
+// transaction block (statements outside blocks run under the write lock and
+// cannot conflict).
+func (t *txn) noteWrite(key []byte) error {
+	if !t.explicit {
+		return nil
+	}
+	if t.read == nil {
+		t.read = map[string]keyRead{}
+	}
+	if _, seen := t.read[string(key)]; seen {
+		return nil
+	}
+	v, ok, err := t.e.store.Get(key)
+	if err != nil {
+		return err
+	}
+	t.read[string(key)] = keyRead{val: v, existed: ok}
+	return nil
 }
 
 // noteChange records a row change of table t for the views.
@@ -72,6 +105,17 @@ func (t *txn) commit() error {
 				return sqlerr.Newf(sqlerr.UniqueViolation, "duplicate key value violates unique constraint \"%s_pkey\"", t.table[k]).
 					WithDetail("A concurrent transaction committed the same key first.")
 			}
+		}
+	}
+	for k, r := range t.read {
+		v, ok, err := t.e.store.Get([]byte(k))
+		if err != nil {
+			return err
+		}
+		if ok != r.existed || !bytes.Equal(v, r.val) {
+			return sqlerr.New(sqlerr.SerializationFailure, "could not serialize access due to concurrent update").
+				WithDetail("Another transaction changed a row this one wrote, and committed first.").
+				WithHint("The transaction might succeed if retried.")
 		}
 	}
 	return t.e.store.Commit(t.batch)

@@ -40,6 +40,7 @@ const (
 	UniqueViolation                Code = "23505"
 	CheckViolation                 Code = "23514"
 	InvalidCursorName              Code = "34000"
+	SerializationFailure           Code = "40001"
 	InvalidSQLStatementName        Code = "26000"
 	SyntaxError                    Code = "42601"
 	InsufficientPrivilege          Code = "42501"
