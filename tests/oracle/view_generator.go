@@ -298,8 +298,9 @@ func (g *ViewGenerator) aggregateVariants(_ []View) Query {
 		"array_agg(DISTINCT x.k ORDER BY x.k)", "every(x.b > -40)", "count(x.s) + count(x.n)",
 		"bool_or(x.s IS NULL)", "max(length(x.s))", "sum(x.n * 2)", "min(x.ts) FILTER (WHERE x.k > 4)",
 	}
-	key := g.pick("x.k", "x.f", "x.s", "x.a % 5", "x.k, x.f", "COALESCE(x.k, -1)", "x.b > 0")
-	cols := []string{key}
+	keys := [][]string{{"x.k"}, {"x.f"}, {"x.s"}, {"x.a % 5"}, {"x.k", "x.f"}, {"COALESCE(x.k, -1)"}, {"x.b > 0"}}[g.r.IntN(7)]
+	key := strings.Join(keys, ", ")
+	cols := append([]string{}, keys...)
 	for range 1 + g.r.IntN(3) {
 		cols = append(cols, aggs[g.r.IntN(len(aggs))])
 	}
@@ -311,7 +312,7 @@ func (g *ViewGenerator) aggregateVariants(_ []View) Query {
 	if g.chance(0.4) {
 		sql += g.pick(" HAVING max(x.b) > 45", " HAVING count(DISTINCT x.f) = 2", " HAVING sum(x.a) % 2 = 0", " HAVING bool_and(x.f) IS NULL")
 	}
-	return Query{SQL: sql, NCols: strings.Count(key, ",") + len(cols)}
+	return Query{SQL: sql, NCols: len(cols)}
 }
 
 // moreWindowFuncs are more window function calls over alias @ whose value
