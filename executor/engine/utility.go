@@ -117,8 +117,8 @@ func (s *Session) setStmt(vs *pg.VariableSetStmt) utilFn {
 		name := settingName(vs.Name)
 		switch vs.Kind {
 		case pg.VariableSetKind_VAR_SET_MULTI:
-			// SET TRANSACTION / SESSION CHARACTERISTICS: every block is
-			// serializable already.
+			// SET TRANSACTION / SESSION CHARACTERISTICS: blocks run at
+			// read committed (with write conflicts detected at COMMIT).
 			return result{tag: "SET"}, nil
 		case pg.VariableSetKind_VAR_RESET_ALL:
 			for n, st := range settings {
