@@ -13,6 +13,8 @@ import (
 type aggCollector struct {
 	calls []plan.AggCall
 	keys  []string
+	// groupings counts GROUPING() calls, which make a query grouped.
+	groupings int
 }
 
 // add registers a call (deduplicating identical ones) and returns its ref.
@@ -66,6 +68,23 @@ func (e *aggRef) Eval(*expr.Ctx, types.Row) (types.Datum, error) {
 func (e *aggRef) String() string                     { return "agg#" + itoa(e.idx) }
 func (e *aggRef) Children() []expr.Expr              { return nil }
 func (e *aggRef) WithChildren([]expr.Expr) expr.Expr { return e }
+
+// groupingRef is a GROUPING(args) call before grouping resolves it: its
+// arguments must be grouping expressions.
+type groupingRef struct {
+	args []expr.Expr
+	// positions are the arguments' 1-based character positions in the
+	// statement, for errors.
+	positions []int
+}
+
+func (e *groupingRef) Type() types.T { return types.Int4 }
+func (e *groupingRef) Eval(*expr.Ctx, types.Row) (types.Datum, error) {
+	return types.Datum{}, sqlerr.Internal("unbound GROUPING reference")
+}
+func (e *groupingRef) String() string                     { return "grouping" }
+func (e *groupingRef) Children() []expr.Expr              { return nil }
+func (e *groupingRef) WithChildren([]expr.Expr) expr.Expr { return e }
 
 // aggregates lists the aggregate functions and how their result type
 // follows from the argument type.

@@ -146,7 +146,25 @@ func (b *Binder) bindExprInner(ec *exprCtx, n *pg.Node) (expr.Expr, error) {
 	case *pg.Node_AIndirection:
 		return b.indirection(ec, x.AIndirection)
 	case *pg.Node_GroupingFunc:
-		return nil, sqlerr.Unsupported("GROUPING")
+		if ec.inAgg {
+			return nil, b.errAt(sqlerr.New(sqlerr.GroupingError, "aggregate function calls cannot be nested"), x.GroupingFunc.Location)
+		}
+		if ec.aggs == nil {
+			return nil, b.errAt(sqlerr.Newf(sqlerr.GroupingError, "grouping operations are not allowed in %s", ec.clause), x.GroupingFunc.Location)
+		}
+		if len(x.GroupingFunc.Args) > 31 {
+			return nil, b.errAt(sqlerr.New(sqlerr.TooManyArguments, "GROUPING must have fewer than 32 arguments"), x.GroupingFunc.Location)
+		}
+		args, err := b.bindExprs(ec, x.GroupingFunc.Args)
+		if err != nil {
+			return nil, err
+		}
+		positions := make([]int, len(args))
+		for i, a := range x.GroupingFunc.Args {
+			positions[i] = b.errAt(&sqlerr.Error{}, nodeLocation(a)).Position
+		}
+		ec.aggs.groupings++
+		return &groupingRef{args: args, positions: positions}, nil
 	}
 	return nil, sqlerr.Unsupported("expression " + nodeName(n))
 }

@@ -1,6 +1,8 @@
 package bind
 
 import (
+	"slices"
+
 	pg "github.com/pganalyze/pg_query_go/v6"
 
 	"github.com/freshetdb/freshet/planner/plan"
@@ -289,15 +291,59 @@ func (b *Binder) simpleSelect(sel *pg.SelectStmt, outer *scope) (plan.Node, erro
 
 	// GROUP BY items: input expressions, select-list ordinals or aliases.
 	var groups []expr.Expr
-	for _, g := range sel.GroupClause {
-		if g.GetGroupingSet() != nil {
-			return nil, sqlerr.Unsupported("GROUPING SETS, ROLLUP and CUBE")
-		}
+	// sets lists the grouping sets (indexes into groups); nil for a plain
+	// GROUP BY, which is the one set of all groups.
+	var sets [][]int
+	groupIndex := func(g *pg.Node) (int, error) {
 		e, err := b.groupItem(sc, g, targets, sel.TargetList)
 		if err != nil {
-			return nil, err
+			return 0, err
+		}
+		for i, x := range groups {
+			if expr.Equal(x, e) {
+				return i, nil
+			}
 		}
 		groups = append(groups, e)
+		return len(groups) - 1, nil
+	}
+	for _, g := range sel.GroupClause {
+		var itemSets [][]int
+		if gs := g.GetGroupingSet(); gs != nil {
+			var err error
+			if itemSets, err = b.groupingSets(gs, groupIndex); err != nil {
+				return nil, err
+			}
+		} else {
+			i, err := groupIndex(g)
+			if err != nil {
+				return nil, err
+			}
+			itemSets = [][]int{{i}}
+		}
+		// Items of a GROUP BY list multiply: GROUP BY a, ROLLUP (b) is the
+		// sets (a, b) and (a).
+		if sets == nil {
+			sets = itemSets
+			continue
+		}
+		if len(sets)*len(itemSets) > maxGroupingSets {
+			return nil, sqlerr.Newf(sqlerr.StatementTooComplex, "too many grouping sets present (maximum %d)", maxGroupingSets)
+		}
+		var product [][]int
+		for _, x := range sets {
+			for _, y := range itemSets {
+				product = append(product, append(append([]int(nil), x...), y...))
+			}
+		}
+		sets = product
+	}
+	plainGroupBy := true
+	for _, g := range sel.GroupClause {
+		plainGroupBy = plainGroupBy && g.GetGroupingSet() == nil
+	}
+	if plainGroupBy {
+		sets = nil
 	}
 
 	var having expr.Expr
@@ -367,9 +413,8 @@ func (b *Binder) simpleSelect(sel *pg.SelectStmt, outer *scope) (plan.Node, erro
 		}
 		return nil
 	}
-	grouped := len(groups) > 0 || len(aggs.calls) > 0 || having != nil
+	grouped := len(groups) > 0 || len(aggs.calls) > 0 || having != nil || aggs.groupings > 0
 	if grouped {
-		agg := &plan.Aggregate{Input: input, GroupBy: groups, Aggs: aggs.calls}
 		cols := make([]plan.Column, 0, len(groups)+len(aggs.calls))
 		for i, g := range groups {
 			cols = append(cols, plan.Column{Name: "group" + itoa(i), Type: g.Type()})
@@ -377,8 +422,19 @@ func (b *Binder) simpleSelect(sel *pg.SelectStmt, outer *scope) (plan.Node, erro
 		for _, a := range aggs.calls {
 			cols = append(cols, plan.Column{Name: a.Name, Type: a.T})
 		}
-		input = plan.WithColumns(agg, cols)
-		rw := func(e expr.Expr) (expr.Expr, error) { return rewriteGrouped(e, groups, sc) }
+		// groupingCalls lists the GROUPING() calls as group indexes; with
+		// grouping sets each is a column after the aggregates, and without
+		// them every call is 0.
+		var groupingCalls [][]int
+		grouping := func(idxs []int) expr.Expr {
+			if sets == nil {
+				return &expr.Const{V: types.NewInt4(0), T: types.Int4}
+			}
+			groupingCalls = append(groupingCalls, idxs)
+			cols = append(cols, plan.Column{Name: "grouping", Type: types.Int4})
+			return &expr.ColRef{Idx: len(cols) - 1, T: types.Int4}
+		}
+		rw := func(e expr.Expr) (expr.Expr, error) { return rewriteGrouped(e, groups, sc, grouping) }
 		if err := rewriteOutputs(rw); err != nil {
 			return nil, err
 		}
@@ -403,6 +459,13 @@ func (b *Binder) simpleSelect(sel *pg.SelectStmt, outer *scope) (plan.Node, erro
 			if having, err = rw(having); err != nil {
 				return nil, err
 			}
+		}
+		if sets == nil {
+			input = plan.WithColumns(&plan.Aggregate{Input: input, GroupBy: groups, Aggs: aggs.calls}, cols)
+		} else {
+			input = groupingSetsNode(input, groups, sets, aggs.calls, groupingCalls, cols)
+		}
+		if having != nil {
 			input = filter(input, having)
 		}
 	}
@@ -590,7 +653,7 @@ func (b *Binder) rebindTarget(sc *scope, list []*pg.Node, i int) (expr.Expr, err
 // Aggregate's output: group expressions become their columns and aggregate
 // references their result columns; any other input column is a grouping
 // error.
-func rewriteGrouped(e expr.Expr, groups []expr.Expr, sc *scope) (expr.Expr, error) {
+func rewriteGrouped(e expr.Expr, groups []expr.Expr, sc *scope, grouping func([]int) expr.Expr) (expr.Expr, error) {
 	for i, g := range groups {
 		if expr.Equal(e, g) {
 			return &expr.ColRef{Idx: i, T: g.Type()}, nil
@@ -612,6 +675,22 @@ func rewriteGrouped(e expr.Expr, groups []expr.Expr, sc *scope) (expr.Expr, erro
 		}
 	case *winRef:
 		return e, nil
+	case *groupingRef:
+		idxs := make([]int, len(x.args))
+		for i, a := range x.args {
+			idxs[i] = -1
+			for j, g := range groups {
+				if expr.Equal(a, g) {
+					idxs[i] = j
+				}
+			}
+			if idxs[i] < 0 {
+				err := sqlerr.New(sqlerr.GroupingError, "arguments to GROUPING must be grouping expressions of the associated query level")
+				err.Position = x.positions[i]
+				return nil, err
+			}
+		}
+		return grouping(idxs), nil
 	}
 	ch := e.Children()
 	if len(ch) == 0 {
@@ -619,7 +698,7 @@ func rewriteGrouped(e expr.Expr, groups []expr.Expr, sc *scope) (expr.Expr, erro
 	}
 	nch := make([]expr.Expr, len(ch))
 	for i, c := range ch {
-		n, err := rewriteGrouped(c, groups, sc)
+		n, err := rewriteGrouped(c, groups, sc, grouping)
 		if err != nil {
 			return nil, err
 		}
@@ -708,11 +787,7 @@ func outputName(n *pg.Node) string {
 			return inner
 		}
 		names := x.TypeCast.TypeName.Names
-		last := names[len(names)-1].GetString_().Sval
-		if len(x.TypeCast.TypeName.ArrayBounds) > 0 {
-			return last
-		}
-		return last
+		return names[len(names)-1].GetString_().Sval
 	case *pg.Node_CaseExpr:
 		return "case"
 	case *pg.Node_CoalesceExpr:
@@ -751,6 +826,8 @@ func outputName(n *pg.Node) string {
 		return outputName(x.CollateClause.Arg)
 	case *pg.Node_AIndirection:
 		return outputName(x.AIndirection.Arg)
+	case *pg.Node_GroupingFunc:
+		return "grouping"
 	}
 	return "?column?"
 }
@@ -916,4 +993,155 @@ func nodeValue(n *pg.Node) any {
 		return x.BoolExpr
 	}
 	return nil
+}
+
+// maxGroupingSets is PostgreSQL's limit on the grouping sets of one query.
+const maxGroupingSets = 4096
+
+// groupingSets expands ROLLUP, CUBE and GROUPING SETS into lists of group
+// indexes (see groupIndex).
+func (b *Binder) groupingSets(gs *pg.GroupingSet, groupIndex func(*pg.Node) (int, error)) ([][]int, error) {
+	// unit binds one item: an expression, or a parenthesised list, which
+	// counts as one unit of a ROLLUP or CUBE and as one set of GROUPING SETS.
+	unit := func(c *pg.Node) ([]int, error) {
+		items := []*pg.Node{c}
+		if r := c.GetRowExpr(); r != nil {
+			items = r.Args
+		}
+		var out []int
+		for _, it := range items {
+			i, err := groupIndex(it)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, i)
+		}
+		return out, nil
+	}
+	elems := func() ([][]int, error) {
+		var out [][]int
+		for _, c := range gs.Content {
+			u, err := unit(c)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, u)
+		}
+		return out, nil
+	}
+	switch gs.Kind {
+	case pg.GroupingSetKind_GROUPING_SET_EMPTY:
+		return [][]int{{}}, nil
+	case pg.GroupingSetKind_GROUPING_SET_SIMPLE:
+		units, err := elems()
+		if err != nil {
+			return nil, err
+		}
+		var set []int
+		for _, u := range units {
+			set = append(set, u...)
+		}
+		return [][]int{set}, nil
+	case pg.GroupingSetKind_GROUPING_SET_ROLLUP:
+		units, err := elems()
+		if err != nil {
+			return nil, err
+		}
+		var out [][]int
+		for n := len(units); n >= 0; n-- {
+			var set []int
+			for _, u := range units[:n] {
+				set = append(set, u...)
+			}
+			out = append(out, set)
+		}
+		return out, nil
+	case pg.GroupingSetKind_GROUPING_SET_CUBE:
+		units, err := elems()
+		if err != nil {
+			return nil, err
+		}
+		if len(units) > 12 {
+			return nil, sqlerr.New(sqlerr.TooManyColumns, "CUBE is limited to 12 elements")
+		}
+		var out [][]int
+		for mask := (1 << len(units)) - 1; mask >= 0; mask-- {
+			var set []int
+			for i, u := range units {
+				if mask&(1<<i) != 0 {
+					set = append(set, u...)
+				}
+			}
+			out = append(out, set)
+		}
+		return out, nil
+	case pg.GroupingSetKind_GROUPING_SET_SETS:
+		var out [][]int
+		for _, c := range gs.Content {
+			if inner := c.GetGroupingSet(); inner != nil {
+				sub, err := b.groupingSets(inner, groupIndex)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, sub...)
+				continue
+			}
+			set, err := unit(c)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, set)
+		}
+		return out, nil
+	}
+	return nil, sqlerr.Unsupported("this grouping set")
+}
+
+// groupingSetsNode computes one aggregate per grouping set and unions them
+// (UNION ALL), each with every group column of the query: the set's own, and
+// NULL for the others, so that the result has the columns of one Aggregate
+// over all groups; then one column per GROUPING() call, whose bits say which
+// of its arguments the set leaves out.
+func groupingSetsNode(input plan.Node, groups []expr.Expr, sets [][]int, aggs []plan.AggCall, groupingCalls [][]int, cols []plan.Column) plan.Node {
+	var out plan.Node
+	for _, set := range sets {
+		setGroups := make([]expr.Expr, len(set))
+		aggCols := make([]plan.Column, 0, len(set)+len(aggs))
+		for i, g := range set {
+			setGroups[i] = groups[g]
+			aggCols = append(aggCols, cols[g])
+		}
+		aggCols = append(aggCols, cols[len(groups):]...)
+		agg := plan.WithColumns(&plan.Aggregate{Input: input, GroupBy: setGroups, Aggs: aggs}, aggCols)
+		exprs := make([]expr.Expr, 0, len(cols))
+		for g := range groups {
+			var e expr.Expr = &expr.Const{T: groups[g].Type()}
+			for i, x := range set {
+				if x == g {
+					e = &expr.ColRef{Idx: i, T: groups[g].Type()}
+				}
+			}
+			exprs = append(exprs, e)
+		}
+		for i := range aggs {
+			exprs = append(exprs, &expr.ColRef{Idx: len(set) + i, T: aggs[i].T})
+		}
+		for _, call := range groupingCalls {
+			var bits int32
+			for _, g := range call {
+				bits <<= 1
+				if !slices.Contains(set, g) {
+					bits |= 1
+				}
+			}
+			exprs = append(exprs, &expr.Const{V: types.NewInt4(bits), T: types.Int4})
+		}
+		p := plan.WithColumns(&plan.Project{Input: agg, Exprs: exprs}, cols)
+		if out == nil {
+			out = p
+		} else {
+			out = plan.WithColumns(&plan.SetOp{Kind: plan.SetUnion, All: true, Left: out, Right: p}, cols)
+		}
+	}
+	return out
 }

@@ -93,6 +93,8 @@ const (
 	TooManyConnections             Code = "53300"
 	ProgramLimitExceeded           Code = "54000"
 	StatementTooComplex            Code = "54001"
+	TooManyColumns                 Code = "54011"
+	TooManyArguments               Code = "54023"
 	ObjectNotInPrerequisiteState   Code = "55000"
 	ObjectInUse                    Code = "55006"
 	LockNotAvailable               Code = "55P03"
