@@ -98,6 +98,12 @@ func (t *txn) commit() error {
 		return nil
 	}
 	for _, k := range t.mustBeNew {
+		if r := t.read[k]; r.existed {
+			// The block deleted the row it saw under this key before
+			// inserting again; the read check below catches a concurrent
+			// change to it.
+			continue
+		}
 		if _, exists, err := t.e.store.Get([]byte(k)); err != nil {
 			return err
 		} else if exists {
