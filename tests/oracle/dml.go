@@ -7,18 +7,23 @@ import (
 
 // Step is one statement that TestOracleViews runs on both servers. When Copy
 // is set, SQL is a COPY ... FROM STDIN and Copy is its data in COPY's text
-// format.
+// format. Extended sends it in the extended protocol (Parse/Bind/Execute)
+// rather than as a simple Query.
 type Step struct {
-	SQL  string
-	Copy string
+	SQL      string
+	Copy     string
+	Extended bool
 }
 
 // String renders the step for a failure report.
 func (s Step) String() string {
-	if s.Copy == "" {
-		return s.SQL
+	switch {
+	case s.Copy != "":
+		return s.SQL + "\n" + s.Copy + `\.`
+	case s.Extended:
+		return s.SQL + " /* extended protocol */"
 	}
-	return s.SQL + "\n" + s.Copy + `\.`
+	return s.SQL
 }
 
 // Ids of the rows the DML generator adds. Schema's rows have ids up to
@@ -71,7 +76,8 @@ var dmlKinds = []struct {
 }
 
 // Round returns the statements of one round: one to four changes, each a
-// single statement or, one time in six, a transaction.
+// single statement or, one time in six, a transaction. A fourth of the
+// statements other than COPY go in the extended protocol.
 func (d *DMLGenerator) Round() []Step {
 	var steps []Step
 	for range 1 + d.g.r.IntN(4) {
@@ -80,6 +86,9 @@ func (d *DMLGenerator) Round() []Step {
 		} else {
 			steps = append(steps, d.change()...)
 		}
+	}
+	for i := range steps {
+		steps[i].Extended = steps[i].Copy == "" && d.g.chance(0.25)
 	}
 	return steps
 }
@@ -210,18 +219,19 @@ func copyText(lit string) string {
 	return lit
 }
 
-// where returns a filter over alias x, sometimes thinned to about a tenth of
-// the rows it matches.
-func (d *DMLGenerator) where() string {
+// where returns a filter over alias x, with thin (or else one time in two)
+// thinned to about a tenth of the rows it matches.
+func (d *DMLGenerator) where(thin bool) string {
 	p := d.g.predicate("x", 1)
-	if d.g.chance(0.5) {
+	if thin || d.g.chance(0.5) {
 		p += fmt.Sprintf(" AND x.id %% 10 = %d", d.g.r.IntN(10))
 	}
 	return p
 }
 
 // updateKey: moves rows between groups (k, f, s) or changes the join key a,
-// including to and from NULL.
+// including to and from NULL. The filter is always thinned: setting the join
+// key of many rows to one value would make joins on it quadratic.
 func (d *DMLGenerator) updateKey() []Step {
 	set := d.g.pick(
 		fmt.Sprintf("k = %d", d.g.r.IntN(10)),
@@ -234,7 +244,7 @@ func (d *DMLGenerator) updateKey() []Step {
 		fmt.Sprintf("s = %s", quote(textPool[d.g.r.IntN(len(textPool))])),
 		fmt.Sprintf("k = %d, a = x.a - 1", d.g.r.IntN(10)),
 	)
-	return []Step{{SQL: fmt.Sprintf("UPDATE %s x SET %s WHERE %s", d.g.table(), set, d.where())}}
+	return []Step{{SQL: fmt.Sprintf("UPDATE %s x SET %s WHERE %s", d.g.table(), set, d.where(true))}}
 }
 
 // updateValues: changes aggregated values, which retracts old minima and
@@ -250,7 +260,7 @@ func (d *DMLGenerator) updateValues() []Step {
 		"s = upper(x.s)",
 		"s = NULL, n = NULL",
 	)
-	return []Step{{SQL: fmt.Sprintf("UPDATE %s x SET %s WHERE %s", d.g.table(), set, d.where())}}
+	return []Step{{SQL: fmt.Sprintf("UPDATE %s x SET %s WHERE %s", d.g.table(), set, d.where(false))}}
 }
 
 // updateID: changes the primary key of a few rows (to -id, which is free).

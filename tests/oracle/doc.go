@@ -16,4 +16,22 @@
 // (default 300). -oracle.against=postgres compares two PostgreSQL databases,
 // which checks the generator itself: every query it makes must run on
 // PostgreSQL and give the same answer twice.
+//
+// TestOracleViews checks materialized views the same way. Over the same
+// tables it creates random views (ViewGenerator: the queries above and
+// global aggregates, top-N and top-N per group, window functions, INTERSECT
+// and EXCEPT [ALL], aggregates over joins and unions, CTEs, decorrelated
+// subqueries, views over views), half of them before the rows are loaded and
+// half after, as materialized views on Freshet and as plain views on
+// PostgreSQL. Then it runs rounds of random DML on both (DMLGenerator:
+// inserts by VALUES, INSERT ... SELECT and COPY, upserts, updates of keys,
+// values and primary keys, deletes that empty groups, a failing statement,
+// transaction blocks ending in COMMIT or ROLLBACK; a fourth of the
+// statements in the extended protocol). After every round, and
+// after the two restarts of the server, each view must equal its query on
+// PostgreSQL and its query run once on Freshet, as multisets. Each start of
+// the server gets another FRESHET_WORKERS (1 to 4, from the seed) unless it is
+// set from outside. Queries Freshet refuses with 0A000 are counted and left
+// out. The size is -oracle.views / FRESHET_ORACLE_VIEWS (default 15) and
+// -oracle.rounds / FRESHET_ORACLE_ROUNDS (default 20).
 package oracle

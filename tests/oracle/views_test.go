@@ -82,12 +82,13 @@ func columnList(n int) string {
 // TestOracleViews checks materialized views against PostgreSQL. It creates
 // the tables of TestOracle on Freshet and on PostgreSQL, creates K random
 // materialized views on Freshet (and the same as plain views on PostgreSQL,
-// so views over views work there too), then runs M rounds of random DML on
-// both. After every round, and again after each of the two restarts of the
-// Freshet server, every view's contents (SELECT * FROM v on Freshet) must
-// equal, as a multiset, the view's query run on PostgreSQL, and also the
-// same query run once on Freshet. View queries that Freshet refuses with
-// 0A000 at CREATE are skipped and counted.
+// so views over views work there too), half before the rows are loaded and
+// half after, then runs M rounds of random DML on both. After every round,
+// and again after each of the two restarts of the Freshet server (each start
+// with another number of workers), every view's contents (SELECT * FROM v on
+// Freshet) must equal, as a multiset, the view's query run on PostgreSQL, and
+// also the same query run once on Freshet. View queries that Freshet refuses
+// with 0A000 at CREATE are skipped and counted.
 func TestOracleViews(t *testing.T) {
 	seed := settingUint(t, *seedFlag, "FRESHET_ORACLE_SEED", 0)
 	if seed == 0 {
@@ -145,6 +146,7 @@ func TestOracleViews(t *testing.T) {
 	vgen := NewViewGenerator(gen)
 	setUp(creates)
 	views := c.createViews(ctx, vgen, nil, nViews/2)
+	before := len(views)
 	setUp(loads)
 	views = c.createViews(ctx, vgen, views, nViews)
 	nRefused := 0
@@ -152,7 +154,7 @@ func TestOracleViews(t *testing.T) {
 		nRefused += n
 		t.Logf("oracle views: %d view queries refused with 0A000: %s", n, msg)
 	}
-	t.Logf("oracle views: created %d views (%d before the data), %d queries refused with 0A000", len(views), nViews/2, nRefused)
+	t.Logf("oracle views: created %d views (%d before the data), %d queries refused with 0A000", len(views), before, nRefused)
 
 	c.check(ctx, views, "after CREATE", nil)
 
@@ -164,12 +166,14 @@ func TestOracleViews(t *testing.T) {
 	dml := NewDMLGenerator(gen)
 	for round := 1; round <= rounds; round++ {
 		steps := dml.Round()
-		for _, s := range steps {
-			c.apply(ctx, round, s)
+		for i := range steps {
+			c.apply(ctx, round, steps[:i+1])
 		}
 		c.check(ctx, views, fmt.Sprintf("after round %d", round), steps)
 		if restartAt[round] {
+			start := time.Now()
 			target.restart(t)
+			t.Logf("oracle views: restart took %v", time.Since(start).Round(time.Millisecond))
 			c.check(ctx, views, fmt.Sprintf("after round %d and a restart", round), steps)
 		}
 	}
@@ -239,20 +243,25 @@ type viewChecker struct {
 	failed map[string]bool
 }
 
-// apply runs one step on PostgreSQL and on the target, which must both
-// succeed or both fail with the same SQLSTATE; otherwise the tables differ
-// from then on and the test stops.
-func (c *viewChecker) apply(ctx context.Context, round int, s Step) {
+// apply runs the last of steps (the round's statements so far) on
+// PostgreSQL and on the target, which must both succeed or both fail with
+// the same SQLSTATE; otherwise the tables differ from then on and the test
+// stops, printing the round's statements.
+func (c *viewChecker) apply(ctx context.Context, round int, steps []Step) {
 	t := c.t
+	s := steps[len(steps)-1]
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	var errs [2]*pgconn.PgError
 	for i, conn := range []*pgconn.PgConn{c.pg, c.target.conn} {
 		var err error
 		start := time.Now()
-		if s.Copy != "" {
+		switch {
+		case s.Copy != "":
 			_, err = conn.CopyFrom(ctx, strings.NewReader(s.Copy), s.SQL)
-		} else {
+		case s.Extended:
+			_, err = conn.ExecParams(ctx, s.SQL, nil, nil, nil, nil).Close()
+		default:
 			_, err = conn.Exec(ctx, s.SQL).ReadAll()
 		}
 		if err != nil && !errors.As(err, &errs[i]) {
@@ -267,8 +276,8 @@ func (c *viewChecker) apply(ctx context.Context, round int, s Step) {
 		c.dmlErrors[errs[0].Code]++
 	}
 	if code(errs[0]) != code(errs[1]) {
-		t.Fatalf("seed %d round %d: PostgreSQL and %s disagree on a DML statement: PostgreSQL %v, %s %v\n%s",
-			c.seed, round, c.target.name, errs[0], c.target.name, errs[1], s)
+		t.Fatalf("seed %d round %d: PostgreSQL and %s disagree on the last statement: PostgreSQL %v, %s %v\nthe round's statements:\n%s",
+			c.seed, round, c.target.name, errs[0], c.target.name, errs[1], formatSteps(steps))
 	}
 }
 
@@ -302,10 +311,14 @@ func (c *viewChecker) check(ctx context.Context, views []View, when string, step
 			cancel()
 			t.Fatalf("seed %d %s: SELECT * FROM %s: %v", c.seed, when, v.Name, err)
 		}
+		start := time.Now()
 		once, err := Run(qctx, c.target.conn, v.Query.SQL)
 		cancel()
 		if err != nil {
 			t.Fatalf("seed %d %s: the query of %s run once: %v", c.seed, when, v.Name, err)
+		}
+		if d := time.Since(start); d > slowStatement {
+			t.Logf("seed %d %s: the query of %s took %v on %s", c.seed, when, v.Name, d.Round(time.Millisecond), c.target.name)
 		}
 		var diffs []string
 		if d := Compare(want, got, false); d != "" {
@@ -319,17 +332,22 @@ func (c *viewChecker) check(ctx context.Context, views []View, when string, step
 		}
 		c.failed[v.Name] = true
 		c.mismatches++
-		var dml strings.Builder
-		for _, s := range steps {
-			fmt.Fprintf(&dml, "  %s;\n", strings.ReplaceAll(s.String(), "\n", "\n  "))
-		}
-		if len(steps) == 0 {
-			dml.WriteString("  (none)\n")
-		}
 		t.Errorf("seed %d, view %s, %s (earlier rounds agreed):\nCREATE MATERIALIZED VIEW %s (%s) AS %s\nDML of the round:\n%s%s",
-			c.seed, v.Name, when, v.Name, columnList(v.Query.NCols), v.Query.SQL, dml.String(), strings.Join(diffs, "\n"))
+			c.seed, v.Name, when, v.Name, columnList(v.Query.NCols), v.Query.SQL, formatSteps(steps), strings.Join(diffs, "\n"))
 		if c.mismatches == maxMismatches {
 			t.Fatalf("seed %d: stopping after %d mismatches", c.seed, c.mismatches)
 		}
 	}
+}
+
+// formatSteps renders statements for a failure report, one per line.
+func formatSteps(steps []Step) string {
+	if len(steps) == 0 {
+		return "  (none)\n"
+	}
+	var b strings.Builder
+	for _, s := range steps {
+		fmt.Fprintf(&b, "  %s;\n", strings.ReplaceAll(s.String(), "\n", "\n  "))
+	}
+	return b.String()
 }
