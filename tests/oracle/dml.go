@@ -41,7 +41,8 @@ const (
 // DMLGenerator makes random rounds of changes to Tables: inserts of new rows
 // (with NULLs, and duplicates of other rows but for the id) by VALUES,
 // INSERT ... SELECT and COPY; upserts; updates of grouping keys, join keys,
-// values and the primary key; deletes of a few rows or of whole groups; a
+// values and the primary key; deletes of a few rows or of whole groups;
+// rows deleted and inserted again under the same ids; a
 // statement that fails with a unique violation and so changes nothing; and
 // transactions of several of these ending in COMMIT or ROLLBACK. The same
 // rng state gives the same rounds.
@@ -73,6 +74,7 @@ var dmlKinds = []struct {
 	{3, (*DMLGenerator).deleteFew},
 	{1, (*DMLGenerator).deleteGroup},
 	{1, (*DMLGenerator).failing},
+	{1, (*DMLGenerator).replaceRows},
 }
 
 // Round returns the statements of one round: one to four changes, each a
@@ -302,6 +304,22 @@ func (d *DMLGenerator) deleteGroup() []Step {
 	)
 	cond = strings.ReplaceAll(cond, "@", fmt.Sprint(d.g.r.IntN(500)))
 	return []Step{{SQL: fmt.Sprintf("DELETE FROM %s x WHERE %s", d.g.table(), cond)}}
+}
+
+// replaceRows: deletes a few ids and inserts new rows under the same ids, as
+// an application replacing rows does (in a transaction block the view must
+// see only the net change).
+func (d *DMLGenerator) replaceRows() []Step {
+	t := d.g.table()
+	lo, n := 1+d.g.r.IntN(rowCounts[t]), 1+d.g.r.IntN(3)
+	ids := make([]int, n)
+	for i := range ids {
+		ids[i] = lo + i
+	}
+	return []Step{
+		{SQL: fmt.Sprintf("DELETE FROM %s WHERE id BETWEEN %d AND %d", t, lo, lo+n-1)},
+		{SQL: fmt.Sprintf("INSERT INTO %s VALUES %s", t, tuples(d.freshRows(ids)))},
+	}
 }
 
 // failing: a multi-row INSERT whose last row repeats the first row's id, so

@@ -15,9 +15,12 @@ type View struct {
 // ViewGenerator makes random view definitions over Tables and over views made
 // before. Besides the queries of Generator it makes the shapes only views
 // need to be tested with: global aggregates (one row even over no input),
-// top-N and top-N per group, window functions, INTERSECT and EXCEPT [ALL],
-// aggregates over joins, three-table joins, CTEs, ordered string_agg and
-// array_agg, and views over views. Every query has a result that does not
+// top-N and top-N per group, window functions (also over groups, with ROWS,
+// RANGE and GROUPS frames), INTERSECT and EXCEPT [ALL], aggregates over joins
+// and unions, DISTINCT and FILTER aggregates, three-table joins, self joins,
+// joins on expressions and NULL-safe keys, CTEs, decorrelated subqueries in
+// WHERE, ordered string_agg and array_agg, LIMIT 0 and OFFSET alone, and views
+// over views. Every query has a result that does not
 // depend on the plan: a LIMIT comes with an ORDER BY that is total (over
 // every output column or ending in a unique id), and window functions order
 // by a unique id where ties would otherwise pick rows.
