@@ -76,32 +76,36 @@ func TestInUseMessageWithoutPid(t *testing.T) {
 	}
 }
 
-// lockHolderEnv names the data directory TestLockHolderProcess opens when the
-// test binary runs as a helper process.
+// lockHolderEnv names the data directory the test binary opens and holds
+// when TestSecondOpenAcrossProcesses runs it as a child process.
 const lockHolderEnv = "FRESHET_STORAGE_LOCK_HOLDER_DIR"
 
-// TestLockHolderProcess is not a test: run by TestSecondOpenAcrossProcesses
-// as a child process, it opens the store, says "locked", and holds it until
-// its stdin closes.
-func TestLockHolderProcess(t *testing.T) {
-	dir := os.Getenv(lockHolderEnv)
-	if dir == "" {
-		t.Skip("helper process for TestSecondOpenAcrossProcesses")
+// TestMain runs the tests, or, as TestSecondOpenAcrossProcesses's child
+// process, holds the store's lock instead.
+func TestMain(m *testing.M) {
+	if dir := os.Getenv(lockHolderEnv); dir != "" {
+		os.Exit(holdLock(dir))
 	}
+	os.Exit(m.Run())
+}
+
+// holdLock opens the store in dir, says "locked", and holds it until stdin
+// closes.
+func holdLock(dir string) int {
 	s, err := Open(Options{Dir: dir, Logger: quiet})
 	if err != nil {
 		fmt.Println("error:", err)
-		os.Exit(1)
+		return 1
 	}
 	fmt.Println("locked")
 	_, _ = io.Copy(io.Discard, os.Stdin)
 	_ = s.Close()
-	os.Exit(0)
+	return 0
 }
 
 func TestSecondOpenAcrossProcesses(t *testing.T) {
 	dir := t.TempDir()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestLockHolderProcess$")
+	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), lockHolderEnv+"="+dir)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
