@@ -976,28 +976,32 @@ func jsonArrayLength(x types.Datum) (types.Datum, error) {
 	return types.NullDatum, sqlerr.New(sqlerr.InvalidParameterValue, "cannot get array length of a scalar")
 }
 
-// jsonbSet replaces (or, with create, adds) the value at path.
-func jsonbSet(x, pathD, newD types.Datum, create bool) (types.Datum, error) {
-	v, err := parseJSON(x.Str())
-	if err != nil {
-		return types.NullDatum, err
+// pathEdit parses the arguments of jsonb_set and jsonb_insert: the document
+// (an object or array), the path (no NULL elements) and the new value.
+func pathEdit(x, pathD, newD types.Datum) (v, nv *jsonValue, path []string, err error) {
+	if v, err = parseJSON(x.Str()); err != nil {
+		return nil, nil, nil, err
 	}
-	nv, err := parseJSON(newD.Str())
-	if err != nil {
-		return types.NullDatum, err
+	if nv, err = parseJSON(newD.Str()); err != nil {
+		return nil, nil, nil, err
 	}
 	if v.kind != jsonObject && v.kind != jsonArray {
-		return types.NullDatum, sqlerr.New(sqlerr.InvalidParameterValue, "cannot set path in scalar")
+		return nil, nil, nil, sqlerr.New(sqlerr.InvalidParameterValue, "cannot set path in scalar")
 	}
-	var path []string
-	for _, e := range pathD.Array().Vals {
+	for i, e := range pathD.Array().Vals {
 		if e.IsNull() {
-			return types.NullDatum, sqlerr.New(codeNullValueNotAllowed, "path element at position 1 is null")
+			return nil, nil, nil, sqlerr.Newf(codeNullValueNotAllowed, "path element at position %d is null", i+1)
 		}
 		path = append(path, e.Str())
 	}
-	if len(path) == 0 {
-		return x, nil
+	return v, nv, path, nil
+}
+
+// jsonbSet replaces (or, with create, adds) the value at path.
+func jsonbSet(x, pathD, newD types.Datum, create bool) (types.Datum, error) {
+	v, nv, path, err := pathEdit(x, pathD, newD)
+	if err != nil || len(path) == 0 {
+		return x, err
 	}
 	if err := setPath(v, path, nv, create, 1); err != nil {
 		return types.NullDatum, err
@@ -1051,26 +1055,9 @@ func setPath(v *jsonValue, path []string, nv *jsonValue, create bool, pos int) e
 // jsonbInsert inserts newD at path: before (or after) an array element, or
 // as a new key (an existing key is an error).
 func jsonbInsert(x, pathD, newD types.Datum, after bool) (types.Datum, error) {
-	v, err := parseJSON(x.Str())
-	if err != nil {
-		return types.NullDatum, err
-	}
-	nv, err := parseJSON(newD.Str())
-	if err != nil {
-		return types.NullDatum, err
-	}
-	if v.kind != jsonObject && v.kind != jsonArray {
-		return types.NullDatum, sqlerr.New(sqlerr.InvalidParameterValue, "cannot set path in scalar")
-	}
-	var path []string
-	for i, e := range pathD.Array().Vals {
-		if e.IsNull() {
-			return types.NullDatum, sqlerr.Newf(codeNullValueNotAllowed, "path element at position %d is null", i+1)
-		}
-		path = append(path, e.Str())
-	}
-	if len(path) == 0 {
-		return x, nil
+	v, nv, path, err := pathEdit(x, pathD, newD)
+	if err != nil || len(path) == 0 {
+		return x, err
 	}
 	parent := v
 	for i, k := range path[:len(path)-1] {
