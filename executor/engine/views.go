@@ -190,11 +190,12 @@ func (m *viewManager) build(ctx context.Context, e *Engine, cat *catalog.Catalog
 	for i := range ecs {
 		ecs[i] = &expr.Ctx{Eval: ev}
 	}
-	leaves, err := stream.BuildSharded(ecs, n, &doneSink{sink: v.sink, done: v.done}, v.workers)
+	flow, err := stream.BuildSharded(ecs, n, &doneSink{sink: v.sink, done: v.done}, v.workers)
 	if err != nil {
 		v.workers.Close()
 		return nil, err
 	}
+	leaves := flow.Leaves
 	// Backfill: every leaf posts its current rows as one epoch; table and
 	// view leaves stay subscribed for later epochs.
 	src := &tableSource{r: r, views: m}

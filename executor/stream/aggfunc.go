@@ -15,10 +15,23 @@ import (
 // aggState is the per-group state of one aggregate call. add applies a
 // change of weight w (negative retracts) of one row's argument values;
 // result computes the current value. States keep what retraction needs:
-// counts beside sums, the multiset of values for min/max.
+// counts beside sums, the multiset of values for min/max. save yields the
+// state as weighted rows; load adds such a row back, so that loading every
+// saved row into an empty state rebuilds it exactly.
 type aggState interface {
 	add(args []types.Datum, w int64) error
 	result() (types.Datum, error)
+	save(yield func(r types.Row, w int64) error) error
+	load(r types.Row, w int64) error
+}
+
+// errAggRecord is the error of a saved aggregate state row that does not
+// fit the state.
+var errAggRecord = sqlerr.Internal("aggregate state: malformed record")
+
+// saveRows yields the rows of m with their weights.
+func saveRows(m *multiset, yield func(r types.Row, w int64) error) error {
+	return m.t.each(func(e *rowEntry[int64]) error { return yield(e.key, e.val) })
 }
 
 // newAggState returns an empty state for the call.
@@ -70,6 +83,18 @@ func (s *countState) add(args []types.Datum, w int64) error {
 
 func (s *countState) result() (types.Datum, error) { return types.NewInt8(s.n), nil }
 
+func (s *countState) save(yield func(types.Row, int64) error) error {
+	return yield(types.Row{types.NewInt8(s.n)}, 1)
+}
+
+func (s *countState) load(r types.Row, w int64) error {
+	if len(r) != 1 {
+		return errAggRecord
+	}
+	s.n += r[0].Int() * w
+	return nil
+}
+
 // sumState is sum and avg. Integers up to int4 sum in an int64; int8 and
 // numeric in a decimal; floats and intervals through the builtin "+".
 type sumState struct {
@@ -98,6 +123,51 @@ func newSumState(argT, retT types.T, avg bool, ev *builtin.EvalContext) *sumStat
 }
 
 var decCtx = apd.BaseContext.WithPrecision(1000)
+
+// A sum's state rows: the running totals, and the weight of the numeric
+// inputs of each scale.
+const (
+	sumTotals = iota // [tag, n, int sum, decimal sum, float sum, interval sum]
+	sumScale         // [tag, scale], weighted by the inputs of that scale
+)
+
+func (s *sumState) save(yield func(types.Row, int64) error) error {
+	d := new(apd.Decimal)
+	d.Set(&s.d)
+	if err := yield(types.Row{types.NewInt4(sumTotals), types.NewInt8(s.n), types.NewInt8(s.i), types.NewNumeric(d), types.NewFloat8(s.f), s.iv}, 1); err != nil {
+		return err
+	}
+	for _, c := range s.scales {
+		if c.n != 0 {
+			if err := yield(types.Row{types.NewInt4(sumScale), types.NewInt4(c.scale)}, c.n); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (s *sumState) load(r types.Row, w int64) error {
+	switch {
+	case len(r) == 6 && r[0].Int() == sumTotals:
+		s.n += r[1].Int() * w
+		s.i += r[2].Int() * w
+		s.f += r[4].Float() * float64(w)
+		if !r[5].IsNull() {
+			if s.iv.IsNull() {
+				s.iv = types.NewInterval(0, 0, 0)
+			}
+			m, d, us := r[5].Interval()
+			am, ad, aus := s.iv.Interval()
+			s.iv = types.NewInterval(am+m*int32(w), ad+d*int32(w), aus+us*w)
+		}
+		return s.addDec(r[3].Decimal(), w)
+	case len(r) == 2 && r[0].Int() == sumScale:
+		s.addScale(int32(r[1].Int()), w)
+		return nil
+	}
+	return errAggRecord
+}
 
 func (s *sumState) add(args []types.Datum, w int64) error {
 	v := args[0]
@@ -247,6 +317,18 @@ func (s *extremeState) add(args []types.Datum, w int64) error {
 	return nil
 }
 
+func (s *extremeState) save(yield func(types.Row, int64) error) error {
+	return saveRows(s.vals, yield)
+}
+
+func (s *extremeState) load(r types.Row, w int64) error {
+	if len(r) != 1 {
+		return errAggRecord
+	}
+	s.vals.add(r, w)
+	return nil
+}
+
 func (s *extremeState) result() (types.Datum, error) {
 	var best types.Datum
 	found := false
@@ -286,6 +368,19 @@ func (s *boolState) add(args []types.Datum, w int64) error {
 	return nil
 }
 
+func (s *boolState) save(yield func(types.Row, int64) error) error {
+	return yield(types.Row{types.NewInt8(s.trues), types.NewInt8(s.fals)}, 1)
+}
+
+func (s *boolState) load(r types.Row, w int64) error {
+	if len(r) != 2 {
+		return errAggRecord
+	}
+	s.trues += r[0].Int() * w
+	s.fals += r[1].Int() * w
+	return nil
+}
+
 func (s *boolState) result() (types.Datum, error) {
 	if s.trues+s.fals == 0 {
 		return types.NullDatum, nil
@@ -314,6 +409,15 @@ func (s *listState) add(args []types.Datum, w int64) error {
 		return nil
 	}
 	s.rows.add(args, w)
+	return nil
+}
+
+func (s *listState) save(yield func(types.Row, int64) error) error {
+	return saveRows(s.rows, yield)
+}
+
+func (s *listState) load(r types.Row, w int64) error {
+	s.rows.add(r, w)
 	return nil
 }
 
@@ -444,6 +548,38 @@ func (s *distinctState) add(args []types.Datum, w int64) error {
 }
 
 func (s *distinctState) result() (types.Datum, error) { return s.inner.result() }
+
+// A DISTINCT aggregate's state rows: the counted values, and the inner
+// aggregate's rows.
+const (
+	distinctSeen  = iota // [tag, values...], weighted by their count
+	distinctInner        // [tag, a row of the inner state...]
+)
+
+func (s *distinctState) save(yield func(types.Row, int64) error) error {
+	if err := s.seen.t.each(func(e *rowEntry[int64]) error {
+		return yield(append(types.Row{types.NewInt4(distinctSeen)}, e.key...), e.val)
+	}); err != nil {
+		return err
+	}
+	return s.inner.save(func(r types.Row, w int64) error {
+		return yield(append(types.Row{types.NewInt4(distinctInner)}, r...), w)
+	})
+}
+
+func (s *distinctState) load(r types.Row, w int64) error {
+	if len(r) == 0 {
+		return errAggRecord
+	}
+	switch r[0].Int() {
+	case distinctSeen:
+		s.seen.add(r[1:], w)
+		return nil
+	case distinctInner:
+		return s.inner.load(r[1:], w)
+	}
+	return errAggRecord
+}
 
 // compareSort compares two values under one ORDER BY item's direction and
 // NULL placement.

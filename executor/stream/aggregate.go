@@ -1,6 +1,9 @@
 package stream
 
 import (
+	"iter"
+	"slices"
+
 	"github.com/freshetdb/freshet/planner/plan"
 	"github.com/freshetdb/freshet/sql/expr"
 	"github.com/freshetdb/freshet/sql/types"
@@ -184,4 +187,89 @@ func (a *Aggregate) Flush(int) error {
 	}
 	a.dirty = a.dirty[:0]
 	return a.out.Flush()
+}
+
+// The tables of an aggregate's saved state.
+const (
+	aggGroupTable   = iota // group key ++ [input row count]
+	aggFormTable           // a written form of a group key, weighted by its count
+	aggEmittedTable        // the row a group emitted
+	aggCallTable           // group key ++ [call number] ++ a row of that call's state
+)
+
+// SaveState implements Stateful.
+func (a *Aggregate) SaveState(yield func(StateRecord) error) error {
+	return a.groups.each(func(e *rowEntry[*aggGroup]) error {
+		g := e.val
+		key := e.key
+		if !a.global {
+			key = canonicalKey(key, g.forms)
+		}
+		if err := yield(StateRecord{Table: aggGroupTable, Row: append(append(types.Row{}, key...), types.NewInt8(g.count)), Weight: 1}); err != nil {
+			return err
+		}
+		if !a.global {
+			if err := saveMultiset(g.forms.m, aggFormTable, yield); err != nil {
+				return err
+			}
+		}
+		if g.emitted != nil {
+			if err := yield(StateRecord{Table: aggEmittedTable, Row: g.emitted, Weight: 1}); err != nil {
+				return err
+			}
+		}
+		for k, s := range g.states {
+			if err := s.save(func(r types.Row, w int64) error {
+				row := append(append(append(types.Row{}, key...), types.NewInt4(int32(k))), r...)
+				return yield(StateRecord{Table: aggCallTable, Row: row, Weight: w})
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// LoadState implements Stateful.
+func (a *Aggregate) LoadState(recs iter.Seq[StateRecord]) error {
+	nk := len(a.groupBy)
+	for rec := range recs {
+		r := rec.Row
+		if len(r) < nk {
+			return badRecord("aggregate", rec)
+		}
+		e, err := a.group(r[:nk])
+		if err != nil {
+			return err
+		}
+		g := e.val
+		switch {
+		case rec.Table == aggGroupTable && len(r) == nk+1:
+			g.count += r[nk].Int() * rec.Weight
+		case rec.Table == aggFormTable && len(r) == nk && !a.global:
+			g.forms.add(r, rec.Weight)
+		case rec.Table == aggEmittedTable && len(r) == nk+len(a.calls):
+			g.emitted = slices.Clone(r)
+		case rec.Table == aggCallTable && len(r) > nk && r[nk].Int() >= 0 && r[nk].Int() < int64(len(a.calls)):
+			if err := g.states[r[nk].Int()].load(r[nk+1:], rec.Weight); err != nil {
+				return err
+			}
+		default:
+			return badRecord("aggregate", rec)
+		}
+	}
+	// A loaded global aggregate has emitted its row already.
+	for _, e := range a.dirty {
+		e.val.dirty = false
+	}
+	a.dirty = a.dirty[:0]
+	return nil
+}
+
+// stateRoute implements Stateful: every record starts with its group key.
+func (a *Aggregate) stateRoute(rec StateRecord) (types.Row, error) {
+	if len(rec.Row) < len(a.groupBy) {
+		return nil, badRecord("aggregate", rec)
+	}
+	return rec.Row[:len(a.groupBy)], nil
 }

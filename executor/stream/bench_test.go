@@ -11,12 +11,6 @@ import (
 // benchRows is the number of rows a benchmark iteration pushes.
 const benchRows = 1 << 20
 
-// discard is a sink that drops what it receives.
-type discard struct{}
-
-func (discard) Push(int, *types.Chunk) error { return nil }
-func (discard) Flush(int) error              { return nil }
-
 // benchChunks returns n insert-only rows of two int4 columns, (key(i), i),
 // cut into chunks of ChunkRows.
 func benchChunks(n int, key func(i int) int) []*types.Chunk {

@@ -207,8 +207,8 @@ type ShardLeaf struct {
 // windows and global aggregates gather on shard 0), and gathers the result
 // into sink on shard 0. Worker i runs shard i's operators. The result is the
 // same for any number of shards.
-func BuildSharded(ecs []*expr.Ctx, n plan.Node, sink Operator, w *Workers) ([]ShardLeaf, error) {
-	b := &shardBuilder{ecs: ecs, w: w}
+func BuildSharded(ecs []*expr.Ctx, n plan.Node, sink Operator, w *Workers) (*Dataflow, error) {
+	b := &shardBuilder{ecs: ecs, w: w, flow: &Dataflow{}}
 	gather := newExchange(w, []Operator{sink}, 0)
 	senders := make([]Operator, w.N())
 	for i := range senders {
@@ -217,13 +217,13 @@ func BuildSharded(ecs []*expr.Ctx, n plan.Node, sink Operator, w *Workers) ([]Sh
 	if err := b.build(n, senders, 0); err != nil {
 		return nil, err
 	}
-	return b.leaves, nil
+	return b.flow, nil
 }
 
 type shardBuilder struct {
-	ecs    []*expr.Ctx
-	w      *Workers
-	leaves []ShardLeaf
+	ecs  []*expr.Ctx
+	w    *Workers
+	flow *Dataflow
 }
 
 // build creates shard copies of n's operators feeding outs[i] at port.
@@ -246,13 +246,21 @@ func (b *shardBuilder) build(n plan.Node, outs []Operator, port int) error {
 		for range outs {
 			l.flush = append(l.flush, &flushCount{want: 1})
 		}
-		b.leaves = append(b.leaves, l)
+		b.flow.Leaves = append(b.flow.Leaves, l)
 		return nil
 	}
 	if g, ok := ops[0].(*Aggregate); ok && g.global {
 		for _, op := range ops[1:] {
 			op.(*Aggregate).dropGlobalRow()
 		}
+	}
+	if _, ok := ops[0].(Stateful); ok {
+		so := shardedOp{shards: make([]Stateful, shards)}
+		for i, op := range ops {
+			so.shards[i] = op.(Stateful)
+		}
+		_, _, so.partitioned = partitionKeys(n, 0)
+		b.flow.ops = append(b.flow.ops, so)
 	}
 	for p, in := range inputs {
 		keys, wholeRow, partitioned := partitionKeys(n, p)

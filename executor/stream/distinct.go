@@ -1,6 +1,9 @@
 package stream
 
 import (
+	"iter"
+	"slices"
+
 	"github.com/freshetdb/freshet/planner/plan"
 	"github.com/freshetdb/freshet/sql/expr"
 	"github.com/freshetdb/freshet/sql/types"
@@ -49,32 +52,128 @@ func NewDistinct(ctx *expr.Ctx, n *plan.Distinct, width int, out Operator, port 
 // Push implements Operator.
 func (d *Distinct) Push(_ int, c *types.Chunk) error {
 	for i := 0; i < c.Len(); i++ {
-		r, w := c.Row(i), c.Weights[i]
-		if len(d.on) > 0 {
-			for j, e := range d.on {
-				v, err := e.Eval(d.ctx, r)
-				if err != nil {
-					return err
-				}
-				d.key[j] = v
-			}
-			g, _ := d.onGrp.getOrCreate(d.key, func() *distinctOnGroup { return &distinctOnGroup{rows: newMultiset()} })
-			g.val.rows.add(r, w)
-			if !g.val.dirty {
-				g.val.dirty = true
-				d.dirty = append(d.dirty, g.key)
-			}
-			continue
-		}
-		e, _ := d.rows.getOrCreate(r, func() *distinctRow { return &distinctRow{forms: newForms()} })
-		e.val.weight += w
-		e.val.forms.add(r, w)
-		if !e.val.dirty {
-			e.val.dirty = true
-			d.dirty = append(d.dirty, e.key)
+		if err := d.add(c.Row(i), c.Weights[i]); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// add applies a change of weight w of row r.
+func (d *Distinct) add(r types.Row, w int64) error {
+	if len(d.on) > 0 {
+		g, err := d.onGroup(r)
+		if err != nil {
+			return err
+		}
+		g.val.rows.add(r, w)
+		if !g.val.dirty {
+			g.val.dirty = true
+			d.dirty = append(d.dirty, g.key)
+		}
+		return nil
+	}
+	e := d.row(r)
+	e.val.weight += w
+	e.val.forms.add(r, w)
+	if !e.val.dirty {
+		e.val.dirty = true
+		d.dirty = append(d.dirty, e.key)
+	}
+	return nil
+}
+
+// row returns the entry of the distinct row r (DISTINCT).
+func (d *Distinct) row(r types.Row) *rowEntry[*distinctRow] {
+	e, _ := d.rows.getOrCreate(r, func() *distinctRow { return &distinctRow{forms: newForms()} })
+	return e
+}
+
+// onGroup returns the group of row r (DISTINCT ON).
+func (d *Distinct) onGroup(r types.Row) (*rowEntry[*distinctOnGroup], error) {
+	for j, e := range d.on {
+		v, err := e.Eval(d.ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		d.key[j] = v
+	}
+	g, _ := d.onGrp.getOrCreate(d.key, func() *distinctOnGroup { return &distinctOnGroup{rows: newMultiset()} })
+	return g, nil
+}
+
+// The tables of a distinct's saved state.
+const (
+	distinctInputTable   = iota // the input rows with their weights
+	distinctEmittedTable        // the rows emitted
+)
+
+// SaveState implements Stateful.
+func (d *Distinct) SaveState(yield func(StateRecord) error) error {
+	if len(d.on) > 0 {
+		return d.onGrp.each(func(e *rowEntry[*distinctOnGroup]) error {
+			if err := saveMultiset(e.val.rows, distinctInputTable, yield); err != nil {
+				return err
+			}
+			if e.val.emitted == nil {
+				return nil
+			}
+			return yield(StateRecord{Table: distinctEmittedTable, Row: e.val.emitted, Weight: 1})
+		})
+	}
+	return d.rows.each(func(e *rowEntry[*distinctRow]) error {
+		if err := saveMultiset(e.val.forms.m, distinctInputTable, yield); err != nil {
+			return err
+		}
+		if e.val.emitted == nil {
+			return nil
+		}
+		return yield(StateRecord{Table: distinctEmittedTable, Row: e.val.emitted, Weight: 1})
+	})
+}
+
+// LoadState implements Stateful.
+func (d *Distinct) LoadState(recs iter.Seq[StateRecord]) error {
+	width := d.out.buf.Width
+	for rec := range recs {
+		if len(rec.Row) != width {
+			return badRecord("distinct", rec)
+		}
+		switch {
+		case rec.Table == distinctInputTable:
+			if err := d.add(rec.Row, rec.Weight); err != nil {
+				return err
+			}
+		case rec.Table == distinctEmittedTable && len(d.on) > 0:
+			g, err := d.onGroup(rec.Row)
+			if err != nil {
+				return err
+			}
+			g.val.emitted = slices.Clone(rec.Row)
+		case rec.Table == distinctEmittedTable:
+			d.row(rec.Row).val.emitted = slices.Clone(rec.Row)
+		default:
+			return badRecord("distinct", rec)
+		}
+	}
+	for _, k := range d.dirty {
+		if len(d.on) > 0 {
+			d.onGrp.get(k).val.dirty = false
+		} else {
+			d.rows.get(k).val.dirty = false
+		}
+	}
+	d.dirty = d.dirty[:0]
+	return nil
+}
+
+// stateRoute implements Stateful: records route as input rows do, by the
+// DISTINCT ON values or by the whole row.
+func (d *Distinct) stateRoute(rec StateRecord) (types.Row, error) {
+	if len(d.on) > 0 {
+		return evalRow(d.ctx, d.on, rec.Row)
+	}
+	return rec.Row, nil
 }
 
 // Flush implements Operator.
@@ -198,7 +297,7 @@ func NewSetOp(n *plan.SetOp, width int, out Operator, port int) *SetOp {
 // Push implements Operator.
 func (s *SetOp) Push(port int, c *types.Chunk) error {
 	for i := 0; i < c.Len(); i++ {
-		e, _ := s.rows.getOrCreate(c.Row(i), func() *setOpRow { return &setOpRow{forms: newForms()} })
+		e := s.entry(c.Row(i))
 		e.val.n[port] += c.Weights[i]
 		e.val.forms.add(c.Row(i), c.Weights[i])
 		if !e.val.dirty {
@@ -207,6 +306,67 @@ func (s *SetOp) Push(port int, c *types.Chunk) error {
 		}
 	}
 	return nil
+}
+
+// The tables of a set operation's saved state.
+const (
+	setOpFormTable  = iota // a written form of a row, weighted by its count on both inputs
+	setOpCountTable        // a row ++ [left count, right count]
+	setOpShownTable        // the form emitted, weighted by its emitted multiplicity
+)
+
+// SaveState implements Stateful.
+func (s *SetOp) SaveState(yield func(StateRecord) error) error {
+	return s.rows.each(func(e *rowEntry[*setOpRow]) error {
+		g := e.val
+		if err := saveMultiset(g.forms.m, setOpFormTable, yield); err != nil {
+			return err
+		}
+		row := append(append(types.Row{}, canonicalKey(e.key, g.forms)...), types.NewInt8(g.n[0]), types.NewInt8(g.n[1]))
+		if err := yield(StateRecord{Table: setOpCountTable, Row: row, Weight: 1}); err != nil {
+			return err
+		}
+		if g.emitted == 0 {
+			return nil
+		}
+		return yield(StateRecord{Table: setOpShownTable, Row: g.shown, Weight: g.emitted})
+	})
+}
+
+// LoadState implements Stateful.
+func (s *SetOp) LoadState(recs iter.Seq[StateRecord]) error {
+	width := s.out.buf.Width
+	for rec := range recs {
+		r := rec.Row
+		switch {
+		case rec.Table == setOpFormTable && len(r) == width:
+			s.entry(r).val.forms.add(r, rec.Weight)
+		case rec.Table == setOpCountTable && len(r) == width+2:
+			g := s.entry(r[:width]).val
+			g.n[0] += r[width].Int() * rec.Weight
+			g.n[1] += r[width+1].Int() * rec.Weight
+		case rec.Table == setOpShownTable && len(r) == width:
+			g := s.entry(r).val
+			g.shown, g.emitted = slices.Clone(r), rec.Weight
+		default:
+			return badRecord("set operation", rec)
+		}
+	}
+	return nil
+}
+
+// stateRoute implements Stateful: records route by the row, as inputs do.
+func (s *SetOp) stateRoute(rec StateRecord) (types.Row, error) {
+	if rec.Table == setOpCountTable && len(rec.Row) >= 2 {
+		return rec.Row[:len(rec.Row)-2], nil
+	}
+	return rec.Row, nil
+}
+
+// entry returns the state of row r, creating it.
+func (s *SetOp) entry(r types.Row) *rowEntry[*setOpRow] {
+	e, _ := s.rows.getOrCreate(r, func() *setOpRow { return &setOpRow{forms: newForms()} })
+	return e
 }
 
 func (s *SetOp) multiplicity(l, r int64) int64 {

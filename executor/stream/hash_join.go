@@ -1,6 +1,8 @@
 package stream
 
 import (
+	"iter"
+
 	"github.com/freshetdb/freshet/planner/plan"
 	"github.com/freshetdb/freshet/sql/expr"
 	"github.com/freshetdb/freshet/sql/types"
@@ -337,4 +339,43 @@ func (h *HashJoin) Flush(int) error {
 		return h.out.Flush()
 	}
 	return nil
+}
+
+// SaveState implements Stateful: table s holds side s's rows with their
+// weights; everything else (match counts, NOT IN totals) follows from them.
+func (h *HashJoin) SaveState(yield func(StateRecord) error) error {
+	for s, side := range h.sides {
+		if err := side.rows.each(func(e *rowEntry[*joinEntry]) error {
+			return yield(StateRecord{Table: s, Row: e.val.row, Weight: e.val.weight})
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// LoadState implements Stateful: the saved rows are applied as changes
+// whose output is dropped (it is what the join emitted before), which
+// rebuilds the indexes and the match counts.
+func (h *HashJoin) LoadState(recs iter.Seq[StateRecord]) error {
+	out := h.out
+	h.out = NewEmitter(discard{}, 0, out.buf.Width)
+	defer func() { h.out = out }()
+	for rec := range recs {
+		if rec.Table < 0 || rec.Table > 1 || len(rec.Row) != h.width[rec.Table] {
+			return badRecord("join", rec)
+		}
+		if err := h.change(rec.Table, rec.Row, rec.Weight); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// stateRoute implements Stateful: a row routes by its side's join key.
+func (h *HashJoin) stateRoute(rec StateRecord) (types.Row, error) {
+	if rec.Table < 0 || rec.Table > 1 {
+		return nil, badRecord("join", rec)
+	}
+	return evalRow(h.ctx, h.keys[rec.Table], rec.Row)
 }

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -345,6 +346,14 @@ func checkIncremental(t *rapid.T, c incCase, mode checkMode) {
 		}
 		delta := consolidated(rec.takeEpoch())
 		fmt.Fprintf(&trace, "  emitted:\n%s", formatBag(delta))
+		if st, ok := op.(Stateful); ok && rapid.Bool().Draw(t, fmt.Sprintf("e%d.restore", ep)) {
+			// Go on with a fresh operator loaded from the saved state: the
+			// checks below and the later epochs must not notice.
+			fmt.Fprintf(&trace, "  (state saved and loaded into a fresh operator)\n")
+			if op, err = restored(c, st, rec); err != nil {
+				t.Fatalf("%s\nafter epoch %d: %v", trace.String(), ep, err)
+			}
+		}
 		if mode == checkPresent {
 			if msg := notPresent(rec, models); msg != "" {
 				t.Fatalf("%s\nafter epoch %d %s", trace.String(), ep, msg)
@@ -382,6 +391,53 @@ func checkIncremental(t *rapid.T, c incCase, mode checkMode) {
 			t.Fatalf("%s\nafter every input row was deleted the operator still holds state: %s", trace.String(), s)
 		}
 	}
+}
+
+// restored builds a fresh operator of case c feeding rec, loads it with the
+// saved state of st, and checks that it saves the same state back.
+func restored(c incCase, st Stateful, rec *recorder) (Operator, error) {
+	saved, err := savedState(st)
+	if err != nil {
+		return nil, fmt.Errorf("save: %w", err)
+	}
+	op, err := c.build(testCtx(), rec)
+	if err != nil {
+		return nil, err
+	}
+	fresh := op.(Stateful)
+	if err := fresh.LoadState(slices.Values(saved)); err != nil {
+		return nil, fmt.Errorf("load: %w", err)
+	}
+	again, err := savedState(fresh)
+	if err != nil {
+		return nil, fmt.Errorf("save after load: %w", err)
+	}
+	if a, b := stateBag(saved), stateBag(again); !sameBag(a, b) {
+		return nil, fmt.Errorf("the loaded operator saves another state\nsaved:\n%sloaded and saved again:\n%s", formatBag(a), formatBag(b))
+	}
+	return op, nil
+}
+
+// savedState returns an operator's saved records, rows copied.
+func savedState(st interface {
+	SaveState(func(StateRecord) error) error
+}) ([]StateRecord, error) {
+	var out []StateRecord
+	err := st.SaveState(func(r StateRecord) error {
+		r.Row = append(types.Row(nil), r.Row...)
+		out = append(out, r)
+		return nil
+	})
+	return out, err
+}
+
+// stateBag consolidates records into a bag keyed by table and row text.
+func stateBag(recs []StateRecord) map[string]int64 {
+	m := map[string]int64{}
+	for _, r := range recs {
+		m[fmt.Sprintf("t%d %s", r.Table, rowText(r.Row))] += r.Weight
+	}
+	return consolidated(m)
 }
 
 // notPresent describes an output value written as no current input value

@@ -2,6 +2,7 @@ package stream
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"testing"
 
@@ -88,7 +89,13 @@ func TestShardedMatchesSingle(t *testing.T) {
 						got[i] = f.epoch(rt, changes)
 					}
 					if got[0] != got[1] {
-						rt.Fatalf("1 worker:\n%s\n3 workers:\n%s", got[0], got[1])
+						rt.Fatalf("1 worker:\n%s\n%d workers:\n%s", got[0], flows[1].w.N(), got[1])
+					}
+					if rapid.Bool().Draw(rt, "restore") {
+						// Go on with the state moved to another number of workers.
+						moved := flows[1].restored(rt, n, rapid.IntRange(1, 4).Draw(rt, "workers"))
+						flows[1].w.Close()
+						flows[1] = moved
 					}
 				}
 			})
@@ -100,9 +107,45 @@ func TestShardedMatchesSingle(t *testing.T) {
 // two Values nodes (l then r), fed directly.
 type shardedFlow struct {
 	w      *Workers
+	flow   *Dataflow
 	sink   *ViewSink
 	done   chan struct{}
 	leaves [2][]*ShardLeaf
+}
+
+// restored builds plan n on the given number of workers and loads it with
+// f's saved state (its operators' and its sink's).
+func (f *shardedFlow) restored(tb fataler, n plan.Node, workers int) *shardedFlow {
+	g := newShardedFlow(tb, n, workers)
+	type opRecord struct {
+		op  int
+		rec StateRecord
+	}
+	var recs []opRecord
+	if err := f.flow.SaveState(func(op int, rec StateRecord) error {
+		rec.Row = slices.Clone(rec.Row)
+		recs = append(recs, opRecord{op, rec})
+		return nil
+	}); err != nil {
+		tb.Fatalf("save: %v", err)
+	}
+	if err := g.flow.LoadState(func(yield func(int, StateRecord) bool) {
+		for _, r := range recs {
+			if !yield(r.op, r.rec) {
+				return
+			}
+		}
+	}); err != nil {
+		tb.Fatalf("load: %v", err)
+	}
+	sink, err := savedState(f.sink)
+	if err != nil {
+		tb.Fatalf("save sink: %v", err)
+	}
+	if err := g.sink.LoadState(slices.Values(sink)); err != nil {
+		tb.Fatalf("load sink: %v", err)
+	}
+	return g
 }
 
 type signalSink struct {
@@ -122,10 +165,12 @@ func newShardedFlow(tb fataler, n plan.Node, workers int) *shardedFlow {
 	for i := range ecs {
 		ecs[i] = testCtx()
 	}
-	leaves, err := BuildSharded(ecs, n, &signalSink{ViewSink: f.sink, done: f.done}, f.w)
+	flow, err := BuildSharded(ecs, n, &signalSink{ViewSink: f.sink, done: f.done}, f.w)
 	if err != nil {
 		tb.Fatalf("build: %v", err)
 	}
+	f.flow = flow
+	leaves := flow.Leaves
 	for i := range leaves {
 		side := 0
 		if leaves[i].Node.Columns()[1].Name == "y" {

@@ -1,6 +1,7 @@
 package stream
 
 import (
+	"iter"
 	"sort"
 
 	"github.com/freshetdb/freshet/planner/plan"
@@ -143,6 +144,44 @@ func (t *TopN) Flush(int) error {
 	}
 	return t.out.Flush()
 }
+
+// The tables of a top-N's saved state.
+const (
+	topNInputTable   = iota // the input rows with their weights
+	topNEmittedTable        // the rows emitted
+)
+
+// SaveState implements Stateful.
+func (t *TopN) SaveState(yield func(StateRecord) error) error {
+	if err := saveMultiset(t.rows, topNInputTable, yield); err != nil {
+		return err
+	}
+	return saveMultiset(t.emitted, topNEmittedTable, yield)
+}
+
+// LoadState implements Stateful. The next Flush recomputes the top (and
+// its boundary), emitting nothing unless the input changed.
+func (t *TopN) LoadState(recs iter.Seq[StateRecord]) error {
+	width := t.out.buf.Width
+	for rec := range recs {
+		if len(rec.Row) != width {
+			return badRecord("top-N", rec)
+		}
+		switch rec.Table {
+		case topNInputTable:
+			t.rows.add(rec.Row, rec.Weight)
+		case topNEmittedTable:
+			t.emitted.add(rec.Row, rec.Weight)
+		default:
+			return badRecord("top-N", rec)
+		}
+	}
+	t.changed = true
+	return nil
+}
+
+// stateRoute implements Stateful; a top-N is not partitioned.
+func (t *TopN) stateRoute(StateRecord) (types.Row, error) { return nil, nil }
 
 // setBoundary remembers the last row of a full top.
 func (t *TopN) setBoundary(r types.Row) error {

@@ -1,6 +1,8 @@
 package stream
 
 import (
+	"iter"
+
 	"github.com/freshetdb/freshet/sql/types"
 )
 
@@ -83,6 +85,22 @@ func (s *ViewSink) Each(fn func(r types.Row, n int64) error) error {
 		}
 		return fn(e.key, e.val)
 	})
+}
+
+// SaveState yields the view's rows with their multiplicities (table 0).
+func (s *ViewSink) SaveState(yield func(StateRecord) error) error {
+	return saveMultiset(s.rows, 0, yield)
+}
+
+// LoadState loads saved rows into an empty sink.
+func (s *ViewSink) LoadState(recs iter.Seq[StateRecord]) error {
+	for rec := range recs {
+		if rec.Table != 0 || len(rec.Row) != s.width {
+			return badRecord("view", rec)
+		}
+		s.rows.add(rec.Row, rec.Weight)
+	}
+	return nil
 }
 
 // Len returns the number of distinct rows.

@@ -1,6 +1,7 @@
 package stream
 
 import (
+	"iter"
 	"sort"
 
 	"github.com/freshetdb/freshet/planner/plan"
@@ -69,22 +70,72 @@ func SharedPartition(n *plan.Window) []expr.Expr {
 // Push implements Operator.
 func (w *Window) Push(_ int, c *types.Chunk) error {
 	for i := 0; i < c.Len(); i++ {
-		r := c.Row(i)
-		for j, e := range w.partBy {
-			v, err := e.Eval(w.ctx, r)
-			if err != nil {
-				return err
-			}
-			w.key[j] = v
+		e, err := w.part(c.Row(i))
+		if err != nil {
+			return err
 		}
-		e, _ := w.parts.getOrCreate(w.key, func() *winPart { return &winPart{rows: newMultiset(), emitted: newMultiset()} })
-		e.val.rows.add(r, c.Weights[i])
+		e.val.rows.add(c.Row(i), c.Weights[i])
 		if !e.val.dirty {
 			e.val.dirty = true
 			w.dirty = append(w.dirty, e.key)
 		}
 	}
 	return nil
+}
+
+// part returns the partition of row r (an input row, or an output row,
+// which starts with its input row).
+func (w *Window) part(r types.Row) (*rowEntry[*winPart], error) {
+	for j, e := range w.partBy {
+		v, err := e.Eval(w.ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		w.key[j] = v
+	}
+	e, _ := w.parts.getOrCreate(w.key, func() *winPart { return &winPart{rows: newMultiset(), emitted: newMultiset()} })
+	return e, nil
+}
+
+// The tables of a window operator's saved state.
+const (
+	windowInputTable   = iota // the input rows with their weights
+	windowEmittedTable        // the rows emitted
+)
+
+// SaveState implements Stateful.
+func (w *Window) SaveState(yield func(StateRecord) error) error {
+	return w.parts.each(func(e *rowEntry[*winPart]) error {
+		if err := saveMultiset(e.val.rows, windowInputTable, yield); err != nil {
+			return err
+		}
+		return saveMultiset(e.val.emitted, windowEmittedTable, yield)
+	})
+}
+
+// LoadState implements Stateful.
+func (w *Window) LoadState(recs iter.Seq[StateRecord]) error {
+	for rec := range recs {
+		var m *multiset
+		e, err := w.part(rec.Row)
+		switch {
+		case err != nil:
+			return err
+		case rec.Table == windowInputTable && len(rec.Row) == w.width:
+			m = e.val.rows
+		case rec.Table == windowEmittedTable && len(rec.Row) == w.width+len(w.calls):
+			m = e.val.emitted
+		default:
+			return badRecord("window", rec)
+		}
+		m.add(rec.Row, rec.Weight)
+	}
+	return nil
+}
+
+// stateRoute implements Stateful: records route by the shared PARTITION BY.
+func (w *Window) stateRoute(rec StateRecord) (types.Row, error) {
+	return evalRow(w.ctx, w.partBy, rec.Row)
 }
 
 // Flush implements Operator.
