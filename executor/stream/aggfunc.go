@@ -63,7 +63,7 @@ func newAggState(c *plan.AggCall, ev *builtin.EvalContext) (aggState, error) {
 		return nil, sqlerr.Unsupported("aggregate " + c.Name)
 	}
 	if c.Distinct {
-		s = &distinctState{inner: s, seen: newValueSet(), keepNull: c.Name == "array_agg"}
+		s = newDistinctState(s, c.Name == "array_agg")
 	}
 	return s, nil
 }
@@ -525,46 +525,86 @@ func (s *listState) result() (types.Datum, error) {
 	return types.NewString(s.t.Kind, sb.String()), nil
 }
 
-// distinctState feeds its inner aggregate only when a value's count turns
-// positive (add) or returns to zero (retract): aggregate(DISTINCT x).
+// distinctState feeds its inner aggregate each distinct value once:
+// aggregate(DISTINCT x). Values are told apart by SQL equality; of the
+// forms of one value present in the input (numeric 1.0 and 1.00) the inner
+// aggregate holds one, replaced when it leaves the input while another
+// form stays.
 type distinctState struct {
 	inner    aggState
-	seen     *multiset
+	seen     *rowTable[*distinctValue]
 	keepNull bool // array_agg collects NULL as a value
+}
+
+// distinctValue is one distinct value: the weights of its forms and the
+// form the inner aggregate holds (nil when none).
+type distinctValue struct {
+	forms *forms
+	shown types.Row
+}
+
+func newDistinctState(inner aggState, keepNull bool) *distinctState {
+	return &distinctState{inner: inner, seen: newRowTable[*distinctValue](), keepNull: keepNull}
+}
+
+func (s *distinctState) value(args []types.Datum) *rowEntry[*distinctValue] {
+	e, _ := s.seen.getOrCreate(args, func() *distinctValue { return &distinctValue{forms: newForms()} })
+	return e
 }
 
 func (s *distinctState) add(args []types.Datum, w int64) error {
 	if len(args) > 0 && args[0].IsNull() && !s.keepNull {
 		return nil
 	}
-	before, after := s.seen.add(args, w)
-	switch {
-	case before <= 0 && after > 0:
-		return s.inner.add(args, 1)
-	case before > 0 && after <= 0:
-		return s.inner.add(args, -1)
+	e := s.value(args)
+	v := e.val
+	v.forms.add(args, w)
+	want := v.forms.pick(v.shown)
+	if v.shown != nil && (want == nil || !rowsIdentical(want, v.shown)) {
+		if err := s.inner.add(v.shown, -1); err != nil {
+			return err
+		}
+		v.shown = nil
+	}
+	if want != nil && v.shown == nil {
+		v.shown = append(types.Row(nil), want...)
+		if err := s.inner.add(v.shown, 1); err != nil {
+			return err
+		}
+	}
+	if v.forms.m.t.len() == 0 {
+		s.seen.remove(e.key)
 	}
 	return nil
 }
 
 func (s *distinctState) result() (types.Datum, error) { return s.inner.result() }
 
-// A DISTINCT aggregate's state rows: the counted values, and the inner
+// A DISTINCT aggregate's state rows: the forms of the values with their
+// weights, the form of each value the inner aggregate holds, and the inner
 // aggregate's rows.
 const (
-	distinctSeen  = iota // [tag, values...], weighted by their count
+	distinctForm  = iota // [tag, values...], weighted by their count
+	distinctShown        // [tag, values...]
 	distinctInner        // [tag, a row of the inner state...]
 )
 
 func (s *distinctState) save(yield func(types.Row, int64) error) error {
-	if err := s.seen.t.each(func(e *rowEntry[int64]) error {
-		return yield(append(types.Row{types.NewInt4(distinctSeen)}, e.key...), e.val)
+	tagged := func(tag int32, r types.Row, w int64) error {
+		return yield(append(types.Row{types.NewInt4(tag)}, r...), w)
+	}
+	if err := s.seen.each(func(e *rowEntry[*distinctValue]) error {
+		if err := saveRows(e.val.forms.m, func(r types.Row, w int64) error { return tagged(distinctForm, r, w) }); err != nil {
+			return err
+		}
+		if e.val.shown == nil {
+			return nil
+		}
+		return tagged(distinctShown, e.val.shown, 1)
 	}); err != nil {
 		return err
 	}
-	return s.inner.save(func(r types.Row, w int64) error {
-		return yield(append(types.Row{types.NewInt4(distinctInner)}, r...), w)
-	})
+	return s.inner.save(func(r types.Row, w int64) error { return tagged(distinctInner, r, w) })
 }
 
 func (s *distinctState) load(r types.Row, w int64) error {
@@ -572,8 +612,11 @@ func (s *distinctState) load(r types.Row, w int64) error {
 		return errAggRecord
 	}
 	switch r[0].Int() {
-	case distinctSeen:
-		s.seen.add(r[1:], w)
+	case distinctForm:
+		s.value(r[1:]).val.forms.add(r[1:], w)
+		return nil
+	case distinctShown:
+		s.value(r[1:]).val.shown = append(types.Row(nil), r[1:]...)
 		return nil
 	case distinctInner:
 		return s.inner.load(r[1:], w)

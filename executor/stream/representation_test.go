@@ -51,6 +51,12 @@ func TestOutputShowsPresentValues(t *testing.T) {
 				{Name: "max", Args: []expr.Expr{n}, T: types.Numeric},
 			}}, out, 0)
 		})},
+		{"SELECT min(DISTINCT n), max(DISTINCT n) FROM t", one(func(ctx *expr.Ctx, out Operator) (Operator, error) {
+			return NewAggregate(ctx, &plan.Aggregate{Aggs: []plan.AggCall{
+				{Name: "min", Args: []expr.Expr{n}, Distinct: true, T: types.Numeric},
+				{Name: "max", Args: []expr.Expr{n}, Distinct: true, T: types.Numeric},
+			}}, out, 0)
+		})},
 		{"SELECT * FROM l UNION SELECT * FROM r", two(func(_ *expr.Ctx, out Operator) (Operator, error) {
 			return NewSetOp(&plan.SetOp{Kind: plan.SetUnion}, 1, out, 0), nil
 		})},

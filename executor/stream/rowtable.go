@@ -138,9 +138,6 @@ type multiset struct{ t *rowTable[int64] }
 
 func newMultiset() *multiset { return &multiset{t: newExactRowTable[int64]()} }
 
-// newValueSet returns a bag that counts SQL-equal rows as one (the values
-// of count(DISTINCT x)).
-func newValueSet() *multiset { return &multiset{t: newRowTable[int64]()} }
 
 // add changes the weight of r by w, dropping it at zero. It returns the
 // weight before and after.
