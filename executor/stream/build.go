@@ -303,14 +303,14 @@ func stateful(n plan.Node) bool {
 func partitionKeys(n plan.Node, p int) (keys []expr.Expr, wholeRow, partitioned bool) {
 	switch n := n.(type) {
 	case *plan.Join:
-		if n.NullAware {
-			// NOT IN depends on the whole right side (is it empty, does it
-			// hold a NULL): it cannot be split by key.
-			return nil, false, false
-		}
 		ks := n.LeftKeys
 		if p == 1 {
 			ks = n.RightKeys
+		}
+		if n.NullAware {
+			// NOT IN depends on the whole subquery of a row (is it empty,
+			// does it hold a NULL): it splits by the correlation keys only.
+			ks = ks[:len(ks)-1]
 		}
 		return ks, false, len(ks) > 0
 	case *plan.Aggregate:

@@ -23,20 +23,22 @@ import (
 // positive / zero. NULL keys never match. With no keys every row falls in
 // one bucket (a nested-loop join).
 type HashJoin struct {
-	// nullAware: the anti join of NOT IN (see plan.Join). naTotal and
-	// naNulls are the right side's total weight and weight of NULL keys.
-	nullAware        bool
-	naTotal, naNulls int64
-	ctx              *expr.Ctx
-	kind             plan.JoinKind
-	keys             [2][]expr.Expr
-	residual         expr.Expr
-	width            [2]int
-	sides            [2]*joinSide
-	out              *Emitter
-	gate             flushGate
-	scratch          types.Row
-	keyScratch       types.Row
+	// nullAware: the anti join of NOT IN (see plan.Join), whose right rows
+	// are counted in naGroups by their correlation keys (all keys but the
+	// last; none when the subquery is uncorrelated).
+	nullAware  bool
+	naGroups   *rowTable[*naGroup]
+	naKey      types.Row
+	ctx        *expr.Ctx
+	kind       plan.JoinKind
+	keys       [2][]expr.Expr
+	residual   expr.Expr
+	width      [2]int
+	sides      [2]*joinSide
+	out        *Emitter
+	gate       flushGate
+	scratch    types.Row
+	keyScratch types.Row
 	// probes counts pair evaluations, to check for cancellation now and then.
 	probes       int
 	nullsScratch [2]types.Row
@@ -58,8 +60,20 @@ type joinEntry struct {
 	// leaves its bucket at once.
 	bucket *rowEntry[[]*joinEntry]
 	pos    int
-	// out says whether a left row of a null-aware anti join is emitted.
-	out bool
+	// out says whether a left row of a null-aware anti join is emitted;
+	// na is its correlation group (nil when a correlation key is NULL) and
+	// naPos its index among the group's left entries.
+	out   bool
+	na    *rowEntry[*naGroup]
+	naPos int
+}
+
+// naGroup is one value of a null-aware anti join's correlation keys: the
+// total weight of its right rows, the weight of those whose compared value
+// is NULL, and the left entries with that value.
+type naGroup struct {
+	total, nulls int64
+	lefts        []*joinEntry
 }
 
 // NewHashJoin returns a join of rows of widths lw and rw.
@@ -79,6 +93,10 @@ func NewHashJoin(ctx *expr.Ctx, j *plan.Join, lw, rw int, out Operator, port int
 		scratch:  make(types.Row, lw+rw),
 	}
 	h.nullAware = j.NullAware && j.Kind == plan.JoinAnti
+	if h.nullAware {
+		h.naGroups = newRowTable[*naGroup]()
+		h.naKey = make(types.Row, len(j.LeftKeys)-1)
+	}
 	for s := 0; s < 2; s++ {
 		h.sides[s] = &joinSide{rows: newExactRowTable[*joinEntry](), buckets: newRowTable[[]*joinEntry]()}
 	}
@@ -164,11 +182,24 @@ func (h *HashJoin) change(s int, r types.Row, w int64) error {
 	// Probe the other side: emit pairs and update the other rows' matches.
 	var m int64
 	var touched []*joinEntry
-	oldTotal, oldNulls := h.naTotal, h.naNulls
-	if h.nullAware && s == 1 {
-		h.naTotal += w
-		if !ok {
-			h.naNulls += w
+	var g *rowEntry[*naGroup]
+	var oldTotal, oldNulls int64
+	if h.nullAware {
+		var valueNull bool
+		if g, valueNull, err = h.naGroupOf(s, r); err != nil {
+			return err
+		}
+		switch {
+		case g == nil:
+		case s == 0 && created:
+			e.na, e.naPos = g, len(g.val.lefts)
+			g.val.lefts = append(g.val.lefts, e)
+		case s == 1:
+			oldTotal, oldNulls = g.val.total, g.val.nulls
+			g.val.total += w
+			if valueNull {
+				g.val.nulls += w
+			}
 		}
 	}
 	if ok {
@@ -212,11 +243,14 @@ func (h *HashJoin) change(s int, r types.Row, w int64) error {
 	}
 	e.weight += w
 	if h.nullAware {
-		if err := h.naChange(s, e, w, touched, oldTotal, oldNulls); err != nil {
+		if err := h.naChange(s, e, w, touched, g, oldTotal, oldNulls); err != nil {
 			return err
 		}
 	}
 	if e.weight == 0 {
+		if e.na != nil {
+			h.naLeave(e)
+		}
 		me.rows.remove(r)
 		if b := e.bucket; b != nil {
 			last := b.val[len(b.val)-1]
@@ -228,23 +262,72 @@ func (h *HashJoin) change(s int, r types.Row, w int64) error {
 			}
 		}
 	}
+	if g != nil && s == 1 {
+		h.naDrop(g)
+	}
 	return nil
 }
 
+// naGroupOf returns the correlation group of row r of side s (created when
+// absent), or nil when a correlation key is NULL: such a left row faces an
+// empty subquery, such a right row is in no left row's subquery. valueNull
+// says whether the compared value (the last key) is NULL.
+func (h *HashJoin) naGroupOf(s int, r types.Row) (g *rowEntry[*naGroup], valueNull bool, err error) {
+	ks := h.keys[s]
+	for i, k := range ks[:len(ks)-1] {
+		if h.naKey[i], err = k.Eval(h.ctx, r); err != nil {
+			return nil, false, err
+		}
+		if h.naKey[i].IsNull() {
+			return nil, false, nil
+		}
+	}
+	v, err := ks[len(ks)-1].Eval(h.ctx, r)
+	if err != nil {
+		return nil, false, err
+	}
+	g, _ = h.naGroups.getOrCreate(h.naKey, func() *naGroup { return &naGroup{} })
+	return g, v.IsNull(), nil
+}
+
+// naLeave removes left entry e, whose weight is zero, from its group.
+func (h *HashJoin) naLeave(e *joinEntry) {
+	g := e.na
+	last := g.val.lefts[len(g.val.lefts)-1]
+	g.val.lefts[e.naPos], last.naPos = last, e.naPos
+	g.val.lefts[len(g.val.lefts)-1] = nil
+	g.val.lefts = g.val.lefts[:len(g.val.lefts)-1]
+	e.na = nil
+	h.naDrop(g)
+}
+
+// naDrop forgets group g once it holds nothing.
+func (h *HashJoin) naDrop(g *rowEntry[*naGroup]) {
+	if g.val.total == 0 && g.val.nulls == 0 && len(g.val.lefts) == 0 {
+		h.naGroups.remove(g.key)
+	}
+}
+
 // naChange updates the output of a null-aware anti join after a change of
-// weight w to entry e of side s: a left row qualifies when the right side
-// is empty, or when its key is not NULL, nothing matches it and the right
-// side holds no NULL key. A right change re-evaluates the left rows it
-// matched, or all of them when the right side's emptiness or NULL presence
-// flipped.
-func (h *HashJoin) naChange(s int, e *joinEntry, w int64, touched []*joinEntry, oldTotal, oldNulls int64) error {
+// weight w to entry e of side s in correlation group g: a left row
+// qualifies when its subquery is empty, or when its compared value is not
+// NULL, nothing matches it and the subquery holds no NULL. A right change
+// re-evaluates the left rows it matched, or all those of its group when the
+// group's emptiness or NULL presence flipped.
+func (h *HashJoin) naChange(s int, e *joinEntry, w int64, touched []*joinEntry, g *rowEntry[*naGroup], oldTotal, oldNulls int64) error {
 	if s == 0 {
 		return h.naEval(e, e.weight-w)
 	}
-	if (oldTotal == 0) != (h.naTotal == 0) || (oldNulls == 0) != (h.naNulls == 0) {
-		return h.sides[0].rows.each(func(le *rowEntry[*joinEntry]) error {
-			return h.naEval(le.val, le.val.weight)
-		})
+	if g == nil {
+		return nil
+	}
+	if (oldTotal == 0) != (g.val.total == 0) || (oldNulls == 0) != (g.val.nulls == 0) {
+		for _, le := range g.val.lefts {
+			if err := h.naEval(le, le.weight); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	for _, o := range touched {
 		if err := h.naEval(o, o.weight); err != nil {
@@ -255,9 +338,10 @@ func (h *HashJoin) naChange(s int, e *joinEntry, w int64, touched []*joinEntry, 
 }
 
 // naEval emits the change in left entry e's output, given the weight it
-// had when last evaluated.
+// had when last evaluated. In a group (correlation keys not NULL) a nil
+// bucket means the compared value is NULL.
 func (h *HashJoin) naEval(e *joinEntry, prevWeight int64) error {
-	q := h.naTotal == 0 || (e.bucket != nil && e.matches == 0 && h.naNulls == 0)
+	q := e.na == nil || e.na.val.total == 0 || (e.bucket != nil && e.matches == 0 && e.na.val.nulls == 0)
 	var before, after int64
 	if e.out {
 		before = prevWeight
@@ -377,5 +461,9 @@ func (h *HashJoin) stateRoute(rec StateRecord) (types.Row, error) {
 	if rec.Table < 0 || rec.Table > 1 {
 		return nil, badRecord("join", rec)
 	}
-	return evalRow(h.ctx, h.keys[rec.Table], rec.Row)
+	ks := h.keys[rec.Table]
+	if h.nullAware {
+		ks = ks[:len(ks)-1]
+	}
+	return evalRow(h.ctx, ks, rec.Row)
 }

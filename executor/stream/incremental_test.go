@@ -395,7 +395,7 @@ func checkIncremental(t *rapid.T, c incCase, mode checkMode) {
 
 // restored builds a fresh operator of case c feeding rec, loads it with the
 // saved state of st, and checks that it saves the same state back.
-func restored(c incCase, st Stateful, rec *recorder) (Operator, error) {
+func restored(c incCase, st Stateful, rec Operator) (Operator, error) {
 	saved, err := savedState(st)
 	if err != nil {
 		return nil, fmt.Errorf("save: %w", err)

@@ -138,7 +138,6 @@ type multiset struct{ t *rowTable[int64] }
 
 func newMultiset() *multiset { return &multiset{t: newExactRowTable[int64]()} }
 
-
 // add changes the weight of r by w, dropping it at zero. It returns the
 // weight before and after.
 func (m *multiset) add(r types.Row, w int64) (before, after int64) {

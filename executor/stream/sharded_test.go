@@ -43,6 +43,9 @@ func TestShardedMatchesSingle(t *testing.T) {
 		"not-in": func(tb fataler) plan.Node {
 			return plan.WithColumns(&plan.Join{Kind: plan.JoinAnti, NullAware: true, Left: l, Right: r, LeftKeys: []expr.Expr{k}, RightKeys: []expr.Expr{k}}, cols("k", "x"))
 		},
+		"not-in-correlated": func(tb fataler) plan.Node {
+			return plan.WithColumns(&plan.Join{Kind: plan.JoinAnti, NullAware: true, Left: l, Right: r, LeftKeys: []expr.Expr{k, x}, RightKeys: []expr.Expr{k, x}}, cols("k", "x"))
+		},
 		"distinct-except": func(tb fataler) plan.Node {
 			d := plan.WithColumns(&plan.Distinct{Input: l}, cols("k", "x"))
 			return plan.WithColumns(&plan.SetOp{Kind: plan.SetExcept, All: true, Left: d, Right: r}, cols("k", "x"))

@@ -61,7 +61,9 @@ func testCatalog(t *testing.T) *catalog.Catalog {
 }
 
 // TestBind runs the golden files in testdata: "bind" prints the bound plan,
-// "norm" the plan after the rewrite rules; an error prints its SQLSTATE.
+// "norm" the plan after the rewrite rules, "dataflow" what EXPLAIN CREATE
+// MATERIALIZED VIEW prints for the query on two workers (operators, keys,
+// state, exchanges); an error prints its SQLSTATE.
 func TestBind(t *testing.T) {
 	cat := testCatalog(t)
 	datadriven.Walk(t, "testdata", func(t *testing.T, path string) {
@@ -86,6 +88,8 @@ func TestBind(t *testing.T) {
 			case "bind":
 			case "norm":
 				n = norm.Normalize(n)
+			case "dataflow":
+				return plan.ExplainDataflow(norm.Normalize(n), 2)
 			default:
 				t.Fatalf("unknown command %q", d.Cmd)
 			}

@@ -19,9 +19,11 @@ import (
 // query, and its correlated conjuncts read only the immediately enclosing
 // query. Equalities between a subquery expression and an outer expression
 // become hash keys; other correlated conjuncts become the join's residual.
-// An uncorrelated NOT IN becomes a null-aware anti join (SQL's NULL rules:
-// no row qualifies once the subquery yields a NULL, a NULL operand only
-// when the subquery is empty); a correlated NOT IN is left alone.
+// NOT IN becomes a null-aware anti join (SQL's NULL rules: no row qualifies
+// once its subquery yields a NULL, a NULL operand only when the subquery is
+// empty), when correlated only if every correlated conjunct is an equality,
+// so that the outer row's subquery is the group of right rows with its
+// correlation values.
 // Semi and anti joins ignore duplicates on the right, which makes IN and
 // EXISTS exact.
 func DecorrelateSubquery(f *plan.Filter) plan.Node {
@@ -59,7 +61,7 @@ func subqueryJoin(input plan.Node, c expr.Expr) plan.Node {
 	switch {
 	case q.Kind == expr.SubExists:
 	case q.Kind == expr.SubAny && q.Op.Fn.Name == "=" && kind == plan.JoinSemi:
-	case q.Kind == expr.SubAny && q.Op.Fn.Name == "=" && kind == plan.JoinAnti && !q.Correlated:
+	case q.Kind == expr.SubAny && q.Op.Fn.Name == "=" && kind == plan.JoinAnti:
 		// NOT IN: a null-aware anti join keeps SQL's NULL rules.
 		nullAware = true
 	default:
@@ -126,6 +128,11 @@ func subqueryJoin(input plan.Node, c expr.Expr) plan.Node {
 		}
 		j.LeftKeys = append(j.LeftKeys, q.X)
 		j.RightKeys = append(j.RightKeys, re)
+	}
+	if nullAware && j.Residual != nil {
+		// A correlated NOT IN needs each left row's whole subquery, which
+		// only equalities on the outer row pick out as a group.
+		return nil
 	}
 	if len(local) > 0 {
 		right = plan.WithColumns(&plan.Filter{Input: right, Pred: AndAll(local)}, right.Columns())

@@ -197,6 +197,14 @@ func describe(n Node) string {
 
 // stateOf describes the state an operator keeps in a maintained dataflow;
 // "" for linear operators, which keep none.
+// nullAwareGroup names what a NOT IN join counts its subquery's rows by.
+func nullAwareGroup(n *Join) string {
+	if len(n.LeftKeys) == 1 {
+		return "join (uncorrelated subquery)"
+	}
+	return "correlation key " + exprList(n.RightKeys[:len(n.RightKeys)-1])
+}
+
 func stateOf(n Node) string {
 	switch n := n.(type) {
 	case *Scan:
@@ -210,13 +218,20 @@ func stateOf(n Node) string {
 		case JoinLeft, JoinRight, JoinFull, JoinSemi, JoinAnti:
 			s += ", with per-row match counts"
 		}
+		if n.NullAware {
+			s += "; the right rows and NULL values counted per " + nullAwareGroup(n)
+		}
 		return s
 	case *Aggregate:
 		var parts []string
 		for _, a := range n.Aggs {
 			switch {
 			case a.Distinct:
-				parts = append(parts, a.Name+": value multiset")
+				parts = append(parts, a.Name+" DISTINCT: distinct values with their counts")
+			case a.Name == "count":
+				parts = append(parts, "count: running count")
+			case a.Name == "bool_and" || a.Name == "bool_or" || a.Name == "every":
+				parts = append(parts, a.Name+": counts of true and false")
 			case a.Name == "min" || a.Name == "max":
 				parts = append(parts, a.Name+": value multiset")
 			case a.Name == "string_agg" || a.Name == "array_agg" || a.Name == "jsonb_agg" || a.Name == "jsonb_object_agg":
@@ -228,14 +243,14 @@ func stateOf(n Node) string {
 		return "per group " + exprList(n.GroupBy) + ": row count; " + strings.Join(parts, "; ")
 	case *Distinct:
 		if len(n.On) > 0 {
-			return "per " + exprList(n.On) + ": row multiset"
+			return "per " + exprList(n.On) + ": row multiset and the row emitted"
 		}
-		return "count of each distinct row"
+		return "count of each distinct row and the row emitted"
 	case *SetOp:
 		if n.Kind == SetUnion && n.All {
 			return ""
 		}
-		return "count of each row on each input"
+		return "count of each row on each input and the count emitted"
 	case *Limit:
 		return "input multiset and the rows emitted"
 	case *Window:
@@ -252,8 +267,11 @@ func exchangeOf(n Node) string {
 		if len(n.LeftKeys) == 0 {
 			return "gather on worker 0 (no equality keys)"
 		}
-		if n.NullAware {
+		if n.NullAware && len(n.LeftKeys) == 1 {
 			return "gather on worker 0 (NOT IN needs the whole right side)"
+		}
+		if n.NullAware {
+			return "hash " + exprList(n.LeftKeys[:len(n.LeftKeys)-1]) + " / " + exprList(n.RightKeys[:len(n.RightKeys)-1])
 		}
 		return "hash " + exprList(n.LeftKeys) + " / " + exprList(n.RightKeys)
 	case *Aggregate:

@@ -128,9 +128,11 @@ func (k JoinKind) String() string { return joinKindNames[k] }
 // conditions (NULL never matches), evaluated on each side's own row;
 // Residual is any further condition over the concatenated row (left columns
 // then right columns). With no keys it is a nested-loop join.
-// NullAware marks the anti join of NOT IN: when the right side holds a NULL
-// key, no left row qualifies, and a NULL left key qualifies only when the
-// right side is empty.
+// NullAware marks the anti join of NOT IN: the last key pair compares the
+// operand with the subquery's value, the keys before it (if any) are the
+// correlation equalities that pick a left row's subquery (a NULL there makes
+// it empty). When its subquery holds a NULL value, no left row qualifies,
+// and a NULL operand qualifies only when the subquery is empty.
 type Join struct {
 	base
 	Kind        JoinKind
