@@ -40,7 +40,7 @@ INTEGRATION_RE := /tests/(slt|oracle|compat|clients)$$
 # Concurrent packages that `race` covers, those of them that exist.
 RACE_DIRS := pgwire executor storage
 
-.PHONY: build run unit race fuzz integration test bench clean deps
+.PHONY: build run unit race fuzz integration test bench bench-stream clean deps
 
 deps:
 	@scripts/deps.sh
@@ -82,6 +82,9 @@ bench:
 	@if [[ ! -d bench ]]; then echo "bench: no bench/ directory yet"; exit 0; fi; \
 	echo "$(GO) test -run '^$$' -bench . ./bench/..."; \
 	$(GO) test -run '^$$' -bench . ./bench/...
+
+bench-stream:
+	$(GO) test -run '^$$' -bench . ./executor/stream
 
 clean:
 	rm -rf bin/ freshet-data/

@@ -26,15 +26,18 @@ type HashJoin struct {
 	// nullAware: the anti join of NOT IN (see plan.Join), whose right rows
 	// are counted in naGroups by their correlation keys (all keys but the
 	// last; none when the subquery is uncorrelated).
-	nullAware  bool
-	naGroups   *rowTable[*naGroup]
-	naKey      types.Row
-	ctx        *expr.Ctx
-	kind       plan.JoinKind
-	keys       [2][]expr.Expr
-	residual   expr.Expr
-	width      [2]int
-	sides      [2]*joinSide
+	nullAware bool
+	naGroups  *rowTable[*naGroup]
+	naKey     types.Row
+	ctx       *expr.Ctx
+	kind      plan.JoinKind
+	keys      [2][]expr.Expr
+	residual  expr.Expr
+	width     [2]int
+	sides     [2]*joinSide
+	// index maps a key to the lists of both sides' rows with that key, so
+	// that one lookup finds where a new row goes and what it matches.
+	index      *rowTable[[2]joinBucket]
 	out        *Emitter
 	gate       flushGate
 	scratch    types.Row
@@ -44,22 +47,26 @@ type HashJoin struct {
 	nullsScratch [2]types.Row
 }
 
-// joinSide is one input's index.
+// joinSide is one input's rows: every distinct row with its state.
 type joinSide struct {
-	rows    *rowTable[*joinEntry] // every distinct row with its state
-	buckets *rowTable[[]*joinEntry]
+	rows *rowTable[joinEntry]
 }
+
+// joinBucket is the list of a side's entries with one key, in insertion
+// order. Entries stay where the row table put them, so the list links them
+// in place.
+type joinBucket struct{ head, tail *joinEntry }
 
 // joinEntry is one distinct row of a side.
 type joinEntry struct {
 	row     types.Row
 	weight  int64
 	matches int64 // total weight of matching rows on the other side
-	// bucket is the key bucket holding the entry (nil for a NULL key) and
-	// pos its index there, so that an entry whose weight returns to zero
-	// leaves its bucket at once.
-	bucket *rowEntry[[]*joinEntry]
-	pos    int
+	// bucket is the index entry of the entry's key (nil for a NULL key),
+	// and prev and next its neighbours in its side's list there, so that an
+	// entry whose weight returns to zero leaves its list at once.
+	bucket     *rowEntry[[2]joinBucket]
+	prev, next *joinEntry
 	// out says whether a left row of a null-aware anti join is emitted;
 	// na is its correlation group (nil when a correlation key is NULL) and
 	// naPos its index among the group's left entries.
@@ -98,11 +105,15 @@ func NewHashJoin(ctx *expr.Ctx, j *plan.Join, lw, rw int, out Operator, port int
 		h.naKey = make(types.Row, len(j.LeftKeys)-1)
 	}
 	for s := 0; s < 2; s++ {
-		h.sides[s] = &joinSide{rows: newExactRowTable[*joinEntry](), buckets: newRowTable[[]*joinEntry]()}
+		h.sides[s] = &joinSide{rows: newExactRowTable[joinEntry]()}
 	}
+	h.index = newRowTable[[2]joinBucket]()
 	h.nullsScratch = [2]types.Row{make(types.Row, lw), make(types.Row, rw)}
 	return h
 }
+
+func newJoinEntry() joinEntry       { return joinEntry{} }
+func newJoinBuckets() [2]joinBucket { return [2]joinBucket{} }
 
 // keyOf evaluates side s's key for row r; ok is false when a key is NULL.
 func (h *HashJoin) keyOf(s int, r types.Row) (types.Row, bool, error) {
@@ -163,20 +174,26 @@ func (h *HashJoin) Push(port int, c *types.Chunk) error {
 
 func (h *HashJoin) change(s int, r types.Row, w int64) error {
 	other := 1 - s
-	me, them := h.sides[s], h.sides[other]
+	me := h.sides[s]
 	key, ok, err := h.keyOf(s, r)
 	if err != nil {
 		return err
 	}
 	// The entry of r on its own side (created on first sight).
-	ent, created := me.rows.getOrCreate(r, func() *joinEntry { return &joinEntry{} })
-	e := ent.val
+	ent, created := me.rows.getOrCreate(r, newJoinEntry)
+	e := &ent.val
 	if created {
 		e.row = ent.key
 		if ok {
-			b, _ := me.buckets.getOrCreate(key, func() []*joinEntry { return nil })
-			e.bucket, e.pos = b, len(b.val)
-			b.val = append(b.val, e)
+			b, _ := h.index.getOrCreate(key, newJoinBuckets)
+			l := &b.val[s]
+			e.bucket, e.prev = b, l.tail
+			if l.tail != nil {
+				l.tail.next = e
+			} else {
+				l.head = e
+			}
+			l.tail = e
 		}
 	}
 	// Probe the other side: emit pairs and update the other rows' matches.
@@ -203,8 +220,8 @@ func (h *HashJoin) change(s int, r types.Row, w int64) error {
 		}
 	}
 	if ok {
-		if b := them.buckets.get(key); b != nil {
-			for _, o := range b.val {
+		if b := e.bucket; b != nil {
+			for o := b.val[other].head; o != nil; o = o.next {
 				if h.probes++; h.probes%4096 == 0 {
 					if err := h.ctx.CheckInterrupt(); err != nil {
 						return err
@@ -251,16 +268,23 @@ func (h *HashJoin) change(s int, r types.Row, w int64) error {
 		if e.na != nil {
 			h.naLeave(e)
 		}
-		me.rows.remove(r)
 		if b := e.bucket; b != nil {
-			last := b.val[len(b.val)-1]
-			b.val[e.pos], last.pos = last, e.pos
-			b.val[len(b.val)-1] = nil
-			b.val = b.val[:len(b.val)-1]
-			if len(b.val) == 0 {
-				me.buckets.remove(key)
+			l := &b.val[s]
+			if e.prev != nil {
+				e.prev.next = e.next
+			} else {
+				l.head = e.next
+			}
+			if e.next != nil {
+				e.next.prev = e.prev
+			} else {
+				l.tail = e.prev
+			}
+			if b.val[0].head == nil && b.val[1].head == nil {
+				h.index.remove(key)
 			}
 		}
+		me.rows.remove(r) // last: it clears the entry
 	}
 	if g != nil && s == 1 {
 		h.naDrop(g)
@@ -429,7 +453,7 @@ func (h *HashJoin) Flush(int) error {
 // weights; everything else (match counts, NOT IN totals) follows from them.
 func (h *HashJoin) SaveState(yield func(StateRecord) error) error {
 	for s, side := range h.sides {
-		if err := side.rows.each(func(e *rowEntry[*joinEntry]) error {
+		if err := side.rows.each(func(e *rowEntry[joinEntry]) error {
 			return yield(StateRecord{Table: s, Row: e.val.row, Weight: e.val.weight})
 		}); err != nil {
 			return err

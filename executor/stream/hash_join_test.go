@@ -80,14 +80,21 @@ func joinCase(tb fataler, kind plan.JoinKind, keys, residual string) incCase {
 func joinState(h *HashJoin) string {
 	s := ""
 	for side, js := range h.sides {
-		entries := 0
-		_ = js.buckets.each(func(e *rowEntry[[]*joinEntry]) error {
-			entries += len(e.val)
-			return nil
-		})
-		if js.rows.len() > 0 || js.buckets.len() > 0 {
-			s += fmt.Sprintf("side %d: %d rows, %d key buckets holding %d entries; ", side, js.rows.len(), js.buckets.len(), entries)
+		if js.rows.len() > 0 {
+			s += fmt.Sprintf("side %d: %d rows; ", side, js.rows.len())
 		}
+	}
+	entries := 0
+	_ = h.index.each(func(e *rowEntry[[2]joinBucket]) error {
+		for _, l := range e.val {
+			for o := l.head; o != nil; o = o.next {
+				entries++
+			}
+		}
+		return nil
+	})
+	if h.index.len() > 0 {
+		s += fmt.Sprintf("%d keys indexed, holding %d entries; ", h.index.len(), entries)
 	}
 	return s
 }

@@ -40,29 +40,47 @@ func rowsIdentical(a, b types.Row) bool {
 	return true
 }
 
-// rowTable maps distinct rows (keys) to values of type V. It is a hash
-// table with chaining on the row hash; keys are copied on insertion. Keys
-// are told apart by SQL equality (grouping: numeric 1.0 and 1.00 are one
-// key) or, in an exact table, by representation (contents: they are two
-// rows, shown as written).
+// rowTable maps distinct rows (keys) to values of type V. Keys are told
+// apart by SQL equality (grouping: numeric 1.0 and 1.00 are one key) or, in
+// an exact table, by representation (contents: they are two rows, shown as
+// written).
+//
+// Entries live in slabs and keys in slabs of datums, so inserting a row
+// allocates nothing in steady state: a removed entry, with its key's
+// space, is reused by the next insertion of a key of the same width.
+// Entries never move, so a pointer to an entry (or to its value) stays
+// valid until the entry is removed. The index maps a row hash to a chain of
+// entries.
 type rowTable[V any] struct {
-	buckets map[uint64][]*rowEntry[V]
-	n       int
-	exact   bool
+	index map[uint64]*rowEntry[V]
+	n     int
+	exact bool
+	slab  []rowEntry[V]
+	keys  []types.Datum
+	free  *rowEntry[V] // removed entries, chained through next
 }
 
 type rowEntry[V any] struct {
-	key types.Row
-	val V
+	key  types.Row
+	val  V
+	next *rowEntry[V]
 }
 
+// The largest slabs of a rowTable: entries, and datums of keys. Slabs start
+// small and double up to these sizes, so the many small tables (the forms
+// of one group, the values of one group's min) stay small.
+const (
+	maxEntrySlab = 256
+	maxDatumSlab = 2048
+)
+
 func newRowTable[V any]() *rowTable[V] {
-	return &rowTable[V]{buckets: map[uint64][]*rowEntry[V]{}}
+	return &rowTable[V]{index: map[uint64]*rowEntry[V]{}}
 }
 
 // newExactRowTable returns a table keyed by representation.
 func newExactRowTable[V any]() *rowTable[V] {
-	return &rowTable[V]{buckets: map[uint64][]*rowEntry[V]{}, exact: true}
+	return &rowTable[V]{index: map[uint64]*rowEntry[V]{}, exact: true}
 }
 
 // same compares two keys the way the table tells keys apart.
@@ -75,7 +93,7 @@ func (t *rowTable[V]) same(a, b types.Row) bool {
 
 // get returns the entry for key, or nil.
 func (t *rowTable[V]) get(key types.Row) *rowEntry[V] {
-	for _, e := range t.buckets[hashRow(key)] {
+	for e := t.index[hashRow(key)]; e != nil; e = e.next {
 		if t.same(e.key, key) {
 			return e
 		}
@@ -86,41 +104,73 @@ func (t *rowTable[V]) get(key types.Row) *rowEntry[V] {
 // getOrCreate returns the entry for key, creating it with init() when absent.
 func (t *rowTable[V]) getOrCreate(key types.Row, init func() V) (*rowEntry[V], bool) {
 	h := hashRow(key)
-	for _, e := range t.buckets[h] {
+	head := t.index[h]
+	for e := head; e != nil; e = e.next {
 		if t.same(e.key, key) {
 			return e, false
 		}
 	}
-	e := &rowEntry[V]{key: append(types.Row(nil), key...), val: init()}
-	t.buckets[h] = append(t.buckets[h], e)
+	e := t.alloc(len(key))
+	copy(e.key, key)
+	e.val = init()
+	e.next = head
+	t.index[h] = e
 	t.n++
 	return e, true
 }
 
-// remove deletes the entry for key.
+// alloc returns an unused entry with room for a key of width w.
+func (t *rowTable[V]) alloc(w int) *rowEntry[V] {
+	if e := t.free; e != nil && len(e.key) == w {
+		t.free, e.next = e.next, nil
+		return e
+	}
+	if len(t.slab) == cap(t.slab) {
+		t.slab = make([]rowEntry[V], 0, min(max(2*cap(t.slab), 1), maxEntrySlab))
+	}
+	t.slab = t.slab[:len(t.slab)+1]
+	e := &t.slab[len(t.slab)-1]
+	if cap(t.keys)-len(t.keys) < w {
+		t.keys = make([]types.Datum, 0, max(min(2*cap(t.keys), maxDatumSlab), w))
+	}
+	n := len(t.keys)
+	t.keys = t.keys[:n+w]
+	e.key = t.keys[n : n+w : n+w]
+	return e
+}
+
+// remove deletes the entry for key. Its key and value are cleared, so a
+// caller must not use them afterwards.
 func (t *rowTable[V]) remove(key types.Row) {
 	h := hashRow(key)
-	b := t.buckets[h]
-	for i, e := range b {
-		if t.same(e.key, key) {
-			b[i] = b[len(b)-1]
-			b[len(b)-1] = nil
-			b = b[:len(b)-1]
-			if len(b) == 0 {
-				delete(t.buckets, h)
-			} else {
-				t.buckets[h] = b
-			}
-			t.n--
-			return
+	var prev *rowEntry[V]
+	for e := t.index[h]; e != nil; prev, e = e, e.next {
+		if !t.same(e.key, key) {
+			continue
 		}
+		switch {
+		case prev != nil:
+			prev.next = e.next
+		case e.next != nil:
+			t.index[h] = e.next
+		default:
+			delete(t.index, h)
+		}
+		clear(e.key)
+		var zero V
+		e.val = zero
+		e.next = t.free
+		t.free = e
+		t.n--
+		return
 	}
 }
 
-// each calls fn for every entry (in no particular order).
+// each calls fn for every entry (in no particular order). fn must not add
+// or remove entries.
 func (t *rowTable[V]) each(fn func(e *rowEntry[V]) error) error {
-	for _, b := range t.buckets {
-		for _, e := range b {
+	for _, head := range t.index {
+		for e := head; e != nil; e = e.next {
 			if err := fn(e); err != nil {
 				return err
 			}

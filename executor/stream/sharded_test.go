@@ -18,13 +18,7 @@ import (
 // of the same dataflow on 1 worker, after every epoch of random inserts and
 // deletes on its two tables l(k, x) and r(k, y).
 func TestShardedMatchesSingle(t *testing.T) {
-	cols := func(names ...string) []plan.Column {
-		out := make([]plan.Column, len(names))
-		for i, n := range names {
-			out[i] = plan.Column{Name: n, Type: types.Int4}
-		}
-		return out
-	}
+	cols := int4Columns
 	l := plan.WithColumns(&plan.Values{}, cols("k", "x"))
 	r := plan.WithColumns(&plan.Values{}, cols("k", "y"))
 	k, x := col(0, types.Int4), col(1, types.Int4)
@@ -104,6 +98,15 @@ func TestShardedMatchesSingle(t *testing.T) {
 			})
 		})
 	}
+}
+
+// int4Columns returns int4 columns of the given names.
+func int4Columns(names ...string) []plan.Column {
+	out := make([]plan.Column, len(names))
+	for i, n := range names {
+		out[i] = plan.Column{Name: n, Type: types.Int4}
+	}
+	return out
 }
 
 // shardedFlow is a dataflow on some workers whose leaves are the plan's
