@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"testing"
@@ -54,4 +55,54 @@ func BenchmarkViewMaintenance(b *testing.B) {
 			reportRowRate(b, id)
 		})
 	}
+}
+
+// copyViewRows is how many rows one COPY of BenchmarkCopyIntoViews loads.
+const copyViewRows = 1_000_000
+
+// copyViews are the five views BenchmarkCopyIntoViews keeps over its fact
+// table (%s): stateless, grouped, joined, top-N and top-N per group.
+var copyViews = []string{
+	"CREATE MATERIALIZED VIEW %s_filter AS SELECT id, x * 2 AS x2 FROM %s WHERE x % 3 = 0",
+	"CREATE MATERIALIZED VIEW %s_agg AS SELECT k, count(*) AS n, sum(x) AS sx, min(x) AS lo, max(x) AS hi FROM %s GROUP BY k",
+	"CREATE MATERIALIZED VIEW %s_join AS SELECT d.grp, count(*) AS n, sum(f.x) AS sx FROM %s f JOIN d ON f.k = d.id GROUP BY d.grp",
+	"CREATE MATERIALIZED VIEW %s_top AS SELECT id, x FROM %s ORDER BY x DESC, id LIMIT 10",
+	"CREATE MATERIALIZED VIEW %s_topk AS SELECT k, id, x FROM (SELECT k, id, x, row_number() OVER (PARTITION BY k ORDER BY x DESC, id) AS rn FROM %s) s WHERE rn <= 3",
+}
+
+// BenchmarkCopyIntoViews loads 1,000,000 rows with one COPY into a table
+// that five materialized views read. COPY returns once every view holds
+// the new rows, so an op is the time until all five are current. Creating
+// the table and views, checking the views' sizes and dropping them are not
+// timed.
+func BenchmarkCopyIntoViews(b *testing.B) {
+	loadFixture(b)
+	conn := connect(b)
+	ctx := context.Background()
+	const table = "cv_fact"
+	exec(b, conn, "DROP TABLE IF EXISTS "+table+" CASCADE")
+	rows := 0
+	for b.Loop() {
+		b.StopTimer()
+		exec(b, conn, "CREATE TABLE "+table+" "+factColumns)
+		for _, v := range copyViews {
+			exec(b, conn, strings.ReplaceAll(v, "%s", table))
+		}
+		b.StartTimer()
+		if err := copyRows(ctx, conn, table, 1, copyViewRows); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		rows += copyViewRows
+		var n int
+		if err := conn.QueryRow(ctx, "SELECT (SELECT sum(n) FROM "+table+"_agg) + (SELECT count(*) FROM "+table+"_topk)").Scan(&n); err != nil {
+			b.Fatal(err)
+		}
+		if want := copyViewRows + 3*dimRows; n != want {
+			b.Fatalf("views hold %d rows of input, want %d", n, want)
+		}
+		exec(b, conn, "DROP TABLE "+table+" CASCADE")
+		b.StartTimer()
+	}
+	reportRowRate(b, rows)
 }

@@ -9,6 +9,7 @@ import (
 	"maps"
 	"net"
 	"os"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -96,6 +97,7 @@ func (c *conn) abort() {
 func (c *conn) serve() {
 	defer c.srv.forget(c)
 	defer c.abort()
+	defer c.recoverPanic()
 	c.log.Debug("pgwire connection opened", "remote", c.nc.RemoteAddr().String())
 	defer c.log.Debug("pgwire connection closed")
 
@@ -134,6 +136,19 @@ func (c *conn) serve() {
 	}
 	if c.outErr != nil && !isIOError(c.outErr) {
 		c.log.Warn("pgwire cannot encode a message", "err", c.outErr)
+	}
+}
+
+// recoverPanic turns a panic in the connection's goroutine (a bug in the
+// Session) into a logged error and a FATAL XX000 to the client, after which
+// serve closes the connection: one broken statement does not take down the
+// server, and the client learns that its statement failed.
+func (c *conn) recoverPanic() {
+	if r := recover(); r != nil {
+		c.log.Error("pgwire connection panicked", "panic", r, "stack", string(debug.Stack()))
+		e := sqlerr.Internal("%v", r)
+		e.Severity = sqlerr.SeverityFatal
+		c.sendError(e.WithDetail("The statement failed and the connection is closed; the server keeps running. Please report this as a bug, with the server log."))
 	}
 }
 

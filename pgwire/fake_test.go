@@ -137,7 +137,7 @@ func (s *fakeSession) Prepare(_ context.Context, stmt Statement, _ []uint32) (Pr
 		default:
 			return nil, sqlerr.Unsupported("COPY to or from a file")
 		}
-	case "fail", "plainfail", "fatal", "sleep", "notice", "set", "begin", "commit", "create":
+	case "fail", "plainfail", "fatal", "panic", "sleep", "notice", "set", "begin", "commit", "create":
 	default:
 		return nil, sqlerr.Newf(sqlerr.SyntaxError, "syntax error at or near \"%s\"", words[0]).WithPosition(1)
 	}
@@ -243,6 +243,8 @@ func (fp *fakePortal) Execute(ctx context.Context, maxRows int, w ResultWriter) 
 		return false, "", sqlerr.New(sqlerr.Code(code), msg).WithDetail("some detail").WithHint("some hint").WithPosition(3)
 	case "plainfail":
 		return false, "", errors.New("plain failure")
+	case "panic":
+		panic("a bug in the session")
 	case "fatal":
 		e := sqlerr.New(sqlerr.AdminShutdown, "terminating connection due to administrator command")
 		e.Severity = sqlerr.SeverityFatal

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"runtime/debug"
 	"sync"
 	"time"
 )
@@ -138,7 +137,6 @@ func (s *Server) start(nc net.Conn) {
 	s.mu.Unlock()
 	go func() {
 		defer s.wg.Done()
-		defer s.recoverConn(c)
 		c.serve()
 	}()
 }
@@ -158,16 +156,6 @@ func (s *Server) newConnLocked(nc net.Conn) *conn {
 	c := newConn(s, nc, s.nextPID, newSecret())
 	s.conns[c.pid] = c
 	return c
-}
-
-// recoverConn turns a panic in a connection's goroutine (a bug in the
-// Session) into a logged error and a closed connection, so that one broken
-// statement does not take down the server.
-func (s *Server) recoverConn(c *conn) {
-	if r := recover(); r != nil {
-		s.log.Error("pgwire connection panicked", "conn", c.pid, "panic", r, "stack", string(debug.Stack()))
-		c.abort()
-	}
 }
 
 // forget removes c from the registry once its goroutine ends.

@@ -188,6 +188,20 @@ func TestProtocolViolation(t *testing.T) {
 	r.expectClosed()
 }
 
+// TestSessionPanic: a panic while a statement runs (a bug in the Session)
+// ends that connection with a FATAL XX000 that names it; the server goes on
+// serving other connections.
+func TestSessionPanic(t *testing.T) {
+	ts := startServer(t, Options{})
+	r := ts.connectRaw(t)
+	r.send(&pgproto3.Query{String: "panic"})
+	expectMessages(t, []string{r.recv()}, "ErrorResponse FATAL XX000 internal error: a bug in the session")
+	r.expectClosed()
+	if _, err := ts.pgconn(t).Exec(testCtx(t), "rows 2").ReadAll(); err != nil {
+		t.Errorf("after a panic on another connection: %v", err)
+	}
+}
+
 func TestCancel(t *testing.T) {
 	ts := startServer(t, Options{})
 	c := ts.pgconn(t)

@@ -16,7 +16,14 @@ import (
 func (c *conn) simpleQuery(sql string) {
 	delete(c.stmts, "")
 	c.closePortal("")
-	defer c.readyForQuery()
+	defer func() {
+		if r := recover(); r != nil {
+			// A bug in the Session: recoverConn ends the connection with
+			// a FATAL error, which no ReadyForQuery may precede.
+			panic(r)
+		}
+		c.readyForQuery()
+	}()
 
 	stmts, err := c.parseSQL(sql)
 	if err != nil {

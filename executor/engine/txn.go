@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 
+	"github.com/freshetdb/freshet/executor/stream"
 	"github.com/freshetdb/freshet/sql/catalog"
 	"github.com/freshetdb/freshet/sql/sqlerr"
 	"github.com/freshetdb/freshet/sql/types"
@@ -30,7 +31,7 @@ type txn struct {
 	created []uint32
 	// changes are the row changes per table, fed to materialized views at
 	// commit.
-	changes map[uint32]*types.Chunk
+	changes map[uint32][]*types.Chunk
 	// read holds, for every key a transaction block writes, the committed
 	// value it had when the block first wrote it; COMMIT fails with 40001
 	// when another transaction changed it meanwhile (first committer wins).
@@ -67,14 +68,16 @@ func (t *txn) noteWrite(key []byte) error {
 // noteChange records a row change of table t for the views.
 func (t *txn) noteChange(tbl *catalog.Table, row types.Row, weight int64) {
 	if t.changes == nil {
-		t.changes = map[uint32]*types.Chunk{}
+		t.changes = map[uint32][]*types.Chunk{}
 	}
-	c := t.changes[tbl.ID]
-	if c == nil {
-		c = types.NewChunk(len(tbl.Columns), 16)
-		t.changes[tbl.ID] = c
+	cs := t.changes[tbl.ID]
+	if len(cs) == 0 || cs[len(cs)-1].Len() >= stream.ChunkRows {
+		// A statement's changes are chunks of ChunkRows rows, so a large
+		// one never regrows (and copies) one huge buffer.
+		cs = append(cs, types.NewChunk(len(tbl.Columns), min(16<<min(len(cs), 6), stream.ChunkRows)))
+		t.changes[tbl.ID] = cs
 	}
-	c.Append(row, weight)
+	cs[len(cs)-1].Append(row, weight)
 }
 
 func (e *Engine) beginTx(explicit bool, start int64) *txn {

@@ -201,12 +201,13 @@ func (m *viewManager) build(ctx context.Context, e *Engine, cat *catalog.Catalog
 	src := &tableSource{r: r, views: m}
 	for i := range leaves {
 		l := &leaves[i]
-		chunk := types.NewChunk(len(l.Node.Columns()), stream.ChunkRows)
+		width := len(l.Node.Columns())
+		chunk := types.NewChunk(width, stream.ChunkRows)
 		post := func(row types.Row) error {
 			chunk.Append(row, 1)
 			if chunk.Len() >= stream.ChunkRows {
-				l.Post(v.workers, chunk)
-				chunk.Reset()
+				l.PostShared(v.workers, []*types.Chunk{chunk})
+				chunk = types.NewChunk(width, stream.ChunkRows)
 			}
 			return nil
 		}
@@ -232,7 +233,7 @@ func (m *viewManager) build(ctx context.Context, e *Engine, cat *catalog.Catalog
 			v.workers.Close()
 			return nil, err
 		}
-		l.Post(v.workers, chunk)
+		l.PostShared(v.workers, []*types.Chunk{chunk})
 		l.PostFlush(v.workers)
 		if s, ok := l.Node.(*plan.Scan); ok {
 			if up, isView := m.views[s.Table.ID]; isView && up.err == nil {
@@ -268,7 +269,7 @@ func (v *mview) stop() {
 // first, and waits for each to complete. The caller holds mu. A view whose
 // update fails keeps the error and reports it on every read; the others go
 // on.
-func (m *viewManager) apply(changes map[uint32]*types.Chunk) {
+func (m *viewManager) apply(changes map[uint32][]*types.Chunk) {
 	var snap *storage.Snapshot
 	defer func() {
 		if snap != nil {
@@ -299,7 +300,7 @@ func (m *viewManager) apply(changes map[uint32]*types.Chunk) {
 		}
 		for id, leaves := range v.tables {
 			for _, l := range leaves {
-				l.Post(v.workers, changes[id])
+				l.PostShared(v.workers, changes[id])
 				l.PostFlush(v.workers)
 			}
 		}

@@ -198,6 +198,9 @@ type ShardLeaf struct {
 	Port int
 	// flush counts the one flush each shard's leaf operator gets.
 	flush []*flushCount
+	// next is the shard PostShared starts from, so that small epochs
+	// spread over the shards too.
+	next int
 }
 
 // BuildSharded instantiates plan n on w.N() shards, each with its own
@@ -355,6 +358,19 @@ func (l *ShardLeaf) Post(w *Workers, c *types.Chunk) {
 			}
 		}
 	}
+}
+
+// PostShared sends chunks that nobody changes any more (they may go to
+// several dataflows at once) to the leaf's shards without copying them,
+// whole chunks round-robin.
+func (l *ShardLeaf) PostShared(w *Workers, chunks []*types.Chunk) {
+	for i, c := range chunks {
+		if c.Len() > 0 {
+			s := (l.next + i) % len(l.Outs)
+			w.post(s, message{op: l.Outs[s], port: l.Port, chunk: c})
+		}
+	}
+	l.next += len(chunks)
 }
 
 // PostFlush ends the leaf's epoch on every shard.

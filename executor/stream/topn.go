@@ -2,7 +2,9 @@ package stream
 
 import (
 	"iter"
-	"sort"
+	"slices"
+
+	"github.com/google/btree"
 
 	"github.com/freshetdb/freshet/planner/plan"
 	"github.com/freshetdb/freshet/sql/expr"
@@ -12,23 +14,29 @@ import (
 
 // TopN keeps the rows of positions [offset, offset+count) of its input in
 // sort order (ORDER BY ... LIMIT n OFFSET m, and LIMIT alone, whose order is
-// then the rows' own total order). It keeps the whole input multiset; at
-// Flush it recomputes the top rows and emits the difference from what it
-// emitted before, so evictions and ties are retracted exactly.
+// then the rows' own total order). It keeps the whole input in a B-tree
+// ordered by the sort keys, then by the rows' values (then by how values
+// are written, so that every distinct row has its place); at Flush it walks
+// the first offset+count rows and emits the difference from what it emitted
+// before, so evictions and ties are retracted exactly. A change costs a
+// B-tree update, a flush the size of the top.
 type TopN struct {
 	ctx     *expr.Ctx
 	keys    []plan.SortExpr
 	count   int64 // -1: no limit
 	offset  int64
-	rows    *multiset
+	tree    *btree.BTreeG[*topItem]
 	emitted *multiset
 	changed bool
 	out     *Emitter
-	// boundary is the last row of the top (offset+count rows) and its sort
-	// keys, while the top is full: a change sorting after it cannot alter
-	// the output, so it needs no recomputation.
-	boundary, boundaryKeys types.Row
-	keyBuf                 types.Row
+	probe   topItem
+	free    []*topItem // deleted items, reused
+}
+
+// topItem is one distinct input row with its sort keys and weight.
+type topItem struct {
+	keys, row types.Row
+	n         int64
 }
 
 // LimitValues evaluates a Limit node's count and offset (count -1 when
@@ -62,81 +70,101 @@ func LimitValues(ctx *expr.Ctx, l *plan.Limit) (count, offset int64, err error) 
 
 // NewTopN returns a top-N operator over rows of the given width.
 func NewTopN(ctx *expr.Ctx, keys []plan.SortExpr, count, offset int64, width int, out Operator, port int) *TopN {
-	return &TopN{ctx: ctx, keys: keys, count: count, offset: offset, rows: newMultiset(), emitted: newMultiset(), out: NewEmitter(out, port, width)}
+	t := &TopN{ctx: ctx, keys: keys, count: count, offset: offset, emitted: newMultiset(), out: NewEmitter(out, port, width)}
+	t.tree = btree.NewG(32, t.less)
+	t.probe.keys = make(types.Row, len(keys))
+	return t
+}
+
+// less orders items by sort keys, then row values, then written forms.
+func (t *TopN) less(a, b *topItem) bool {
+	for i, s := range t.keys {
+		if c := compareSort(a.keys[i], b.keys[i], s); c != 0 {
+			return c < 0
+		}
+	}
+	for i := range a.row {
+		if c := types.Compare(a.row[i], b.row[i]); c != 0 {
+			return c < 0
+		}
+	}
+	return !rowsIdentical(a.row, b.row) && rowLess(a.row, b.row)
 }
 
 // Push implements Operator.
 func (t *TopN) Push(_ int, c *types.Chunk) error {
 	for i := 0; i < c.Len(); i++ {
-		r := c.Row(i)
-		t.rows.add(r, c.Weights[i])
-		if !t.changed {
-			before, err := t.beforeBoundary(r)
-			if err != nil {
-				return err
-			}
-			t.changed = before
+		if err := t.add(c.Row(i), c.Weights[i]); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// beforeBoundary reports whether a changed row may belong to the top: the
-// top is not full, or the row sorts at or before its last row (in the
-// order of SortRows: keys, then values).
-func (t *TopN) beforeBoundary(r types.Row) (bool, error) {
-	if t.boundary == nil {
-		return true, nil
-	}
-	if cap(t.keyBuf) < len(t.keys) {
-		t.keyBuf = make(types.Row, len(t.keys))
-	}
-	k := t.keyBuf[:len(t.keys)]
+// add changes the weight of row r by w.
+func (t *TopN) add(r types.Row, w int64) error {
 	for i, s := range t.keys {
 		v, err := s.Expr.Eval(t.ctx, r)
 		if err != nil {
-			return false, err
+			return err
 		}
-		k[i] = v
+		t.probe.keys[i] = v
 	}
-	for i, s := range t.keys {
-		if c := compareSort(k[i], t.boundaryKeys[i], s); c != 0 {
-			return c < 0, nil
-		}
+	t.probe.row = r
+	it, ok := t.tree.Get(&t.probe)
+	if !ok {
+		it = t.item(r)
+		t.tree.ReplaceOrInsert(it)
 	}
-	for i := range r {
-		if c := types.Compare(r[i], t.boundary[i]); c != 0 {
-			return c < 0, nil
-		}
+	it.n += w
+	if it.n == 0 {
+		t.tree.Delete(it)
+		t.free = append(t.free, it)
 	}
-	return true, nil
+	t.changed = true
+	return nil
+}
+
+// item returns a new item holding row r and the probe's keys (copied).
+func (t *TopN) item(r types.Row) *topItem {
+	var it *topItem
+	if n := len(t.free); n > 0 && len(t.free[n-1].row) == len(r) {
+		it, t.free = t.free[n-1], t.free[:n-1]
+	} else {
+		buf := make(types.Row, len(t.keys)+len(r))
+		it = &topItem{keys: buf[:len(t.keys):len(t.keys)], row: buf[len(t.keys):]}
+	}
+	copy(it.keys, t.probe.keys)
+	copy(it.row, r)
+	it.n = 0
+	return it
 }
 
 // Flush implements Operator.
 func (t *TopN) Flush(int) error {
 	if t.changed {
 		t.changed = false
-		top, err := SortRows(t.ctx, t.rows, t.keys)
-		if err != nil {
-			return err
-		}
 		next := newMultiset()
-		pos := int64(0)
-		t.boundary, t.boundaryKeys = nil, nil
-		for _, r := range top {
-			if t.count >= 0 && pos >= t.offset+t.count {
-				break
-			}
-			if pos >= t.offset {
-				next.add(r, 1)
-			}
-			if t.count >= 0 && pos == t.offset+t.count-1 {
-				if err := t.setBoundary(r); err != nil {
-					return err
-				}
-			}
-			pos++
+		end := int64(-1)
+		if t.count >= 0 {
+			end = t.offset + t.count
 		}
+		pos := int64(0)
+		t.tree.Ascend(func(it *topItem) bool {
+			if it.n <= 0 {
+				return true
+			}
+			// The item fills positions [pos, pos+n).
+			lo, hi := max(pos, t.offset), pos+it.n
+			if end >= 0 {
+				hi = min(hi, end)
+			}
+			if hi > lo {
+				next.add(it.row, hi-lo)
+			}
+			pos += it.n
+			return end < 0 || pos < end
+		})
 		if err := emitDiff(t.out, t.emitted, next); err != nil {
 			return err
 		}
@@ -153,14 +181,19 @@ const (
 
 // SaveState implements Stateful.
 func (t *TopN) SaveState(yield func(StateRecord) error) error {
-	if err := saveMultiset(t.rows, topNInputTable, yield); err != nil {
+	var err error
+	t.tree.Ascend(func(it *topItem) bool {
+		err = yield(StateRecord{Table: topNInputTable, Row: it.row, Weight: it.n})
+		return err == nil
+	})
+	if err != nil {
 		return err
 	}
 	return saveMultiset(t.emitted, topNEmittedTable, yield)
 }
 
-// LoadState implements Stateful. The next Flush recomputes the top (and
-// its boundary), emitting nothing unless the input changed.
+// LoadState implements Stateful. The next Flush recomputes the top,
+// emitting nothing unless the input changed.
 func (t *TopN) LoadState(recs iter.Seq[StateRecord]) error {
 	width := t.out.buf.Width
 	for rec := range recs {
@@ -169,7 +202,9 @@ func (t *TopN) LoadState(recs iter.Seq[StateRecord]) error {
 		}
 		switch rec.Table {
 		case topNInputTable:
-			t.rows.add(rec.Row, rec.Weight)
+			if err := t.add(rec.Row, rec.Weight); err != nil {
+				return err
+			}
 		case topNEmittedTable:
 			t.emitted.add(rec.Row, rec.Weight)
 		default:
@@ -182,20 +217,6 @@ func (t *TopN) LoadState(recs iter.Seq[StateRecord]) error {
 
 // stateRoute implements Stateful; a top-N is not partitioned.
 func (t *TopN) stateRoute(StateRecord) (types.Row, error) { return nil, nil }
-
-// setBoundary remembers the last row of a full top.
-func (t *TopN) setBoundary(r types.Row) error {
-	t.boundary = append(types.Row(nil), r...)
-	t.boundaryKeys = make(types.Row, len(t.keys))
-	for i, s := range t.keys {
-		v, err := s.Expr.Eval(t.ctx, r)
-		if err != nil {
-			return err
-		}
-		t.boundaryKeys[i] = v
-	}
-	return nil
-}
 
 // emitDiff emits next - prev.
 func emitDiff(out *Emitter, prev, next *multiset) error {
@@ -217,47 +238,56 @@ func emitDiff(out *Emitter, prev, next *multiset) error {
 // deterministic order.
 func SortRows(ctx *expr.Ctx, m *multiset, keys []plan.SortExpr) ([]types.Row, error) {
 	type item struct {
-		r types.Row
-		k types.Row
+		r, k types.Row
+		n    int64
 	}
-	var items []item
+	items := make([]item, 0, m.t.len())
+	// The keys of all rows in one slab.
+	slab := make(types.Row, 0, m.t.len()*len(keys))
+	total := 0
 	err := m.t.each(func(e *rowEntry[int64]) error {
 		if e.val <= 0 {
 			return nil
 		}
-		k := make(types.Row, len(keys))
-		for i, s := range keys {
+		at := len(slab)
+		for _, s := range keys {
 			v, err := s.Expr.Eval(ctx, e.key)
 			if err != nil {
 				return err
 			}
-			k[i] = v
+			slab = append(slab, v)
 		}
-		for n := int64(0); n < e.val; n++ {
-			items = append(items, item{e.key, k})
-		}
+		items = append(items, item{r: e.key, k: slab[at:len(slab):len(slab)], n: e.val})
+		total += int(e.val)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	sort.SliceStable(items, func(i, j int) bool {
+	slices.SortFunc(items, func(a, b item) int {
 		for x, s := range keys {
-			if c := compareSort(items[i].k[x], items[j].k[x], s); c != 0 {
-				return c < 0
+			if c := compareSort(a.k[x], b.k[x], s); c != 0 {
+				return c
 			}
 		}
-		a, b := items[i].r, items[j].r
-		for x := range a {
-			if c := types.Compare(a[x], b[x]); c != 0 {
-				return c < 0
+		for x := range a.r {
+			if c := types.Compare(a.r[x], b.r[x]); c != 0 {
+				return c
 			}
 		}
-		return false
+		if rowsIdentical(a.r, b.r) {
+			return 0
+		}
+		if rowLess(a.r, b.r) {
+			return -1
+		}
+		return 1
 	})
-	out := make([]types.Row, len(items))
-	for i, it := range items {
-		out[i] = it.r
+	out := make([]types.Row, 0, total)
+	for _, it := range items {
+		for n := int64(0); n < it.n; n++ {
+			out = append(out, it.r)
+		}
 	}
 	return out, nil
 }

@@ -44,3 +44,30 @@ func TestPgxCopyFromBinary(t *testing.T) {
 		t.Fatalf("a failed COPY left rows behind: count %s", got)
 	}
 }
+
+// TestPgxCopyLargeIntoViews loads 200,000 rows with one COPY into a table
+// two materialized views read: the COPY reports every row, and once it
+// returns the views hold all of them.
+func TestPgxCopyLargeIntoViews(t *testing.T) {
+	s := testserver.Start(t)
+	conn := pgxConnect(t, s.ConnString(), pgx.QueryExecModeCacheStatement)
+	ctx := pgxCtx(t)
+	mustExec(t, conn, "CREATE TABLE big (id bigint PRIMARY KEY, k int)",
+		"CREATE MATERIALIZED VIEW big_count AS SELECT k, count(*) AS n FROM big GROUP BY k",
+		"CREATE MATERIALIZED VIEW big_top AS SELECT id FROM big ORDER BY id DESC LIMIT 2")
+	const total = 200_000
+	rows := make([][]any, total)
+	for i := range rows {
+		rows[i] = []any{int64(i + 1), int32(i % 7)}
+	}
+	n, err := conn.CopyFrom(ctx, pgx.Identifier{"big"}, []string{"id", "k"}, pgx.CopyFromRows(rows))
+	if err != nil || n != total {
+		t.Fatalf("CopyFrom: %d rows, %v", n, err)
+	}
+	if got := queryText(t, conn, "SELECT sum(n), count(*) FROM big_count"); got != "200000|7\n" {
+		t.Errorf("big_count: %s", got)
+	}
+	if got := queryText(t, conn, "SELECT id FROM big_top ORDER BY id"); got != "199999\n200000\n" {
+		t.Errorf("big_top: %s", got)
+	}
+}
