@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/cockroachdb/apd/v3"
+	"github.com/google/btree"
 
 	"github.com/freshetdb/freshet/planner/plan"
 	"github.com/freshetdb/freshet/sql/builtin"
@@ -49,7 +50,7 @@ func newAggState(c *plan.AggCall, ev *builtin.EvalContext) (aggState, error) {
 	case "avg":
 		s = newSumState(argT, c.T, true, ev)
 	case "min", "max":
-		s = &extremeState{vals: newMultiset(), max: c.Name == "max"}
+		s = newExtremeState(c.Name == "max")
 	case "bool_and", "every":
 		s = &boolState{and: true}
 	case "bool_or":
@@ -300,54 +301,94 @@ func (s *sumState) result() (types.Datum, error) {
 	return fn.Fn(s.ev, []types.Datum{sum, cnt})
 }
 
-// extremeState is min / max: the multiset of values, so that retracting
-// the current extreme finds the next one.
+// extremeState is min / max: the values in order with their counts, so
+// that retracting the current extreme finds the next one in O(log n).
+// Values equal in SQL but written differently (numeric 1.0 and 1.00) are
+// kept apart, ordered by how they are written.
 type extremeState struct {
-	vals *multiset
-	max  bool
-	key  [1]types.Datum
+	vals  *btree.BTreeG[*valueCount]
+	max   bool
+	probe valueCount
+	free  []*valueCount // removed items, reused
+}
+
+// valueCount is one value of a min/max and its total weight.
+type valueCount struct {
+	v types.Datum
+	n int64
+}
+
+func newExtremeState(max bool) *extremeState {
+	return &extremeState{vals: btree.NewG(16, valueLess), max: max}
+}
+
+// valueLess orders values, then their written forms.
+func valueLess(a, b *valueCount) bool {
+	if c := types.Compare(a.v, b.v); c != 0 {
+		return c < 0
+	}
+	return !types.Identical(a.v, b.v) && rowLess(types.Row{a.v}, types.Row{b.v})
 }
 
 func (s *extremeState) add(args []types.Datum, w int64) error {
-	if args[0].IsNull() {
-		return nil
+	if !args[0].IsNull() {
+		s.addValue(args[0], w)
 	}
-	s.key[0] = args[0]
-	s.vals.add(s.key[:], w)
 	return nil
 }
 
+func (s *extremeState) addValue(v types.Datum, w int64) {
+	s.probe.v = v
+	it, ok := s.vals.Get(&s.probe)
+	if !ok {
+		if n := len(s.free); n > 0 {
+			it, s.free = s.free[n-1], s.free[:n-1]
+		} else {
+			it = &valueCount{}
+		}
+		*it = valueCount{v: v}
+		s.vals.ReplaceOrInsert(it)
+	}
+	it.n += w
+	if it.n == 0 {
+		s.vals.Delete(it)
+		*it = valueCount{}
+		s.free = append(s.free, it)
+	}
+}
+
 func (s *extremeState) save(yield func(types.Row, int64) error) error {
-	return saveRows(s.vals, yield)
+	var err error
+	s.vals.Ascend(func(it *valueCount) bool {
+		err = yield(types.Row{it.v}, it.n)
+		return err == nil
+	})
+	return err
 }
 
 func (s *extremeState) load(r types.Row, w int64) error {
 	if len(r) != 1 {
 		return errAggRecord
 	}
-	s.vals.add(r, w)
+	s.addValue(r[0], w)
 	return nil
 }
 
 func (s *extremeState) result() (types.Datum, error) {
-	var best types.Datum
-	found := false
-	err := s.vals.t.each(func(e *rowEntry[int64]) error {
-		if e.val <= 0 {
-			return nil
+	best := types.NullDatum
+	pick := func(it *valueCount) bool {
+		if it.n > 0 {
+			best = it.v
+			return false
 		}
-		v := e.key[0]
-		if !found {
-			best, found = v, true
-			return nil
-		}
-		c := types.Compare(v, best)
-		if (s.max && c > 0) || (!s.max && c < 0) {
-			best = v
-		}
-		return nil
-	})
-	return best, err
+		return true
+	}
+	if s.max {
+		s.vals.Descend(pick)
+	} else {
+		s.vals.Ascend(pick)
+	}
+	return best, nil
 }
 
 // boolState is bool_and / bool_or: counts of true and false inputs.

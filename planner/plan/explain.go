@@ -233,7 +233,7 @@ func stateOf(n Node) string {
 			case a.Name == "bool_and" || a.Name == "bool_or" || a.Name == "every":
 				parts = append(parts, a.Name+": counts of true and false")
 			case a.Name == "min" || a.Name == "max":
-				parts = append(parts, a.Name+": value multiset")
+				parts = append(parts, a.Name+": values in order with their counts (B-tree)")
 			case a.Name == "string_agg" || a.Name == "array_agg" || a.Name == "jsonb_agg" || a.Name == "jsonb_object_agg":
 				parts = append(parts, a.Name+": input multiset")
 			default:
@@ -252,7 +252,7 @@ func stateOf(n Node) string {
 		}
 		return "count of each row on each input and the count emitted"
 	case *Limit:
-		return "input multiset and the rows emitted"
+		return "input rows in sort order (B-tree) and the rows emitted"
 	case *Window:
 		return "per partition: input multiset and the rows emitted"
 	}
