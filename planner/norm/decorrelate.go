@@ -67,25 +67,58 @@ func subqueryJoin(input plan.Node, c expr.Expr) plan.Node {
 	default:
 		return nil
 	}
-	p, ok := q.Plan.(plan.Node)
-	if !ok {
+	b, ok := decompose(q, len(input.Columns()))
+	if !ok || (nullAware && b.residual != nil) {
+		// A correlated NOT IN needs each left row's whole subquery, which
+		// only equalities on the outer row pick out as a group.
 		return nil
 	}
-	n := len(input.Columns())
-	j := &plan.Join{Kind: kind, Left: input, NullAware: nullAware}
-	if !q.Correlated {
-		j.Right = p
-		if q.Kind == expr.SubAny {
-			t := p.Columns()[0].Type
-			if !q.X.Type().SameKind(t) || !onlyLeft(q.X, n) {
-				return nil
-			}
-			j.LeftKeys = []expr.Expr{q.X}
-			j.RightKeys = []expr.Expr{&expr.ColRef{Idx: 0, T: t}}
+	j := &plan.Join{Kind: kind, Left: input, Right: b.from, NullAware: nullAware,
+		LeftKeys: b.outerKeys, RightKeys: b.innerKeys, Residual: b.residual}
+	if q.Kind == expr.SubAny {
+		if !q.X.Type().SameKind(b.value.Type()) {
+			return nil
 		}
-		return plan.WithColumns(j, input.Columns())
+		j.LeftKeys = append(j.LeftKeys, q.X)
+		j.RightKeys = append(j.RightKeys, b.value)
 	}
-	// Correlated: peel DISTINCT and a projection off a filter.
+	return plan.WithColumns(j, input.Columns())
+}
+
+// subqueryBody is a subquery taken apart for decorrelation: the relation
+// it reads (from), its correlation equalities (outerKeys over the outer
+// row, innerKeys over from's rows), its other correlated conditions
+// (residual, over the outer row followed by from's row), and for IN, ANY
+// and ALL the value it yields (over from's rows).
+type subqueryBody struct {
+	from                 plan.Node
+	outerKeys, innerKeys []expr.Expr
+	residual             expr.Expr
+	value                expr.Expr
+}
+
+// decompose takes subquery q of an outer row of width nOuter apart, or
+// reports false when it has another shape. An uncorrelated subquery is its
+// plan (the value is its one column). A correlated one must be a filter
+// (under an optional projection and DISTINCT, which EXISTS, IN, ANY and
+// ALL ignore) over a relation that reads nothing of the outer query, whose
+// correlated conjuncts read only the immediately enclosing query.
+func decompose(q *expr.Subquery, nOuter int) (subqueryBody, bool) {
+	p, ok := q.Plan.(plan.Node)
+	if !ok {
+		return subqueryBody{}, false
+	}
+	wantValue := q.Kind == expr.SubAny || q.Kind == expr.SubAll
+	if wantValue && (len(p.Columns()) != 1 || !onlyLeft(q.X, nOuter)) {
+		return subqueryBody{}, false
+	}
+	if !q.Correlated {
+		b := subqueryBody{from: p}
+		if wantValue {
+			b.value = &expr.ColRef{Idx: 0, T: p.Columns()[0].Type}
+		}
+		return b, true
+	}
 	body := p
 	if d, ok := body.(*plan.Distinct); ok && len(d.On) == 0 {
 		body = d.Input
@@ -96,49 +129,38 @@ func subqueryJoin(input plan.Node, c expr.Expr) plan.Node {
 	}
 	filt, ok := body.(*plan.Filter)
 	if !ok || plan.ReadsOuter(filt.Input) {
-		return nil
+		return subqueryBody{}, false
 	}
-	right := filt.Input
+	b := subqueryBody{from: filt.Input}
 	var local []expr.Expr
 	for _, fc := range Conjuncts(filt.Pred) {
 		if !readsOuterDepth(fc) {
-			if plan.ReadsOuter(plan.WithColumns(&plan.Filter{Input: right, Pred: fc}, right.Columns())) {
-				return nil
+			if plan.ReadsOuter(plan.WithColumns(&plan.Filter{Input: b.from, Pred: fc}, b.from.Columns())) {
+				return subqueryBody{}, false
 			}
 			local = append(local, fc)
 			continue
 		}
 		if !onlyDepthOne(fc) {
-			return nil
+			return subqueryBody{}, false
 		}
 		if lk, rk, ok := correlatedKey(fc); ok {
-			j.LeftKeys = append(j.LeftKeys, lk)
-			j.RightKeys = append(j.RightKeys, rk)
+			b.outerKeys = append(b.outerKeys, lk)
+			b.innerKeys = append(b.innerKeys, rk)
 			continue
 		}
-		j.Residual = AndAll(append(Conjuncts(j.Residual), toJoinRow(fc, n)))
+		b.residual = AndAll(append(Conjuncts(b.residual), toJoinRow(fc, nOuter)))
 	}
-	if q.Kind == expr.SubAny {
-		if proj == nil || len(proj.Exprs) != 1 {
-			return nil
+	if wantValue {
+		if proj == nil || len(proj.Exprs) != 1 || readsOuterDepth(proj.Exprs[0]) {
+			return subqueryBody{}, false
 		}
-		re := proj.Exprs[0]
-		if readsOuterDepth(re) || !q.X.Type().SameKind(re.Type()) || !onlyLeft(q.X, n) {
-			return nil
-		}
-		j.LeftKeys = append(j.LeftKeys, q.X)
-		j.RightKeys = append(j.RightKeys, re)
-	}
-	if nullAware && j.Residual != nil {
-		// A correlated NOT IN needs each left row's whole subquery, which
-		// only equalities on the outer row pick out as a group.
-		return nil
+		b.value = proj.Exprs[0]
 	}
 	if len(local) > 0 {
-		right = plan.WithColumns(&plan.Filter{Input: right, Pred: AndAll(local)}, right.Columns())
+		b.from = plan.WithColumns(&plan.Filter{Input: b.from, Pred: AndAll(local)}, b.from.Columns())
 	}
-	j.Right = right
-	return plan.WithColumns(j, input.Columns())
+	return b, true
 }
 
 // readsOuterDepth reports whether e reads an outer query's column directly

@@ -16,8 +16,10 @@ import (
 //
 // The left join gives NULL when the subquery has no row, as the scalar
 // subquery does. A correlated one computing an aggregate joins the
-// aggregate grouped by the correlation (see joinCorrelatedAggregate). It
-// applies to the expressions of filters and projections.
+// aggregate grouped by the correlation (see joinCorrelatedAggregate).
+// EXISTS, IN, ANY and ALL used as values join aggregates of their rows too
+// (see joinSubqueryValue). It applies to the expressions of filters and
+// projections.
 func JoinScalarSubquery(n plan.Node) plan.Node {
 	switch x := n.(type) {
 	case *plan.Filter:
@@ -45,7 +47,15 @@ func joinScalars(input plan.Node, exprs []expr.Expr) (plan.Node, []expr.Expr, bo
 	for i, e := range exprs {
 		ne, err := expr.Map(e, func(x expr.Expr) (expr.Expr, error) {
 			q, ok := x.(*expr.Subquery)
-			if !ok || q.Kind != expr.SubScalar {
+			if !ok {
+				return x, nil
+			}
+			if q.Kind != expr.SubScalar {
+				ni, v, ok := joinSubqueryValue(input, q)
+				if ok {
+					input, changed = ni, true
+					return v, nil
+				}
 				return x, nil
 			}
 			p, ok := q.Plan.(plan.Node)

@@ -19,7 +19,7 @@ type View struct {
 // RANGE and GROUPS frames), INTERSECT and EXCEPT [ALL], aggregates over joins
 // and unions, DISTINCT and FILTER aggregates, three-table joins, self joins,
 // joins on expressions and NULL-safe keys, CTEs, decorrelated subqueries in
-// WHERE, ordered string_agg and array_agg, LIMIT 0 and OFFSET alone, and views
+// WHERE and as values (EXISTS, IN, NOT IN, ANY, ALL), ordered string_agg and array_agg, LIMIT 0 and OFFSET alone, and views
 // over views. Every query has a result that does not
 // depend on the plan: a LIMIT comes with an ORDER BY that is total (over
 // every output column or ending in a unique id), and window functions order
@@ -51,6 +51,7 @@ var viewShapes = []struct {
 	{1, (*ViewGenerator).orderedAggregate},
 	{3, (*ViewGenerator).overView},
 	{2, (*ViewGenerator).subqueryFilter},
+	{2, (*ViewGenerator).subqueryValue},
 	{2, (*ViewGenerator).aggregateVariants},
 	{2, (*ViewGenerator).windowMore},
 	{1, (*ViewGenerator).windowOverAggregate},
@@ -287,6 +288,34 @@ func (g *ViewGenerator) subqueryFilter(_ []View) Query {
 	sql := fmt.Sprintf("SELECT %s FROM t1 x WHERE %s", strings.Join(cols, ", "), cond)
 	if g.chance(0.4) {
 		sql += " AND " + g.predicate("x", 1)
+	}
+	return Query{SQL: sql, NCols: len(cols)}
+}
+
+// subqueryValue: EXISTS, IN, NOT IN, ANY and ALL subqueries as values in
+// the select list and under OR, uncorrelated or correlated by equalities,
+// over columns with NULLs.
+func (g *ViewGenerator) subqueryValue(_ []View) Query {
+	values := []string{
+		"EXISTS (SELECT 1 FROM t2 y WHERE y.k = x.k AND y.a > %d)",
+		"NOT EXISTS (SELECT 1 FROM t2 y WHERE y.s = x.s AND y.b < %d)",
+		"x.a IN (SELECT y.a FROM t2 y WHERE y.k = x.k AND y.id > %d)",
+		"x.b NOT IN (SELECT y.b + %d FROM t2 y WHERE y.s = x.s)",
+		"x.k NOT IN (SELECT y.k FROM t2 y WHERE y.a > 40 + %d)",
+		"x.a > ALL (SELECT y.a - %d FROM t2 y WHERE y.k = x.k)",
+		"x.b <= ANY (SELECT y.b + %d FROM t2 y WHERE y.f)",
+		"x.k = ALL (SELECT y.k FROM t2 y WHERE y.a = x.a + %d)",
+		"x.n <> ANY (SELECT y.n FROM t2 y WHERE y.k = x.k AND y.b > %d)",
+		"x.s < ALL (SELECT y.s FROM t2 y WHERE y.k = x.k AND y.a < %d)",
+	}
+	value := func() string { return fmt.Sprintf(values[g.r.IntN(len(values))], g.r.IntN(10)) }
+	cols := []string{"x.id", value()}
+	if g.chance(0.5) {
+		cols = append(cols, value())
+	}
+	sql := fmt.Sprintf("SELECT %s FROM t1 x", strings.Join(cols, ", "))
+	if g.chance(0.4) {
+		sql += fmt.Sprintf(" WHERE x.b > %d OR %s", 20+g.r.IntN(30), value())
 	}
 	return Query{SQL: sql, NCols: len(cols)}
 }
