@@ -103,7 +103,7 @@ func operatorExprs(op Operator) []expr.Expr {
 			sorts(c.OrderBy)
 		}
 	case *TopN:
-		sorts(op.keys)
+		sorts(op.rows.keys)
 	case *FlatMap:
 		for _, c := range op.calls {
 			out = append(out, c.Args...)

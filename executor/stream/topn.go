@@ -4,8 +4,6 @@ import (
 	"iter"
 	"slices"
 
-	"github.com/google/btree"
-
 	"github.com/freshetdb/freshet/planner/plan"
 	"github.com/freshetdb/freshet/sql/expr"
 	"github.com/freshetdb/freshet/sql/sqlerr"
@@ -14,29 +12,18 @@ import (
 
 // TopN keeps the rows of positions [offset, offset+count) of its input in
 // sort order (ORDER BY ... LIMIT n OFFSET m, and LIMIT alone, whose order is
-// then the rows' own total order). It keeps the whole input in a B-tree
-// ordered by the sort keys, then by the rows' values (then by how values
-// are written, so that every distinct row has its place); at Flush it walks
-// the first offset+count rows and emits the difference from what it emitted
-// before, so evictions and ties are retracted exactly. A change costs a
-// B-tree update, a flush the size of the top.
+// then the rows' own total order). It keeps the whole input in sort order
+// (orderedRows); at Flush it walks the first offset+count rows and emits
+// the difference from what it emitted before, so evictions and ties are
+// retracted exactly. A change costs a B-tree update, a flush the size of
+// the top.
 type TopN struct {
-	ctx     *expr.Ctx
-	keys    []plan.SortExpr
 	count   int64 // -1: no limit
 	offset  int64
-	tree    *btree.BTreeG[*topItem]
+	rows    *orderedRows
 	emitted *multiset
 	changed bool
 	out     *Emitter
-	probe   topItem
-	free    []*topItem // deleted items, reused
-}
-
-// topItem is one distinct input row with its sort keys and weight.
-type topItem struct {
-	keys, row types.Row
-	n         int64
 }
 
 // LimitValues evaluates a Limit node's count and offset (count -1 when
@@ -70,74 +57,18 @@ func LimitValues(ctx *expr.Ctx, l *plan.Limit) (count, offset int64, err error) 
 
 // NewTopN returns a top-N operator over rows of the given width.
 func NewTopN(ctx *expr.Ctx, keys []plan.SortExpr, count, offset int64, width int, out Operator, port int) *TopN {
-	t := &TopN{ctx: ctx, keys: keys, count: count, offset: offset, emitted: newMultiset(), out: NewEmitter(out, port, width)}
-	t.tree = btree.NewG(32, t.less)
-	t.probe.keys = make(types.Row, len(keys))
-	return t
-}
-
-// less orders items by sort keys, then row values, then written forms.
-func (t *TopN) less(a, b *topItem) bool {
-	for i, s := range t.keys {
-		if c := compareSort(a.keys[i], b.keys[i], s); c != 0 {
-			return c < 0
-		}
-	}
-	for i := range a.row {
-		if c := types.Compare(a.row[i], b.row[i]); c != 0 {
-			return c < 0
-		}
-	}
-	return !rowsIdentical(a.row, b.row) && rowLess(a.row, b.row)
+	return &TopN{count: count, offset: offset, rows: newOrderedRows(ctx, keys), emitted: newMultiset(), out: NewEmitter(out, port, width)}
 }
 
 // Push implements Operator.
 func (t *TopN) Push(_ int, c *types.Chunk) error {
 	for i := 0; i < c.Len(); i++ {
-		if err := t.add(c.Row(i), c.Weights[i]); err != nil {
+		if err := t.rows.add(c.Row(i), c.Weights[i]); err != nil {
 			return err
 		}
 	}
+	t.changed = t.changed || c.Len() > 0
 	return nil
-}
-
-// add changes the weight of row r by w.
-func (t *TopN) add(r types.Row, w int64) error {
-	for i, s := range t.keys {
-		v, err := s.Expr.Eval(t.ctx, r)
-		if err != nil {
-			return err
-		}
-		t.probe.keys[i] = v
-	}
-	t.probe.row = r
-	it, ok := t.tree.Get(&t.probe)
-	if !ok {
-		it = t.item(r)
-		t.tree.ReplaceOrInsert(it)
-	}
-	it.n += w
-	if it.n == 0 {
-		t.tree.Delete(it)
-		t.free = append(t.free, it)
-	}
-	t.changed = true
-	return nil
-}
-
-// item returns a new item holding row r and the probe's keys (copied).
-func (t *TopN) item(r types.Row) *topItem {
-	var it *topItem
-	if n := len(t.free); n > 0 && len(t.free[n-1].row) == len(r) {
-		it, t.free = t.free[n-1], t.free[:n-1]
-	} else {
-		buf := make(types.Row, len(t.keys)+len(r))
-		it = &topItem{keys: buf[:len(t.keys):len(t.keys)], row: buf[len(t.keys):]}
-	}
-	copy(it.keys, t.probe.keys)
-	copy(it.row, r)
-	it.n = 0
-	return it
 }
 
 // Flush implements Operator.
@@ -150,7 +81,7 @@ func (t *TopN) Flush(int) error {
 			end = t.offset + t.count
 		}
 		pos := int64(0)
-		t.tree.Ascend(func(it *topItem) bool {
+		t.rows.ascend(func(it *sortedRow) bool {
 			if it.n <= 0 {
 				return true
 			}
@@ -181,12 +112,7 @@ const (
 
 // SaveState implements Stateful.
 func (t *TopN) SaveState(yield func(StateRecord) error) error {
-	var err error
-	t.tree.Ascend(func(it *topItem) bool {
-		err = yield(StateRecord{Table: topNInputTable, Row: it.row, Weight: it.n})
-		return err == nil
-	})
-	if err != nil {
+	if err := t.rows.save(topNInputTable, yield); err != nil {
 		return err
 	}
 	return saveMultiset(t.emitted, topNEmittedTable, yield)
@@ -202,7 +128,7 @@ func (t *TopN) LoadState(recs iter.Seq[StateRecord]) error {
 		}
 		switch rec.Table {
 		case topNInputTable:
-			if err := t.add(rec.Row, rec.Weight); err != nil {
+			if err := t.rows.add(rec.Row, rec.Weight); err != nil {
 				return err
 			}
 		case topNEmittedTable:

@@ -1,0 +1,112 @@
+package stream
+
+import (
+	"github.com/google/btree"
+
+	"github.com/freshetdb/freshet/planner/plan"
+	"github.com/freshetdb/freshet/sql/expr"
+	"github.com/freshetdb/freshet/sql/types"
+)
+
+// orderedRows is a multiset of rows kept in a B-tree in sort order: by the
+// sort keys, then by the rows' values, then by how values are written, so
+// that every distinct row has its place. A change costs a tree update;
+// walking the first rows costs only those rows. Removed items are reused,
+// so changes allocate nothing in steady state.
+type orderedRows struct {
+	ctx   *expr.Ctx
+	keys  []plan.SortExpr
+	tree  *btree.BTreeG[*sortedRow]
+	probe sortedRow
+	free  []*sortedRow
+}
+
+// sortedRow is one distinct row with its sort keys and weight.
+type sortedRow struct {
+	keys, row types.Row
+	n         int64
+}
+
+func newOrderedRows(ctx *expr.Ctx, keys []plan.SortExpr) *orderedRows {
+	o := &orderedRows{ctx: ctx, keys: keys}
+	o.tree = btree.NewG(32, o.less)
+	o.probe.keys = make(types.Row, len(keys))
+	return o
+}
+
+// less orders rows by sort keys, then values, then written forms.
+func (o *orderedRows) less(a, b *sortedRow) bool {
+	if c := o.compareKeys(a.keys, b.keys); c != 0 {
+		return c < 0
+	}
+	for i := range a.row {
+		if c := types.Compare(a.row[i], b.row[i]); c != 0 {
+			return c < 0
+		}
+	}
+	return !rowsIdentical(a.row, b.row) && rowLess(a.row, b.row)
+}
+
+// compareKeys compares two rows' sort keys; 0 means they are peers.
+func (o *orderedRows) compareKeys(a, b types.Row) int {
+	for i, s := range o.keys {
+		if c := compareSort(a[i], b[i], s); c != 0 {
+			return c
+		}
+	}
+	return 0
+}
+
+// add changes the weight of row r by w.
+func (o *orderedRows) add(r types.Row, w int64) error {
+	for i, s := range o.keys {
+		v, err := s.Expr.Eval(o.ctx, r)
+		if err != nil {
+			return err
+		}
+		o.probe.keys[i] = v
+	}
+	o.probe.row = r
+	it, ok := o.tree.Get(&o.probe)
+	if !ok {
+		it = o.item(r)
+		o.tree.ReplaceOrInsert(it)
+	}
+	it.n += w
+	if it.n == 0 {
+		o.tree.Delete(it)
+		o.free = append(o.free, it)
+	}
+	return nil
+}
+
+// item returns a new item holding row r and the probe's keys (copied).
+func (o *orderedRows) item(r types.Row) *sortedRow {
+	var it *sortedRow
+	if n := len(o.free); n > 0 && len(o.free[n-1].row) == len(r) {
+		it, o.free = o.free[n-1], o.free[:n-1]
+	} else {
+		buf := make(types.Row, len(o.keys)+len(r))
+		it = &sortedRow{keys: buf[:len(o.keys):len(o.keys)], row: buf[len(o.keys):]}
+	}
+	copy(it.keys, o.probe.keys)
+	copy(it.row, r)
+	it.n = 0
+	return it
+}
+
+// ascend calls fn for the rows in order until it returns false.
+func (o *orderedRows) ascend(fn func(it *sortedRow) bool) { o.tree.Ascend(fn) }
+
+// len returns the number of distinct rows.
+func (o *orderedRows) len() int { return o.tree.Len() }
+
+// save yields the rows with their weights as records of table.
+func (o *orderedRows) save(table int, yield func(StateRecord) error) error {
+	var err error
+	o.tree.Ascend(func(it *sortedRow) bool {
+		err = yield(StateRecord{Table: table, Row: it.row, Weight: it.n})
+		return err == nil
+	})
+	return err
+}
