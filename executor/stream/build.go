@@ -88,6 +88,9 @@ func newOperator(ec *expr.Ctx, n plan.Node, out Operator, port int) (Operator, [
 	case *plan.FlatMap:
 		return NewFlatMap(ec, n, len(n.Input.Columns()), out, port), []plan.Node{n.Input}, nil
 	case *plan.Window:
+		if n.RankLimit > 0 {
+			return NewRankTopN(ec, n, len(n.Input.Columns()), out, port), []plan.Node{n.Input}, nil
+		}
 		return NewWindow(ec, n, len(n.Input.Columns()), out, port), []plan.Node{n.Input}, nil
 	case *plan.Limit:
 		count, offset, err := LimitValues(ec, n)

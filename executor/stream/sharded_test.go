@@ -48,6 +48,10 @@ func TestShardedMatchesSingle(t *testing.T) {
 			s := plan.WithColumns(&plan.Sort{Input: l, Keys: []plan.SortExpr{{Expr: x, Desc: true}}}, cols("k", "x"))
 			return plan.WithColumns(&plan.Limit{Input: s, Count: konst(types.NewInt8(2), types.Int8)}, cols("k", "x"))
 		},
+		"rank-topn": func(tb fataler) plan.Node {
+			return plan.WithColumns(&plan.Window{Input: l, RankLimit: 1, Calls: []plan.WindowCall{{Name: "rank", PartitionBy: []expr.Expr{k},
+				OrderBy: []plan.SortExpr{{Expr: x, Desc: true}}, Frame: plan.DefaultFrame, T: types.Int8}}}, append(cols("k", "x"), plan.Column{Name: "r", Type: types.Int8}))
+		},
 		"window": func(tb fataler) plan.Node {
 			return plan.WithColumns(&plan.Window{Input: l, Calls: []plan.WindowCall{{Name: "row_number", PartitionBy: []expr.Expr{k},
 				OrderBy: []plan.SortExpr{{Expr: x}}, Frame: plan.DefaultFrame, T: types.Int8}}}, append(cols("k", "x"), plan.Column{Name: "rn", Type: types.Int8}))

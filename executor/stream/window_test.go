@@ -1,6 +1,7 @@
 package stream
 
 import (
+	"fmt"
 	"sort"
 	"testing"
 
@@ -69,5 +70,64 @@ func TestWindowIncremental(t *testing.T) {
 				return NewWindow(ctx, &plan.Window{Calls: cs}, 3, out, 0), nil
 			},
 		}, checkOutput)
+	})
+}
+
+// TestRankTopNMatchesWindow: top-N per group (row_number, rank or
+// dense_rank at most n) kept by RankTopN equals the window over all rows
+// filtered on the rank, after every epoch of random changes, also when
+// RankTopN is reloaded from its saved state between epochs.
+//
+//	SELECT * FROM (SELECT *, rank() OVER (PARTITION BY p ORDER BY o DESC) AS r FROM t) s WHERE r <= n
+func TestRankTopNMatchesWindow(t *testing.T) {
+	p, o, x := col(0, types.Int4), col(1, types.Int4), col(2, types.Int4)
+	rapid.Check(t, func(rt *rapid.T) {
+		wc := plan.WindowCall{Name: rapid.SampledFrom([]string{"row_number", "rank", "dense_rank"}).Draw(rt, "function"),
+			T: types.Int8, Frame: plan.DefaultFrame}
+		if rapid.Bool().Draw(rt, "PARTITION BY p") {
+			wc.PartitionBy = []expr.Expr{p}
+		}
+		wc.OrderBy = rapid.SampledFrom([][]plan.SortExpr{{asc(o)}, {desc(o)}, {asc(o), desc(x)}, nil}).Draw(rt, "ORDER BY")
+		limit := int64(rapid.IntRange(1, 3).Draw(rt, "limit"))
+		window := func() *plan.Window {
+			c := wc
+			c.PartitionBy = cloneAll(wc.PartitionBy)
+			return &plan.Window{Calls: []plan.WindowCall{c}, RankLimit: limit}
+		}
+		want, got := newRecorder(), newRecorder()
+		pred := call(rt, "<=", col(3, types.Int8), konst(types.NewInt8(limit), types.Int8))
+		full := NewWindow(testCtx(), window(), 3, NewFilter(testCtx(), pred, 4, want, 0), 0)
+		c := incCase{widths: []int{3}, build: func(ctx *expr.Ctx, out Operator) (Operator, error) {
+			return NewRankTopN(ctx, window(), 3, out, 0), nil
+		}}
+		var top Operator
+		top, _ = c.build(testCtx(), got)
+		model := newBag()
+		gen := genRow(genInt4(1), genInt4(3), genInt4(3))
+		for ep := 0; ep < rapid.IntRange(1, 6).Draw(rt, "epochs"); ep++ {
+			delta := drawDelta(rt, model, gen, false, fmt.Sprintf("e%d", ep))
+			ch := types.NewChunk(3, len(delta))
+			for _, d := range delta {
+				ch.Append(d.row, d.w)
+			}
+			for _, op := range []Operator{full, top} {
+				if err := op.Push(0, ch); err != nil {
+					rt.Fatal(err)
+				}
+				if err := op.Flush(0); err != nil {
+					rt.Fatal(err)
+				}
+			}
+			w, g := consolidated(want.total), consolidated(got.total)
+			if !sameBag(w, g) {
+				rt.Fatalf("epoch %d: window then filter:\n%sranking top-N:\n%s", ep, formatBag(w), formatBag(g))
+			}
+			if rapid.Bool().Draw(rt, "restore") {
+				var err error
+				if top, err = restored(c, top.(Stateful), got); err != nil {
+					rt.Fatal(err)
+				}
+			}
+		}
 	})
 }

@@ -21,6 +21,7 @@ func Normalize(n plan.Node) plan.Node {
 	}
 	switch x := n.(type) {
 	case *plan.Filter:
+		LimitRanking(x)
 		if j, ok := x.Input.(*plan.Join); ok {
 			return PushFilterIntoJoin(x, j)
 		}

@@ -168,7 +168,11 @@ func describe(n Node) string {
 		for i, c := range n.Calls {
 			parts[i] = c.Name + " partition=" + exprList(c.PartitionBy) + " order=" + sortList(c.OrderBy)
 		}
-		return "Window [" + strings.Join(parts, "; ") + "]"
+		s := "Window [" + strings.Join(parts, "; ") + "]"
+		if n.RankLimit > 0 {
+			s += fmt.Sprintf(" ranked<=%d", n.RankLimit)
+		}
+		return s
 	case *Distinct:
 		if len(n.On) > 0 {
 			return "Distinct on=" + exprList(n.On)
@@ -254,6 +258,9 @@ func stateOf(n Node) string {
 	case *Limit:
 		return "input rows in sort order (B-tree) and the rows emitted"
 	case *Window:
+		if n.RankLimit > 0 {
+			return "per partition: input rows in window order (B-tree) and the rows emitted"
+		}
 		return "per partition: input multiset and the rows emitted"
 	}
 	return ""

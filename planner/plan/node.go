@@ -226,10 +226,16 @@ type WindowCall struct {
 }
 
 // Window appends one column per call to each input row.
+//
+// RankLimit, when positive, says that the window's consumer keeps only the
+// rows whose value of its one call, a ranking function (row_number, rank
+// or dense_rank), is at most RankLimit (top-N per group); the rows ranked
+// lower may be left out.
 type Window struct {
 	base
-	Input Node
-	Calls []WindowCall
+	Input     Node
+	Calls     []WindowCall
+	RankLimit int64
 }
 
 // Inputs implements Node.

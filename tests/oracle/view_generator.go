@@ -135,7 +135,8 @@ func (g *ViewGenerator) topNPerGroup(_ []View) Query {
 		inner += " WHERE " + g.predicate("x", 1)
 	}
 	sel := g.pick("id, k, b, rn", "id, s", "k, b, rn", "id")
-	sql := fmt.Sprintf("SELECT %s FROM (%s) w WHERE rn <= %d", sel, inner, 1+g.r.IntN(4))
+	cond := g.pick(fmt.Sprintf("rn <= %d", 1+g.r.IntN(4)), fmt.Sprintf("rn < %d", 2+g.r.IntN(3)), "rn = 1", fmt.Sprintf("rn <= %d AND w.k IS NOT NULL", 1+g.r.IntN(3)))
+	sql := fmt.Sprintf("SELECT %s FROM (%s) w WHERE %s", sel, inner, cond)
 	return Query{SQL: sql, NCols: strings.Count(sel, ",") + 1}
 }
 
