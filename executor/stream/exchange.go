@@ -84,8 +84,11 @@ func (s *exchangeSender) Push(_ int, c *types.Chunk) error {
 }
 
 func (s *exchangeSender) send(t int) {
-	s.ex.w.post(t, message{op: s.ex.targets[t], port: s.ex.port, chunk: s.bufs[t]})
-	s.bufs[t] = types.NewChunk(s.width, 0)
+	sent := s.bufs[t]
+	s.ex.w.post(t, message{op: s.ex.targets[t], port: s.ex.port, chunk: sent})
+	// The next chunk has room for as many rows as this one held: a full
+	// chunk in a large epoch, a few rows in small ones.
+	s.bufs[t] = types.NewChunk(s.width, sent.Len())
 }
 
 // Flush implements Operator: buffered rows go out, then a flush to every

@@ -14,11 +14,11 @@ import (
 // walking the first rows costs only those rows. Removed items are reused,
 // so changes allocate nothing in steady state.
 type orderedRows struct {
-	ctx   *expr.Ctx
-	keys  []plan.SortExpr
-	tree  *btree.BTreeG[*sortedRow]
-	probe sortedRow
-	free  []*sortedRow
+	ctx    *expr.Ctx
+	keys   []plan.SortExpr
+	tree   *btree.BTreeG[*sortedRow]
+	keyBuf types.Row // the sort keys of the row being added
+	free   []*sortedRow
 }
 
 // sortedRow is one distinct row with its sort keys and weight.
@@ -30,7 +30,7 @@ type sortedRow struct {
 func newOrderedRows(ctx *expr.Ctx, keys []plan.SortExpr) *orderedRows {
 	o := &orderedRows{ctx: ctx, keys: keys}
 	o.tree = btree.NewG(32, o.less)
-	o.probe.keys = make(types.Row, len(keys))
+	o.keyBuf = make(types.Row, len(keys))
 	return o
 }
 
@@ -64,15 +64,16 @@ func (o *orderedRows) add(r types.Row, w int64) error {
 		if err != nil {
 			return err
 		}
-		o.probe.keys[i] = v
+		o.keyBuf[i] = v
 	}
-	o.probe.row = r
-	it, ok := o.tree.Get(&o.probe)
-	if !ok {
-		it = o.item(r)
-		o.tree.ReplaceOrInsert(it)
+	// One descent inserts a new item or replaces the row's item, whose
+	// weight the new one takes over.
+	it := o.item(r)
+	it.n = w
+	if old, replaced := o.tree.ReplaceOrInsert(it); replaced {
+		it.n += old.n
+		o.free = append(o.free, old)
 	}
-	it.n += w
 	if it.n == 0 {
 		o.tree.Delete(it)
 		o.free = append(o.free, it)
@@ -80,7 +81,8 @@ func (o *orderedRows) add(r types.Row, w int64) error {
 	return nil
 }
 
-// item returns a new item holding row r and the probe's keys (copied).
+// item returns an unused item holding row r and the keys in keyBuf (both
+// copied).
 func (o *orderedRows) item(r types.Row) *sortedRow {
 	var it *sortedRow
 	if n := len(o.free); n > 0 && len(o.free[n-1].row) == len(r) {
@@ -89,7 +91,7 @@ func (o *orderedRows) item(r types.Row) *sortedRow {
 		buf := make(types.Row, len(o.keys)+len(r))
 		it = &sortedRow{keys: buf[:len(o.keys):len(o.keys)], row: buf[len(o.keys):]}
 	}
-	copy(it.keys, o.probe.keys)
+	copy(it.keys, o.keyBuf)
 	copy(it.row, r)
 	it.n = 0
 	return it
