@@ -51,6 +51,8 @@ func newAggState(c *plan.AggCall, ev *builtin.EvalContext) (aggState, error) {
 		s = newSumState(argT, c.T, true, ev)
 	case "min", "max":
 		s = newExtremeState(c.Name == "max")
+	case "stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop":
+		s = newVarianceState(argT, c.Name)
 	case "bool_and", "every":
 		s = &boolState{and: true}
 	case "bool_or":
@@ -107,16 +109,43 @@ type sumState struct {
 	d          apd.Decimal
 	f          float64
 	iv         types.Datum // interval sum
-	// scales counts the numeric inputs (by weight) per display scale:
-	// Postgres shows a numeric sum with the largest scale among its
-	// inputs, which retracting those inputs must lower again.
-	scales []scaleCount
+	// scales counts the numeric inputs per display scale: Postgres shows a
+	// numeric sum with the largest scale among its inputs, which
+	// retracting those inputs must lower again.
+	scales scaleCounts
 }
+
+// scaleCounts counts values (by weight) per display scale.
+type scaleCounts []scaleCount
 
 // scaleCount is the total weight of the inputs of one scale.
 type scaleCount struct {
 	scale int32
 	n     int64
+}
+
+// add adds w to the count of inputs of the given scale (a negative scale
+// counts as 0).
+func (s *scaleCounts) add(scale int32, w int64) {
+	scale = max(scale, 0)
+	for i := range *s {
+		if (*s)[i].scale == scale {
+			(*s)[i].n += w
+			return
+		}
+	}
+	*s = append(*s, scaleCount{scale: scale, n: w})
+}
+
+// max returns the largest scale among the current inputs.
+func (s scaleCounts) max() int32 {
+	m := int32(0)
+	for _, c := range s {
+		if c.n > 0 {
+			m = max(m, c.scale)
+		}
+	}
+	return m
 }
 
 func newSumState(argT, retT types.T, avg bool, ev *builtin.EvalContext) *sumState {
@@ -164,7 +193,7 @@ func (s *sumState) load(r types.Row, w int64) error {
 		}
 		return s.addDec(r[3].Decimal(), w)
 	case len(r) == 2 && r[0].Int() == sumScale:
-		s.addScale(int32(r[1].Int()), w)
+		s.scales.add(int32(r[1].Int()), w)
 		return nil
 	}
 	return errAggRecord
@@ -184,7 +213,7 @@ func (s *sumState) add(args []types.Datum, w int64) error {
 		x.SetInt64(v.Int())
 		return s.addDec(&x, w)
 	case types.KindNumeric:
-		s.addScale(-v.Decimal().Exponent, w)
+		s.scales.add(-v.Decimal().Exponent, w)
 		return s.addDec(v.Decimal(), w)
 	case types.KindFloat4, types.KindFloat8:
 		s.f += v.Float() * float64(w)
@@ -201,31 +230,10 @@ func (s *sumState) add(args []types.Datum, w int64) error {
 	return nil
 }
 
-// addScale adds w to the count of inputs of the given scale (a negative
-// scale counts as 0).
-func (s *sumState) addScale(scale int32, w int64) {
-	scale = max(scale, 0)
-	for i := range s.scales {
-		if s.scales[i].scale == scale {
-			s.scales[i].n += w
-			return
-		}
-	}
-	s.scales = append(s.scales, scaleCount{scale: scale, n: w})
-}
+func (s *sumState) addDec(x *apd.Decimal, w int64) error { return addWeighted(&s.d, x, w) }
 
-// maxScale returns the largest scale among the current inputs.
-func (s *sumState) maxScale() int32 {
-	m := int32(0)
-	for _, c := range s.scales {
-		if c.n > 0 {
-			m = max(m, c.scale)
-		}
-	}
-	return m
-}
-
-func (s *sumState) addDec(x *apd.Decimal, w int64) error {
+// addWeighted adds w times x to sum, exactly.
+func addWeighted(sum, x *apd.Decimal, w int64) error {
 	var t apd.Decimal
 	if w == 1 {
 		t.Set(x)
@@ -236,7 +244,7 @@ func (s *sumState) addDec(x *apd.Decimal, w int64) error {
 			return sqlerr.Newf(sqlerr.NumericValueOutOfRange, "numeric sum: %v", err)
 		}
 	}
-	if _, err := decCtx.Add(&s.d, &s.d, &t); err != nil {
+	if _, err := decCtx.Add(sum, sum, &t); err != nil {
 		return sqlerr.Newf(sqlerr.NumericValueOutOfRange, "numeric sum: %v", err)
 	}
 	return nil
@@ -262,7 +270,7 @@ func (s *sumState) result() (types.Datum, error) {
 		// The running sum keeps the scale of every input it ever saw;
 		// drop the trailing zeros of retracted larger scales (exact: the
 		// sum of the current inputs has at most their largest scale).
-		if ms := s.maxScale(); -d.Exponent > ms {
+		if ms := s.scales.max(); -d.Exponent > ms {
 			if _, err := decCtx.Quantize(d, d, -ms); err != nil {
 				return types.NullDatum, sqlerr.Newf(sqlerr.NumericValueOutOfRange, "numeric sum: %v", err)
 			}

@@ -122,11 +122,17 @@ var aggregates = map[string]func(args []types.T) (types.T, []types.T, bool){
 		}
 		return types.T{}, nil, false
 	},
-	"min":      minMaxAgg,
-	"max":      minMaxAgg,
-	"bool_and": boolAgg,
-	"bool_or":  boolAgg,
-	"every":    boolAgg,
+	"stddev":      varianceAgg,
+	"stddev_samp": varianceAgg,
+	"stddev_pop":  varianceAgg,
+	"variance":    varianceAgg,
+	"var_samp":    varianceAgg,
+	"var_pop":     varianceAgg,
+	"min":         minMaxAgg,
+	"max":         minMaxAgg,
+	"bool_and":    boolAgg,
+	"bool_or":     boolAgg,
+	"every":       boolAgg,
 	"string_agg": func(args []types.T) (types.T, []types.T, bool) {
 		if len(args) != 2 {
 			return types.T{}, nil, false
@@ -188,6 +194,21 @@ func minMaxAgg(args []types.T) (types.T, []types.T, bool) {
 		return types.Text, []types.T{types.Text}, true
 	}
 	return plainType(t), []types.T{plainType(t)}, true
+}
+
+// varianceAgg types stddev and variance: numeric over integers and
+// numerics, double precision over floats.
+func varianceAgg(args []types.T) (types.T, []types.T, bool) {
+	if len(args) != 1 {
+		return types.T{}, nil, false
+	}
+	switch args[0].Kind {
+	case types.KindInt2, types.KindInt4, types.KindInt8, types.KindNumeric:
+		return types.Numeric, []types.T{plainType(args[0])}, true
+	case types.KindFloat4, types.KindFloat8, types.KindUnknown:
+		return types.Float8, []types.T{types.Float8}, true
+	}
+	return types.T{}, nil, false
 }
 
 func boolAgg(args []types.T) (types.T, []types.T, bool) {

@@ -234,6 +234,8 @@ func stateOf(n Node) string {
 				parts = append(parts, a.Name+" DISTINCT: distinct values with their counts")
 			case a.Name == "count":
 				parts = append(parts, "count: running count")
+			case strings.HasPrefix(a.Name, "stddev") || strings.HasPrefix(a.Name, "var"):
+				parts = append(parts, a.Name+": running count, sum and sum of squares")
 			case a.Name == "bool_and" || a.Name == "bool_or" || a.Name == "every":
 				parts = append(parts, a.Name+": counts of true and false")
 			case a.Name == "min" || a.Name == "max":

@@ -226,3 +226,46 @@ func numericToFloat64(d *apd.Decimal) float64 {
 	}
 	return f
 }
+
+// NumericVariance is Postgres' numeric_stddev_internal: the variance of n
+// values from their sum sumX (shown with scale digits after the point) and
+// their sum of squares sumX2, or with stddev its square root. sample
+// divides by n - 1 (NULL for fewer than two values), otherwise by n (NULL
+// for none). The result has Postgres' scale: that of a division of the
+// numerator, at twice the sum's scale, by the integer divisor.
+func NumericVariance(n int64, sumX, sumX2 *apd.Decimal, scale int32, sample, stddev bool) (types.Datum, error) {
+	if n == 0 || (sample && n == 1) {
+		return types.NullDatum, nil
+	}
+	var sq, nx2, num, nd apd.Decimal
+	nd.SetInt64(n)
+	if _, err := exactCtx.Mul(&sq, sumX, sumX); err != nil {
+		return types.NullDatum, err
+	}
+	if _, err := exactCtx.Mul(&nx2, &nd, sumX2); err != nil {
+		return types.NullDatum, err
+	}
+	if _, err := exactCtx.Sub(&num, &nx2, &sq); err != nil {
+		return types.NullDatum, err
+	}
+	if num.Sign() <= 0 {
+		return types.NewNumeric(apd.New(0, 0)), nil
+	}
+	numer := roundTo(&num, 2*scale)
+	denom := new(apd.Decimal)
+	if sample {
+		denom.SetInt64(n * (n - 1))
+	} else {
+		denom.SetInt64(n * n)
+	}
+	rscale := divScale(numer, denom)
+	v, err := divRound(numer, denom, rscale)
+	if err != nil || !stddev {
+		return types.NewNumeric(v), err
+	}
+	r := new(apd.Decimal)
+	if _, err := workCtx(precisionFor(adjExp(v)/2+1, rscale)).Sqrt(r, v); err != nil {
+		return types.NullDatum, err
+	}
+	return types.NewNumeric(roundTo(r, rscale)), nil
+}

@@ -330,6 +330,7 @@ func (g *ViewGenerator) aggregateVariants(_ []View) Query {
 		"sum(CASE WHEN x.f THEN x.b ELSE 0 END)", "string_agg(DISTINCT x.s, ',' ORDER BY x.s)",
 		"array_agg(DISTINCT x.k ORDER BY x.k)", "every(x.b > -40)", "count(x.s) + count(x.n)",
 		"bool_or(x.s IS NULL)", "max(length(x.s))", "sum(x.n * 2)", "min(x.ts) FILTER (WHERE x.k > 4)",
+		"stddev(x.b)", "var_pop(x.n)", "variance(DISTINCT x.a)", "stddev_pop(x.k) FILTER (WHERE x.f)",
 	}
 	keys := [][]string{{"x.k"}, {"x.f"}, {"x.s"}, {"x.a % 5"}, {"x.k", "x.f"}, {"COALESCE(x.k, -1)"}, {"x.b > 0"}}[g.r.IntN(7)]
 	key := strings.Join(keys, ", ")
