@@ -14,14 +14,19 @@ import (
 // stores the view, builds its dataflow and backfills it from the current
 // contents of its inputs. The statement returns once the view holds its
 // complete result; writes wait meanwhile, so no change is missed or
-// counted twice.
+// counted twice. Inside a transaction block (before the block writes) the
+// view exists at once, and ROLLBACK drops it again.
 func (s *Session) createMaterializedView(ctx context.Context, cs *pg.CreateTableAsStmt) (string, error) {
 	into := cs.Into
 	if into.SkipData {
 		return "", sqlerr.Unsupported("WITH NO DATA (a materialized view is always populated and maintained)")
 	}
-	if s.tx != nil {
-		return "", sqlerr.New(sqlerr.ActiveSQLTransaction, "CREATE MATERIALIZED VIEW cannot run inside a transaction block")
+	if s.tx != nil && len(s.tx.changes) > 0 {
+		// The view is built from committed data at once; the block's own
+		// writes would reach it only at COMMIT, so it could not show them
+		// to the block as PostgreSQL would.
+		return "", sqlerr.Unsupported("CREATE MATERIALIZED VIEW after writes in the same transaction block").
+			WithHint("Create the view before the block's first write, or outside the block.")
 	}
 	q, err := parser.Deparse(cs.Query)
 	if err != nil {
@@ -74,6 +79,7 @@ func (s *Session) createMaterializedView(ctx context.Context, cs *pg.CreateTable
 		}
 		t.ID, t.SchemaID = id, sch.ID
 		ed.PutTable(t)
+		s.noteCreated(id)
 		return nil
 	})
 	if err != nil {

@@ -94,6 +94,7 @@ func (s *Session) rollback(tx *txn) {
 		if err != nil {
 			s.e.opts.Logger.Warn("rollback could not drop created objects", "err", err)
 		}
+		s.e.pruneViews()
 	}
 }
 
