@@ -7,12 +7,16 @@
 #   make fuzz       every Fuzz target for $(FUZZTIME) each
 #   make integration  private PostgreSQL + the tests in tests/ that need services
 #   make test       all of the above (deps, build, unit, race, fuzz, integration)
+#   make soak       longer property runs: operator property tests and view oracle
 #   make bench      benchmarks in bench/ (print figures, never fail on speed)
+#   make bench-stream  operator benchmarks in executor/stream
 #   make clean      remove build outputs
 #
 # Knobs: FUZZTIME (5s), PG_DIR (/tmp/freshet-test-pg), PG_PORT (55433), RUN (a
 # go test -run regex for integration), ORACLE_N (oracle queries, 300),
-# ORACLE_SEED (random when empty). See docs/testing.md.
+# ORACLE_SEED (random when empty); for soak SOAK_CHECKS (rapid checks per
+# property, 5000), SOAK_VIEWS (60), SOAK_ROUNDS (300), SOAK_SEEDS (3). See
+# docs/testing.md.
 
 SHELL := /usr/bin/env bash
 .SHELLFLAGS := -euo pipefail -c
@@ -40,7 +44,7 @@ INTEGRATION_RE := /tests/(slt|oracle|compat|clients)$$
 # Concurrent packages that `race` covers, those of them that exist.
 RACE_DIRS := pgwire executor storage
 
-.PHONY: build run unit race fuzz integration test bench bench-stream clean deps
+.PHONY: build run unit race fuzz integration test soak bench bench-stream clean deps
 
 deps:
 	@scripts/deps.sh
@@ -77,6 +81,19 @@ integration: build
 	@scripts/integration.sh $(INTEGRATION_PKGS)
 
 test: deps build unit race fuzz integration
+
+SOAK_CHECKS ?= 5000
+SOAK_VIEWS ?= 60
+SOAK_ROUNDS ?= 300
+SOAK_SEEDS ?= 3
+
+soak: deps build
+	@echo '--- soak: operator property tests, $(SOAK_CHECKS) checks each'
+	$(GO) test -count=1 -timeout 120m ./executor/stream -rapid.checks=$(SOAK_CHECKS)
+	@for i in $$(seq 1 $(SOAK_SEEDS)); do \
+		echo "--- soak: view oracle, run $$i of $(SOAK_SEEDS)"; \
+		FRESHET_ORACLE_VIEWS=$(SOAK_VIEWS) FRESHET_ORACLE_ROUNDS=$(SOAK_ROUNDS) RUN=TestOracleViews scripts/integration.sh ./tests/oracle; \
+	done
 
 bench:
 	@if [[ ! -d bench ]]; then echo "bench: no bench/ directory yet"; exit 0; fi; \
