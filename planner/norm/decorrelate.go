@@ -88,8 +88,8 @@ func subqueryJoin(input plan.Node, c expr.Expr) plan.Node {
 // subqueryBody is a subquery taken apart for decorrelation: the relation
 // it reads (from), its correlation equalities (outerKeys over the outer
 // row, innerKeys over from's rows), its other correlated conditions
-// (residual, over the outer row followed by from's row), and for IN, ANY
-// and ALL the value it yields (over from's rows).
+// (residual, over the outer row followed by from's row), and for IN, ANY,
+// ALL and a scalar subquery the value it yields (over from's rows).
 type subqueryBody struct {
 	from                 plan.Node
 	outerKeys, innerKeys []expr.Expr
@@ -108,8 +108,8 @@ func decompose(q *expr.Subquery, nOuter int) (subqueryBody, bool) {
 	if !ok {
 		return subqueryBody{}, false
 	}
-	wantValue := q.Kind == expr.SubAny || q.Kind == expr.SubAll
-	if wantValue && (len(p.Columns()) != 1 || !onlyLeft(q.X, nOuter)) {
+	wantValue := q.Kind == expr.SubAny || q.Kind == expr.SubAll || q.Kind == expr.SubScalar
+	if wantValue && (len(p.Columns()) != 1 || (q.X != nil && !onlyLeft(q.X, nOuter))) {
 		return subqueryBody{}, false
 	}
 	if !q.Correlated {

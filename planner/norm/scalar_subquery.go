@@ -17,8 +17,10 @@ import (
 // The left join gives NULL when the subquery has no row, as the scalar
 // subquery does. A correlated one computing an aggregate joins the
 // aggregate grouped by the correlation (see joinCorrelatedAggregate).
-// EXISTS, IN, ANY and ALL used as values join aggregates of their rows too
-// (see joinSubqueryValue). It applies to the expressions of filters and
+// Another scalar subquery, a lookup of the rows equal to the outer row on
+// some columns, joins their count and value (see joinScalarLookup). EXISTS,
+// IN, ANY and ALL used as values join aggregates of their rows too (see
+// joinSubqueryValue). It applies to the expressions of filters and
 // projections.
 func JoinScalarSubquery(n plan.Node) plan.Node {
 	switch x := n.(type) {
@@ -64,6 +66,9 @@ func joinScalars(input plan.Node, exprs []expr.Expr) (plan.Node, []expr.Expr, bo
 			}
 			if q.Correlated {
 				ni, v, ok := joinCorrelatedAggregate(input, p)
+				if !ok {
+					ni, v, ok = joinScalarLookup(input, q)
+				}
 				if ok {
 					input, changed = ni, true
 					return v, nil
@@ -71,6 +76,11 @@ func joinScalars(input plan.Node, exprs []expr.Expr) (plan.Node, []expr.Expr, bo
 				return x, nil
 			}
 			if !atMostOneRow(p) {
+				ni, v, ok := joinScalarLookup(input, q)
+				if ok {
+					input, changed = ni, true
+					return v, nil
+				}
 				return x, nil
 			}
 			nl := len(input.Columns())

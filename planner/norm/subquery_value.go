@@ -2,7 +2,9 @@ package norm
 
 import (
 	"github.com/freshetdb/freshet/planner/plan"
+	"github.com/freshetdb/freshet/sql/builtin"
 	"github.com/freshetdb/freshet/sql/expr"
+	"github.com/freshetdb/freshet/sql/sqlerr"
 	"github.com/freshetdb/freshet/sql/types"
 )
 
@@ -162,3 +164,33 @@ func (b subqueryBody) joinCompare(input plan.Node, q *expr.Subquery) (plan.Node,
 }
 
 func boolConst(v bool) expr.Expr { return &expr.Const{V: types.NewBool(v), T: types.Bool} }
+
+// joinScalarLookup decorrelates a scalar subquery that is not an aggregate,
+// a lookup such as
+//
+//	(SELECT d.name FROM d WHERE d.id = t.k)
+//	  => t LEFT JOIN (SELECT id, count(*), min(name) FROM d GROUP BY id) g ON g.id = t.k;
+//	     CASE WHEN g.count > 1 THEN error 21000 ELSE g.min END
+//
+// With one row per correlation value min is that row's value; no rows give
+// NULL as the subquery does, and more than one the error it raises (21000),
+// for the outer rows that see them. The value's type must be orderable.
+func joinScalarLookup(input plan.Node, q *expr.Subquery) (plan.Node, expr.Expr, bool) {
+	b, ok := decompose(q, len(input.Columns()))
+	if !ok || b.residual != nil {
+		return nil, nil, false
+	}
+	t := b.value.Type()
+	switch t.Kind {
+	case types.KindJSON, types.KindJSONB, types.KindRecord, types.KindArray, types.KindUnknown, types.KindNull:
+		return nil, nil, false
+	}
+	gt, _, err := builtin.Resolve(">", []types.T{types.Int8, types.Int8})
+	if err != nil {
+		return nil, nil, false
+	}
+	input, g := b.joinGroups(input, nil, nil, []plan.AggCall{{Name: "count", T: types.Int8}, {Name: "min", Args: []expr.Expr{b.value}, T: t}})
+	many := expr.NewCall(gt, []expr.Expr{g[0], &expr.Const{V: types.NewInt8(1), T: types.Int8}}, types.Bool)
+	tooMany := &expr.Fail{T: t, Err: sqlerr.New(sqlerr.CardinalityViolation, "more than one row returned by a subquery used as an expression")}
+	return input, &expr.Case{T: t, Whens: []expr.When{{Cond: many, Then: tooMany}}, Else: g[1]}, true
+}

@@ -52,12 +52,13 @@ func Clone(e Expr) Expr {
 }
 
 // IsConst reports whether e depends on no row, parameter, outer row,
-// subquery or volatile function, so it can be evaluated once.
+// subquery or volatile function (and raises no error of its own), so it
+// can be evaluated once.
 func IsConst(e Expr) bool {
 	ok := true
 	Walk(e, func(n Expr) bool {
 		switch n := n.(type) {
-		case *ColRef, *OuterRef, *Param, *Subquery:
+		case *ColRef, *OuterRef, *Param, *Subquery, *Fail:
 			ok = false
 		case *Call:
 			if n.Fn.Vol != 0 {
