@@ -15,7 +15,8 @@
 # Knobs: FUZZTIME (5s), PG_DIR (/tmp/freshet-test-pg), PG_PORT (55433), RUN (a
 # go test -run regex for integration), ORACLE_N (oracle queries, 300),
 # ORACLE_SEED (random when empty); for soak SOAK_CHECKS (rapid checks per
-# property, 5000), SOAK_VIEWS (60), SOAK_ROUNDS (300), SOAK_SEEDS (3). See
+# property, 5000), SOAK_VIEWS (60), SOAK_ROUNDS (300), SOAK_SEEDS (3),
+# SOAK_CRASH_CYCLES (200). See
 # docs/testing.md.
 
 SHELL := /usr/bin/env bash
@@ -38,8 +39,8 @@ export FRESHET_ORACLE_SEED = $(ORACLE_SEED)
 
 # Packages under tests/ that need a running PostgreSQL or a built server; `unit`
 # leaves them out and `integration` runs them.
-INTEGRATION_PKGS := ./tests/slt ./tests/oracle ./tests/compat ./tests/clients
-INTEGRATION_RE := /tests/(slt|oracle|compat|clients)$$
+INTEGRATION_PKGS := ./tests/slt ./tests/oracle ./tests/compat ./tests/clients ./tests/crash
+INTEGRATION_RE := /tests/(slt|oracle|compat|clients|crash)$$
 
 # Concurrent packages that `race` covers, those of them that exist.
 RACE_DIRS := pgwire executor storage
@@ -86,10 +87,13 @@ SOAK_CHECKS ?= 5000
 SOAK_VIEWS ?= 60
 SOAK_ROUNDS ?= 300
 SOAK_SEEDS ?= 3
+SOAK_CRASH_CYCLES ?= 200
 
 soak: deps build
 	@echo '--- soak: operator property tests, $(SOAK_CHECKS) checks each'
 	$(GO) test -count=1 -timeout 120m ./executor/stream -rapid.checks=$(SOAK_CHECKS)
+	@echo '--- soak: crash loop, $(SOAK_CRASH_CYCLES) kill -9 cycles'
+	FRESHET_CRASH_CYCLES=$(SOAK_CRASH_CYCLES) RUN=TestCrashLoop scripts/integration.sh ./tests/crash
 	@for i in $$(seq 1 $(SOAK_SEEDS)); do \
 		echo "--- soak: view oracle, run $$i of $(SOAK_SEEDS)"; \
 		FRESHET_ORACLE_VIEWS=$(SOAK_VIEWS) FRESHET_ORACLE_ROUNDS=$(SOAK_ROUNDS) RUN=TestOracleViews scripts/integration.sh ./tests/oracle; \

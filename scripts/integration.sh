@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 pg_dir=${PG_DIR:-/tmp/freshet-test-pg}
 pg_port=${PG_PORT:-55433}
 go=${GO:-go}
-(($# > 0)) || set -- ./tests/slt ./tests/oracle ./tests/compat ./tests/clients
+(($# > 0)) || set -- ./tests/slt ./tests/oracle ./tests/compat ./tests/clients ./tests/crash
 
 # A previous run that was killed may have left its server behind.
 scripts/pg.sh stop "$pg_dir" "$pg_port" >/dev/null 2>&1 || true
