@@ -49,10 +49,12 @@ func rowsIdentical(a, b types.Row) bool {
 // allocates nothing in steady state: a removed entry, with its key's
 // space, is reused by the next insertion of a key of the same width.
 // Entries never move, so a pointer to an entry (or to its value) stays
-// valid until the entry is removed. The index maps a row hash to a chain of
-// entries.
+// valid until the entry is removed. The index is an open-addressing table
+// with linear probing whose deletions shift the following slots back, so
+// that a steady stream of inserts and deletes leaves no tombstones to probe
+// past.
 type rowTable[V any] struct {
-	index map[uint64]*rowEntry[V]
+	slots []rowSlot[V] // a power of two long; e nil: empty
 	n     int
 	exact bool
 	slab  []rowEntry[V]
@@ -60,10 +62,16 @@ type rowTable[V any] struct {
 	free  *rowEntry[V] // removed entries, chained through next
 }
 
+// rowSlot is one slot of a rowTable's index: an entry and its key's hash.
+type rowSlot[V any] struct {
+	hash uint64
+	e    *rowEntry[V]
+}
+
 type rowEntry[V any] struct {
 	key  types.Row
 	val  V
-	next *rowEntry[V]
+	next *rowEntry[V] // in the free list
 }
 
 // The largest slabs of a rowTable: entries, and datums of keys. Slabs start
@@ -74,14 +82,10 @@ const (
 	maxDatumSlab = 2048
 )
 
-func newRowTable[V any]() *rowTable[V] {
-	return &rowTable[V]{index: map[uint64]*rowEntry[V]{}}
-}
+func newRowTable[V any]() *rowTable[V] { return &rowTable[V]{} }
 
 // newExactRowTable returns a table keyed by representation.
-func newExactRowTable[V any]() *rowTable[V] {
-	return &rowTable[V]{index: map[uint64]*rowEntry[V]{}, exact: true}
-}
+func newExactRowTable[V any]() *rowTable[V] { return &rowTable[V]{exact: true} }
 
 // same compares two keys the way the table tells keys apart.
 func (t *rowTable[V]) same(a, b types.Row) bool {
@@ -91,32 +95,76 @@ func (t *rowTable[V]) same(a, b types.Row) bool {
 	return rowsEqual(a, b)
 }
 
+// home returns the slot a hash starts probing from: its bits mixed (the
+// finaliser of MurmurHash3), as linear probing needs well spread positions.
+func (t *rowTable[V]) home(h uint64) int {
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	h *= 0xc4ceb9fe1a85ec53
+	h ^= h >> 33
+	return int(h & uint64(len(t.slots)-1))
+}
+
+// find returns the slot of key (hash h), or the empty slot where it would
+// go, and whether it is there.
+func (t *rowTable[V]) find(h uint64, key types.Row) (int, bool) {
+	mask := len(t.slots) - 1
+	for i := t.home(h); ; i = (i + 1) & mask {
+		s := &t.slots[i]
+		if s.e == nil {
+			return i, false
+		}
+		if s.hash == h && t.same(s.e.key, key) {
+			return i, true
+		}
+	}
+}
+
 // get returns the entry for key, or nil.
 func (t *rowTable[V]) get(key types.Row) *rowEntry[V] {
-	for e := t.index[hashRow(key)]; e != nil; e = e.next {
-		if t.same(e.key, key) {
-			return e
-		}
+	if t.n == 0 {
+		return nil
+	}
+	if i, ok := t.find(hashRow(key), key); ok {
+		return t.slots[i].e
 	}
 	return nil
 }
 
 // getOrCreate returns the entry for key, creating it with init() when absent.
 func (t *rowTable[V]) getOrCreate(key types.Row, init func() V) (*rowEntry[V], bool) {
+	if (t.n+1)*4 > len(t.slots)*3 {
+		t.grow()
+	}
 	h := hashRow(key)
-	head := t.index[h]
-	for e := head; e != nil; e = e.next {
-		if t.same(e.key, key) {
-			return e, false
-		}
+	i, ok := t.find(h, key)
+	if ok {
+		return t.slots[i].e, false
 	}
 	e := t.alloc(len(key))
 	copy(e.key, key)
 	e.val = init()
-	e.next = head
-	t.index[h] = e
+	t.slots[i] = rowSlot[V]{hash: h, e: e}
 	t.n++
 	return e, true
+}
+
+// grow doubles the index (from 8 slots) and places every entry again.
+func (t *rowTable[V]) grow() {
+	old := t.slots
+	t.slots = make([]rowSlot[V], max(2*len(old), 8))
+	mask := len(t.slots) - 1
+	for _, s := range old {
+		if s.e == nil {
+			continue
+		}
+		i := t.home(s.hash)
+		for t.slots[i].e != nil {
+			i = (i + 1) & mask
+		}
+		t.slots[i] = s
+	}
 }
 
 // alloc returns an unused entry with room for a key of width w.
@@ -142,38 +190,44 @@ func (t *rowTable[V]) alloc(w int) *rowEntry[V] {
 // remove deletes the entry for key. Its key and value are cleared, so a
 // caller must not use them afterwards.
 func (t *rowTable[V]) remove(key types.Row) {
-	h := hashRow(key)
-	var prev *rowEntry[V]
-	for e := t.index[h]; e != nil; prev, e = e, e.next {
-		if !t.same(e.key, key) {
-			continue
-		}
-		switch {
-		case prev != nil:
-			prev.next = e.next
-		case e.next != nil:
-			t.index[h] = e.next
-		default:
-			delete(t.index, h)
-		}
-		clear(e.key)
-		var zero V
-		e.val = zero
-		e.next = t.free
-		t.free = e
-		t.n--
+	if t.n == 0 {
 		return
 	}
+	i, ok := t.find(hashRow(key), key)
+	if !ok {
+		return
+	}
+	e := t.slots[i].e
+	// Shift back the slots after i whose probe passed through i, so that
+	// no lookup stops early at the emptied slot.
+	mask := len(t.slots) - 1
+	for j := (i + 1) & mask; t.slots[j].e != nil; j = (j + 1) & mask {
+		k := t.home(t.slots[j].hash)
+		// The entry at j stays when its home lies cyclically in (i, j].
+		if (i < j && i < k && k <= j) || (j < i && (i < k || k <= j)) {
+			continue
+		}
+		t.slots[i] = t.slots[j]
+		i = j
+	}
+	t.slots[i] = rowSlot[V]{}
+	clear(e.key)
+	var zero V
+	e.val = zero
+	e.next = t.free
+	t.free = e
+	t.n--
 }
 
 // each calls fn for every entry (in no particular order). fn must not add
 // or remove entries.
 func (t *rowTable[V]) each(fn func(e *rowEntry[V]) error) error {
-	for _, head := range t.index {
-		for e := head; e != nil; e = e.next {
-			if err := fn(e); err != nil {
-				return err
-			}
+	for _, s := range t.slots {
+		if s.e == nil {
+			continue
+		}
+		if err := fn(s.e); err != nil {
+			return err
 		}
 	}
 	return nil
