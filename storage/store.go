@@ -56,8 +56,15 @@ func Open(opts Options) (*Store, error) {
 		return nil, sqlerr.New(sqlerr.InvalidParameterValue, "data directory is not set")
 	}
 	fs := opts.FS
+	_, statErr := fs.Stat(opts.Dir)
 	if err := fs.MkdirAll(opts.Dir, 0o755); err != nil {
 		return nil, fileError("create directory", opts.Dir, err)
+	}
+	if statErr != nil {
+		// A new data directory: make its entry durable in its parent.
+		if err := syncDir(fs, fs.PathDir(opts.Dir)); err != nil {
+			return nil, err
+		}
 	}
 	lock, err := lockDir(fs, opts.Dir)
 	if err != nil {
@@ -91,7 +98,17 @@ func openDB(opts Options) (*pebble.DB, error) {
 		EventListener:      eventListener(logger),
 		FormatMajorVersion: pebble.FormatNewest,
 	}
-	return openPebble(opts.Dir, opts.FS.PathJoin(opts.Dir, pebbleDirName), popts)
+	// Pebble syncs the entries it creates in its directory, not the
+	// directory's own entry here: sync it, or a power loss soon after the
+	// first start could take the whole store with it.
+	dir := opts.FS.PathJoin(opts.Dir, pebbleDirName)
+	if err := fs.MkdirAll(dir, 0o755); err != nil {
+		return nil, fileError("create directory", dir, err)
+	}
+	if err := syncDir(fs, opts.Dir); err != nil {
+		return nil, err
+	}
+	return openPebble(opts.Dir, dir, popts)
 }
 
 // openPebble runs pebble.Open, turning a panic (a Fatalf from the logger, or
