@@ -33,6 +33,9 @@ type Options struct {
 	// Workers is the number of shards of each materialized view's
 	// dataflow; default GOMAXPROCS.
 	Workers int
+	// ChunkRows is the number of changes a dataflow moves at a time;
+	// default 1024.
+	ChunkRows int
 	// NoSync skips fsync on commit (tests only: data survives a process
 	// crash but not a power loss).
 	NoSync bool
@@ -80,7 +83,7 @@ func Start(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.store = st
-	if s.engine, err = engine.New(engine.Options{Store: st, Logger: opts.Logger.With("component", "engine"), Version: opts.Version, Workers: opts.Workers}); err != nil {
+	if s.engine, err = engine.New(engine.Options{Store: st, Logger: opts.Logger.With("component", "engine"), Version: opts.Version, Workers: opts.Workers, ChunkRows: opts.ChunkRows}); err != nil {
 		_ = st.Close()
 		return nil, err
 	}

@@ -1,6 +1,6 @@
 // Command freshet is the Freshet server and its small command-line tools.
 //
-//	freshet server [--listen ADDR] [--http-listen ADDR] [--data-dir DIR] [--workers N] [--log-level LEVEL]
+//	freshet server [--listen ADDR] [--http-listen ADDR] [--data-dir DIR] [--workers N] [--chunk-rows N] [--log-level LEVEL]
 //	freshet version
 //
 // Every flag can also be set by an environment variable: FRESHET_LISTEN,
@@ -53,7 +53,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 func usage(w io.Writer) {
 	fmt.Fprint(w, `usage:
-  freshet server [--listen ADDR] [--http-listen ADDR] [--data-dir DIR] [--workers N] [--log-level debug|info|warn|error]
+  freshet server [--listen ADDR] [--http-listen ADDR] [--data-dir DIR] [--workers N] [--chunk-rows N] [--log-level debug|info|warn|error]
   freshet version
 `)
 }
@@ -83,6 +83,7 @@ func serve(args []string, stderr io.Writer) int {
 	httpListen := fs.String("http-listen", envDefault("FRESHET_HTTP_LISTEN", "127.0.0.1:7480"), "HTTP address for /healthz and /metrics (FRESHET_HTTP_LISTEN)")
 	dataDir := fs.String("data-dir", envDefault("FRESHET_DATA_DIR", "./freshet-data"), "data directory (FRESHET_DATA_DIR)")
 	workers := fs.Int("workers", envInt("FRESHET_WORKERS", 0), "shards per materialized view, 0 = GOMAXPROCS (FRESHET_WORKERS)")
+	chunkRows := fs.Int("chunk-rows", envInt("FRESHET_CHUNK_ROWS", 0), "changes a dataflow moves at a time, 0 = 1024 (FRESHET_CHUNK_ROWS)")
 	logLevel := fs.String("log-level", envDefault("FRESHET_LOG_LEVEL", "info"), "log level: debug, info, warn, error (FRESHET_LOG_LEVEL)")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -93,7 +94,7 @@ func serve(args []string, stderr io.Writer) int {
 		return 2
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	srv, err := server.Start(server.Options{Listen: *listen, HTTPListen: *httpListen, DataDir: *dataDir, Version: version, Logger: logger, Workers: *workers})
+	srv, err := server.Start(server.Options{Listen: *listen, HTTPListen: *httpListen, DataDir: *dataDir, Version: version, Logger: logger, Workers: *workers, ChunkRows: *chunkRows})
 	if err != nil {
 		logger.Error("cannot start", "err", err)
 		return 1

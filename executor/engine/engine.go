@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/freshetdb/freshet/executor/stream"
 	"github.com/freshetdb/freshet/pgwire"
 	"github.com/freshetdb/freshet/sql/catalog"
 	"github.com/freshetdb/freshet/storage"
@@ -29,6 +30,10 @@ type Options struct {
 	// operators run on, hash-partitioned by their keys; default GOMAXPROCS.
 	// Results do not depend on it.
 	Workers int
+	// ChunkRows is the number of changes a dataflow moves at a time
+	// (stream.SetChunkRows); default stream.DefaultChunkRows. Results do not
+	// depend on it.
+	ChunkRows int
 }
 
 // EnsureDefaults fills unset options with their defaults.
@@ -44,6 +49,9 @@ func (o *Options) EnsureDefaults() {
 	}
 	if o.Workers <= 0 {
 		o.Workers = runtime.GOMAXPROCS(0)
+	}
+	if o.ChunkRows <= 0 {
+		o.ChunkRows = stream.DefaultChunkRows
 	}
 }
 
@@ -73,6 +81,7 @@ func New(opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load catalog: %w", err)
 	}
+	stream.SetChunkRows(opts.ChunkRows)
 	e := &Engine{opts: opts, store: opts.Store, cat: cat, start: opts.Clock(), views: newViewManager(opts.Workers)}
 	e.nextPID.Store(1000)
 	e.nextXID.Store(1000)

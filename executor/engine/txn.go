@@ -71,10 +71,10 @@ func (t *txn) noteChange(tbl *catalog.Table, row types.Row, weight int64) {
 		t.changes = map[uint32][]*types.Chunk{}
 	}
 	cs := t.changes[tbl.ID]
-	if len(cs) == 0 || cs[len(cs)-1].Len() >= stream.ChunkRows {
+	if len(cs) == 0 || cs[len(cs)-1].Len() >= stream.ChunkRows() {
 		// A statement's changes are chunks of ChunkRows rows, so a large
 		// one never regrows (and copies) one huge buffer.
-		cs = append(cs, types.NewChunk(len(tbl.Columns), min(16<<min(len(cs), 6), stream.ChunkRows)))
+		cs = append(cs, types.NewChunk(len(tbl.Columns), min(16<<min(len(cs), 6), stream.ChunkRows())))
 		t.changes[tbl.ID] = cs
 	}
 	cs[len(cs)-1].Append(row, weight)

@@ -202,12 +202,12 @@ func (m *viewManager) build(ctx context.Context, e *Engine, cat *catalog.Catalog
 	for i := range leaves {
 		l := &leaves[i]
 		width := len(l.Node.Columns())
-		chunk := types.NewChunk(width, stream.ChunkRows)
+		chunk := types.NewChunk(width, stream.ChunkRows())
 		post := func(row types.Row) error {
 			chunk.Append(row, 1)
-			if chunk.Len() >= stream.ChunkRows {
+			if chunk.Len() >= stream.ChunkRows() {
 				l.PostShared(v.workers, []*types.Chunk{chunk})
-				chunk = types.NewChunk(width, stream.ChunkRows)
+				chunk = types.NewChunk(width, stream.ChunkRows())
 			}
 			return nil
 		}

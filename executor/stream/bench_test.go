@@ -12,15 +12,15 @@ import (
 const benchRows = 1 << 20
 
 // benchChunks returns n insert-only rows of two int4 columns, (key(i), i),
-// cut into chunks of ChunkRows.
+// cut into chunks of chunkRows.
 func benchChunks(n int, key func(i int) int) []*types.Chunk {
 	var out []*types.Chunk
-	c := types.NewChunk(2, ChunkRows)
+	c := types.NewChunk(2, chunkRows)
 	for i := 0; i < n; i++ {
 		c.Append(types.Row{types.NewInt4(int32(key(i))), types.NewInt4(int32(i))}, 1)
-		if c.Len() == ChunkRows {
+		if c.Len() == chunkRows {
 			out = append(out, c)
-			c = types.NewChunk(2, ChunkRows)
+			c = types.NewChunk(2, chunkRows)
 		}
 	}
 	if c.Len() > 0 {

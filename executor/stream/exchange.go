@@ -76,7 +76,7 @@ func (s *exchangeSender) Push(_ int, c *types.Chunk) error {
 			return err
 		}
 		s.bufs[t].Append(r, c.Weights[i])
-		if s.bufs[t].Len() >= ChunkRows {
+		if s.bufs[t].Len() >= chunkRows {
 			s.send(t)
 		}
 	}

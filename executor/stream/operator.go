@@ -4,9 +4,25 @@ import (
 	"github.com/freshetdb/freshet/sql/types"
 )
 
-// ChunkRows is the number of rows an operator buffers before it pushes a
-// chunk downstream.
-const ChunkRows = 1024
+// chunkRows is the number of rows an operator buffers before it pushes a
+// chunk downstream (see ChunkRows).
+var chunkRows = DefaultChunkRows
+
+// DefaultChunkRows is the chunk size unless SetChunkRows changes it.
+const DefaultChunkRows = 1024
+
+// ChunkRows returns the number of rows an operator buffers before it pushes
+// a chunk downstream; changes enter dataflows in chunks of this size too.
+func ChunkRows() int { return chunkRows }
+
+// SetChunkRows sets the chunk size (n > 0) for the dataflows built after
+// it; call it before any runs (it is a server setting). Results do not
+// depend on it, only speed does.
+func SetChunkRows(n int) {
+	if n > 0 {
+		chunkRows = n
+	}
+}
 
 // Operator is one node of a dataflow.
 type Operator interface {
@@ -39,7 +55,7 @@ func (e *Emitter) Emit(r types.Row, w int64) error {
 		return nil
 	}
 	e.buf.Append(r, w)
-	if e.buf.Len() >= ChunkRows {
+	if e.buf.Len() >= chunkRows {
 		return e.push()
 	}
 	return nil
@@ -51,7 +67,7 @@ func (e *Emitter) Space(w int64) types.Row { return e.buf.AppendSpace(w) }
 
 // Done pushes the buffer when it is full; call it after filling a Space row.
 func (e *Emitter) Done() error {
-	if e.buf.Len() >= ChunkRows {
+	if e.buf.Len() >= chunkRows {
 		return e.push()
 	}
 	return nil

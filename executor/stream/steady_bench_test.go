@@ -21,14 +21,14 @@ const steadyKeys = 1 << 18
 // each a -1 and a +1, cut into chunks.
 func moveChunks(n, from, to int, key func(i int) int) []*types.Chunk {
 	var out []*types.Chunk
-	c := types.NewChunk(2, ChunkRows)
+	c := types.NewChunk(2, chunkRows)
 	for i := 0; i < n; i++ {
 		k := types.NewInt4(int32(key(i)))
 		c.Append(types.Row{k, types.NewInt4(int32(from + i))}, -1)
 		c.Append(types.Row{k, types.NewInt4(int32(to + i))}, 1)
-		if c.Len() >= ChunkRows {
+		if c.Len() >= chunkRows {
 			out = append(out, c)
-			c = types.NewChunk(2, ChunkRows)
+			c = types.NewChunk(2, chunkRows)
 		}
 	}
 	if c.Len() > 0 {

@@ -29,7 +29,7 @@ type subscriber struct {
 
 // NewViewSink returns an empty sink for rows of the given width.
 func NewViewSink(width int) *ViewSink {
-	return &ViewSink{width: width, rows: newMultiset(), pending: types.NewChunk(width, ChunkRows)}
+	return &ViewSink{width: width, rows: newMultiset(), pending: types.NewChunk(width, chunkRows)}
 }
 
 // Push implements Operator.

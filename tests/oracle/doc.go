@@ -30,8 +30,8 @@
 // statements in the extended protocol). After every round, and
 // after the two restarts of the server, each view must equal its query on
 // PostgreSQL and its query run once on Freshet, as multisets. Each start of
-// the server gets another FRESHET_WORKERS (1 to 4, from the seed) unless it is
-// set from outside. Queries Freshet refuses with 0A000 are counted and left
+// the server gets another FRESHET_WORKERS (1 to 4) and FRESHET_CHUNK_ROWS (1,
+// 7, 64 or 1024), drawn from the seed, unless they are set from outside. Queries Freshet refuses with 0A000 are counted and left
 // out. The size is -oracle.views / FRESHET_ORACLE_VIEWS (default 15) and
 // -oracle.rounds / FRESHET_ORACLE_ROUNDS (default 20).
 package oracle

@@ -27,27 +27,38 @@ type viewsTarget struct {
 	conn *pgconn.PgConn
 	srv  *testserver.Server // nil for PostgreSQL
 	// seed picks the number of workers of each start; starts counts them.
-	// varyWorkers is false when FRESHET_WORKERS was set from outside.
+	// varyWorkers (varyChunks) is false when FRESHET_WORKERS
+	// (FRESHET_CHUNK_ROWS) was set from outside.
 	seed        uint64
 	starts      int
 	varyWorkers bool
+	varyChunks  bool
 }
 
 // workersEnv is the environment variable that sets the server's number of
 // workers (shards per view); the server inherits the test's environment.
 const workersEnv = "FRESHET_WORKERS"
 
-// setWorkers sets FRESHET_WORKERS for the next start of the server: 1 to 4,
-// a different draw from the seed for each start, since results must not
-// depend on it.
+// chunkRowsEnv is the environment variable that sets the server's chunk
+// size; the server inherits the test's environment.
+const chunkRowsEnv = "FRESHET_CHUNK_ROWS"
+
+// setWorkers sets FRESHET_WORKERS (1 to 4) and FRESHET_CHUNK_ROWS (1, 7,
+// 64 or 1024) for the next start of the server, a different draw from the
+// seed for each start, since results must depend on neither. A variable
+// set from outside stays as it is.
 func (v *viewsTarget) setWorkers(t *testing.T) {
-	if !v.varyWorkers {
-		return
-	}
-	n := 1 + rand.New(rand.NewPCG(v.seed, uint64(v.starts))).IntN(4)
+	rng := rand.New(rand.NewPCG(v.seed, uint64(v.starts)))
 	v.starts++
-	t.Setenv(workersEnv, fmt.Sprint(n))
-	t.Logf("oracle views: start %d of Freshet with %s=%d", v.starts, workersEnv, n)
+	n := 1 + rng.IntN(4)
+	rows := []int{1, 7, 64, 1024}[rng.IntN(4)]
+	if v.varyWorkers {
+		t.Setenv(workersEnv, fmt.Sprint(n))
+	}
+	if v.varyChunks {
+		t.Setenv(chunkRowsEnv, fmt.Sprint(rows))
+	}
+	t.Logf("oracle views: start %d of Freshet with %s=%s %s=%s", v.starts, workersEnv, os.Getenv(workersEnv), chunkRowsEnv, os.Getenv(chunkRowsEnv))
 }
 
 // createView creates the view named name with columns c1 ... cN.
@@ -106,6 +117,8 @@ func TestOracleViews(t *testing.T) {
 	case "freshet":
 		_, set := os.LookupEnv(workersEnv)
 		target.varyWorkers = !set
+		_, set = os.LookupEnv(chunkRowsEnv)
+		target.varyChunks = !set
 		target.setWorkers(t)
 		target.srv = testserver.Start(t)
 		target.conn = connect(t, target.srv.ConnString())
