@@ -128,7 +128,29 @@ func decompose(q *expr.Subquery, nOuter int) (subqueryBody, bool) {
 		proj, body = pr, pr.Input
 	}
 	filt, ok := body.(*plan.Filter)
-	if !ok || plan.ReadsOuter(filt.Input) {
+	if !ok {
+		return subqueryBody{}, false
+	}
+	b, ok := splitCorrelated(filt, nOuter)
+	if !ok {
+		return subqueryBody{}, false
+	}
+	if wantValue {
+		if proj == nil || len(proj.Exprs) != 1 || readsOuterDepth(proj.Exprs[0]) {
+			return subqueryBody{}, false
+		}
+		b.value = proj.Exprs[0]
+	}
+	return b, true
+}
+
+// splitCorrelated takes a correlated filter apart: its input, filtered by
+// the conjuncts that read only it, must read nothing of the outer query;
+// equalities between the outer row (of width nOuter) and the input become
+// keys, other correlated conjuncts the residual. It reports false when a
+// conjunct reads a query further out or a subquery.
+func splitCorrelated(filt *plan.Filter, nOuter int) (subqueryBody, bool) {
+	if plan.ReadsOuter(filt.Input) {
 		return subqueryBody{}, false
 	}
 	b := subqueryBody{from: filt.Input}
@@ -150,12 +172,6 @@ func decompose(q *expr.Subquery, nOuter int) (subqueryBody, bool) {
 			continue
 		}
 		b.residual = AndAll(append(Conjuncts(b.residual), toJoinRow(fc, nOuter)))
-	}
-	if wantValue {
-		if proj == nil || len(proj.Exprs) != 1 || readsOuterDepth(proj.Exprs[0]) {
-			return subqueryBody{}, false
-		}
-		b.value = proj.Exprs[0]
 	}
 	if len(local) > 0 {
 		b.from = plan.WithColumns(&plan.Filter{Input: b.from, Pred: AndAll(local)}, b.from.Columns())

@@ -33,6 +33,10 @@ func Normalize(n plan.Node) plan.Node {
 		}
 	case *plan.Join:
 		return ExtractJoinKeys(x)
+	case *plan.Apply:
+		if j := DecorrelateApply(x); j != nil {
+			return Normalize(j)
+		}
 	}
 	return n
 }

@@ -18,7 +18,8 @@ import (
 // subquery does. A correlated one computing an aggregate joins the
 // aggregate grouped by the correlation (see joinCorrelatedAggregate).
 // Another scalar subquery, a lookup of the rows equal to the outer row on
-// some columns, joins their count and value (see joinScalarLookup). EXISTS,
+// some columns, joins their count and value (see joinScalarLookup), or with
+// ORDER BY ... LIMIT 1 the first of them (see joinTopScalar). EXISTS,
 // IN, ANY and ALL used as values join aggregates of their rows too (see
 // joinSubqueryValue). It applies to the expressions of filters and
 // projections.
@@ -68,6 +69,9 @@ func joinScalars(input plan.Node, exprs []expr.Expr) (plan.Node, []expr.Expr, bo
 				ni, v, ok := joinCorrelatedAggregate(input, p)
 				if !ok {
 					ni, v, ok = joinScalarLookup(input, q)
+				}
+				if !ok {
+					ni, v, ok = joinTopScalar(input, q)
 				}
 				if ok {
 					input, changed = ni, true

@@ -19,7 +19,8 @@ type View struct {
 // RANGE and GROUPS frames), INTERSECT and EXCEPT [ALL], aggregates over joins
 // and unions, DISTINCT and FILTER aggregates, three-table joins, self joins,
 // joins on expressions and NULL-safe keys, CTEs, decorrelated subqueries in
-// WHERE and as values (EXISTS, IN, NOT IN, ANY, ALL), ordered string_agg and array_agg, LIMIT 0 and OFFSET alone, and views
+// WHERE and as values (EXISTS, IN, NOT IN, ANY, ALL), LATERAL subqueries and
+// scalar subqueries with ORDER BY ... LIMIT 1, ordered string_agg and array_agg, LIMIT 0 and OFFSET alone, and views
 // over views. Every query has a result that does not
 // depend on the plan: a LIMIT comes with an ORDER BY that is total (over
 // every output column or ending in a unique id), and window functions order
@@ -52,6 +53,7 @@ var viewShapes = []struct {
 	{3, (*ViewGenerator).overView},
 	{2, (*ViewGenerator).subqueryFilter},
 	{2, (*ViewGenerator).subqueryValue},
+	{2, (*ViewGenerator).lateral},
 	{2, (*ViewGenerator).aggregateVariants},
 	{2, (*ViewGenerator).windowMore},
 	{1, (*ViewGenerator).windowOverAggregate},
@@ -319,6 +321,24 @@ func (g *ViewGenerator) subqueryValue(_ []View) Query {
 		sql += fmt.Sprintf(" WHERE x.b > %d OR %s", 20+g.r.IntN(30), value())
 	}
 	return Query{SQL: sql, NCols: len(cols)}
+}
+
+// lateral: LATERAL subqueries correlated by equalities (the first rows per
+// key in a total order, all rows per key with another condition, LEFT JOIN
+// LATERAL ... ON), and scalar subqueries picking the first row per key.
+func (g *ViewGenerator) lateral(_ []View) Query {
+	n := 1 + g.r.IntN(3)
+	switch g.r.IntN(4) {
+	case 0:
+		order := g.pick("y.b DESC, y.id", "y.a, y.id DESC", "y.s NULLS FIRST, y.id", "y.id")
+		return Query{SQL: fmt.Sprintf("SELECT x.id, z.id, z.b FROM t1 x, LATERAL (SELECT y.id, y.b FROM t2 y WHERE y.k = x.k ORDER BY %s LIMIT %d) z", order, n), NCols: 3}
+	case 1:
+		return Query{SQL: fmt.Sprintf("SELECT x.id, z.id FROM t1 x, LATERAL (SELECT y.id FROM t2 y WHERE y.k = x.k AND y.a > x.a + %d) z", g.r.IntN(20)), NCols: 2}
+	case 2:
+		return Query{SQL: fmt.Sprintf("SELECT x.id, z.b FROM t1 x LEFT JOIN LATERAL (SELECT y.b FROM t2 y WHERE y.s = x.s ORDER BY y.ts DESC NULLS LAST, y.id LIMIT %d) z ON z.b > %d", n, g.r.IntN(40)), NCols: 2}
+	default:
+		return Query{SQL: fmt.Sprintf("SELECT x.id, (SELECT y.b FROM t2 y WHERE y.k = x.k AND y.f ORDER BY y.a DESC NULLS LAST, y.id LIMIT 1) + %d FROM t1 x", g.r.IntN(5)), NCols: 2}
+	}
 }
 
 // aggregateVariants: DISTINCT and FILTER aggregates, aggregates of
