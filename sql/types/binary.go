@@ -47,17 +47,17 @@ func AppendBinary(buf []byte, d Datum, t T) ([]byte, error) {
 	case KindNumeric:
 		return appendNumericBinary(buf, d.Decimal()), nil
 	case KindText, KindVarchar, KindName, KindBytea, KindJSON, KindUnknown:
-		return append(buf, d.s...), nil
+		return append(buf, d.str()...), nil
 	case KindChar:
-		if d.s == "" {
+		if d.str() == "" {
 			return append(buf, 0), nil
 		}
-		return append(buf, d.s[0]), nil
+		return append(buf, d.str()[0]), nil
 	case KindBPChar:
-		return appendBPChar(buf, d.s, t.Mod), nil
+		return appendBPChar(buf, d.str(), t.Mod), nil
 	case KindJSONB:
 		buf = append(buf, 1)
-		return append(buf, d.s...), nil
+		return append(buf, d.str()...), nil
 	case KindDate:
 		v := d.i
 		if v != DateInfinity && v != DateNegInfinity {

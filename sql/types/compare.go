@@ -37,18 +37,18 @@ func Compare(a, b Datum) int {
 	case famInt, famDate, famTime, famTimestamp:
 		return cmpInt(a.i, b.i)
 	case famBytea, famJSON:
-		return strings.Compare(a.s, b.s)
+		return strings.Compare(a.str(), b.str())
 	case famFloat:
 		return compareFloat(a.Float(), b.Float())
 	case famNumeric:
 		return compareNumeric(a.Decimal(), b.Decimal())
 	case famString:
 		if a.k == KindBPChar || b.k == KindBPChar {
-			return strings.Compare(strings.TrimRight(a.s, " "), strings.TrimRight(b.s, " "))
+			return strings.Compare(strings.TrimRight(a.str(), " "), strings.TrimRight(b.str(), " "))
 		}
-		return strings.Compare(a.s, b.s)
+		return strings.Compare(a.str(), b.str())
 	case famJSONB:
-		return compareJSONB(a.s, b.s)
+		return compareJSONB(a.str(), b.str())
 	case famInterval:
 		return compareInterval(a, b)
 	case famArray:
@@ -72,7 +72,7 @@ func Equal(a, b Datum) bool {
 		case KindBool, KindInt2, KindInt4, KindInt8, KindOID, KindDate, KindTime, KindTimestamp, KindTimestampTZ:
 			return a.i == b.i
 		case KindText, KindVarchar, KindName, KindBytea:
-			return a.s == b.s
+			return a.str() == b.str()
 		}
 	}
 	return Compare(a, b) == 0
@@ -171,5 +171,5 @@ func Identical(a, b Datum) bool {
 		}
 		return true
 	}
-	return a.s == b.s && Equal(a, b)
+	return a.str() == b.str() && Equal(a, b)
 }

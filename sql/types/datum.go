@@ -2,6 +2,7 @@ package types
 
 import (
 	"math"
+	"unsafe"
 
 	"github.com/cockroachdb/apd/v3"
 )
@@ -16,23 +17,46 @@ import (
 //	float4, float8          i (math.Float64bits of the value)
 //	numeric                 p (*apd.Decimal; NaN and ±Infinity are apd forms)
 //	text, varchar, bpchar,
-//	name, "char", bytea     s (bytea holds raw bytes)
-//	json, jsonb             s (jsonb in canonical Postgres output form)
+//	name, "char", bytea     p, i (a string's bytes and length; bytea holds raw bytes)
+//	json, jsonb             p, i (jsonb in canonical Postgres output form)
 //	date                    i (days since 1970-01-01)
 //	time                    i (microseconds since midnight)
 //	timestamp, timestamptz  i (microseconds since 1970-01-01 UTC)
 //	interval                a (months), b (days), i (microseconds)
-//	oid, reg*               i
+//	oid, reg*               i, and p (*string) for a display name
 //	array                   p (*Array)
-//	record                  p ([]Datum)
+//	record                  p, i (the fields' first element and count)
+//
+// The pointer is untyped so that a Datum is 32 bytes: rows, chunks and the
+// operators' state hold millions of them. Only this file's constructors and
+// accessors interpret it.
 type Datum struct {
 	k Kind
 	a int32
 	b int32
 	i int64
-	s string
-	p any
+	p unsafe.Pointer
 }
+
+// str returns the string a Datum holds: a string kind's bytes, or the
+// display name of an OID alias; "" for every other kind.
+func (d Datum) str() string {
+	switch {
+	case d.k >= KindText && d.k <= KindBytea, d.k == KindJSONB, d.k == KindJSON, d.k == KindUnknown:
+		return unsafe.String((*byte)(d.p), int(d.i))
+	case d.k >= KindOID && d.k <= KindRegNamespace && d.p != nil:
+		return *(*string)(d.p)
+	}
+	return ""
+}
+
+// stringDatum returns a Datum of kind k holding string v.
+func stringDatum(k Kind, v string) Datum {
+	return Datum{k: k, i: int64(len(v)), p: unsafe.Pointer(unsafe.StringData(v))}
+}
+
+// numericDatum returns a numeric Datum holding v.
+func numericDatum(v *apd.Decimal) Datum { return Datum{k: KindNumeric, p: unsafe.Pointer(v)} }
 
 // Array is the value of an array Datum: a one-dimensional array whose lower
 // bound is 1 (multi-dimensional arrays are not supported yet).
@@ -72,7 +96,9 @@ func NewInt(k Kind, v int64) Datum { return Datum{k: k, i: v} }
 // NewNamedOID returns a value of an OID alias kind (regclass, regtype,
 // regproc, regnamespace) that carries its display name, printed by its
 // text output instead of the number (the binary form is still the OID).
-func NewNamedOID(k Kind, oid int64, name string) Datum { return Datum{k: k, i: oid, s: name} }
+func NewNamedOID(k Kind, oid int64, name string) Datum {
+	return Datum{k: k, i: oid, p: unsafe.Pointer(&name)}
+}
 
 // NewInt8 returns a bigint.
 func NewInt8(v int64) Datum { return Datum{k: KindInt8, i: v} }
@@ -94,17 +120,17 @@ func NewFloat8(v float64) Datum { return NewFloat(KindFloat8, v) }
 
 // NewNumeric returns a numeric. The Datum takes ownership of v: the caller
 // must not modify it afterwards.
-func NewNumeric(v *apd.Decimal) Datum { return Datum{k: KindNumeric, p: v} }
+func NewNumeric(v *apd.Decimal) Datum { return numericDatum(v) }
 
 // NewString returns a string-valued Datum of kind k (text, varchar, bpchar,
 // name, "char", bytea, json or jsonb).
-func NewString(k Kind, v string) Datum { return Datum{k: k, s: v} }
+func NewString(k Kind, v string) Datum { return stringDatum(k, v) }
 
 // NewText returns a text value.
-func NewText(v string) Datum { return Datum{k: KindText, s: v} }
+func NewText(v string) Datum { return stringDatum(KindText, v) }
 
 // NewBytea returns a bytea holding the bytes of v.
-func NewBytea(v []byte) Datum { return Datum{k: KindBytea, s: string(v)} }
+func NewBytea(v []byte) Datum { return stringDatum(KindBytea, string(v)) }
 
 // NewDate returns a date from days since 1970-01-01.
 func NewDate(days int32) Datum { return Datum{k: KindDate, i: int64(days)} }
@@ -123,11 +149,13 @@ func NewInterval(months, days int32, micros int64) Datum {
 
 // NewArray returns an array of elem-typed values. The Datum takes ownership of vals.
 func NewArray(elem T, vals []Datum) Datum {
-	return Datum{k: KindArray, p: &Array{Elem: elem, Vals: vals}}
+	return Datum{k: KindArray, p: unsafe.Pointer(&Array{Elem: elem, Vals: vals})}
 }
 
 // NewRecord returns an anonymous row value. The Datum takes ownership of vals.
-func NewRecord(vals []Datum) Datum { return Datum{k: KindRecord, p: vals} }
+func NewRecord(vals []Datum) Datum {
+	return Datum{k: KindRecord, i: int64(len(vals)), p: unsafe.Pointer(unsafe.SliceData(vals))}
+}
 
 // Bool returns the value of a boolean Datum.
 func (d Datum) Bool() bool { return d.i != 0 }
@@ -139,19 +167,19 @@ func (d Datum) Int() int64 { return d.i }
 func (d Datum) Float() float64 { return math.Float64frombits(uint64(d.i)) }
 
 // Decimal returns the value of a numeric Datum. The caller must not modify it.
-func (d Datum) Decimal() *apd.Decimal { return d.p.(*apd.Decimal) }
+func (d Datum) Decimal() *apd.Decimal { return (*apd.Decimal)(d.p) }
 
 // Str returns the string of a string, bytea, json or jsonb Datum.
-func (d Datum) Str() string { return d.s }
+func (d Datum) Str() string { return d.str() }
 
 // Interval returns the parts of an interval Datum.
 func (d Datum) Interval() (months, days int32, micros int64) { return d.a, d.b, d.i }
 
 // Array returns the value of an array Datum. The caller must not modify it.
-func (d Datum) Array() *Array { return d.p.(*Array) }
+func (d Datum) Array() *Array { return (*Array)(d.p) }
 
 // Record returns the fields of a record Datum. The caller must not modify them.
-func (d Datum) Record() []Datum { return d.p.([]Datum) }
+func (d Datum) Record() []Datum { return unsafe.Slice((*Datum)(d.p), d.i) }
 
 // WithKind returns d relabelled as kind k, for kinds that share a
 // representation (text and varchar; int kinds; timestamp kinds; oid kinds).

@@ -76,8 +76,8 @@ func FormatText(buf []byte, d Datum, t T, ctx *FormatContext) []byte {
 	case KindInt2, KindInt4, KindInt8:
 		return strconv.AppendInt(buf, d.i, 10)
 	case KindRegType, KindRegClass, KindRegProc, KindRegNamespace:
-		if d.s != "" {
-			return append(buf, d.s...)
+		if d.str() != "" {
+			return append(buf, d.str()...)
 		}
 		if resolveKind(d, t) != KindRegType {
 			return strconv.AppendUint(buf, uint64(uint32(d.i)), 10)
@@ -96,11 +96,11 @@ func FormatText(buf []byte, d Datum, t T, ctx *FormatContext) []byte {
 	case KindNumeric:
 		return appendNumeric(buf, d.Decimal())
 	case KindBPChar:
-		return appendBPChar(buf, d.s, t.Mod)
+		return appendBPChar(buf, d.str(), t.Mod)
 	case KindChar:
-		return appendChar(buf, d.s)
+		return appendChar(buf, d.str())
 	case KindBytea:
-		return appendByteaHex(buf, d.s)
+		return appendByteaHex(buf, d.str())
 	case KindDate:
 		return appendDate(buf, d.i)
 	case KindTime:
@@ -117,7 +117,7 @@ func FormatText(buf []byte, d Datum, t T, ctx *FormatContext) []byte {
 		return appendRecordText(buf, d, ctx)
 	}
 	// text, varchar, name, json, jsonb (stored canonical), unknown.
-	return append(buf, d.s...)
+	return append(buf, d.str()...)
 }
 
 // appendBPChar appends a character(n) value padded with spaces to n

@@ -20,13 +20,13 @@ func Hash(d Datum, seed uint64) uint64 {
 	case famFloat:
 		return hashUint64(math.Float64bits(canonicalFloat(d.Float())), seed^uint64(famFloat))
 	case famString:
-		s := d.s
+		s := d.str()
 		if d.k == KindBPChar {
 			s = strings.TrimRight(s, " ")
 		}
 		return hashString(s, seed^uint64(famString))
 	case famBytea, famJSON:
-		return hashString(d.s, seed^uint64(family(d.k)))
+		return hashString(d.str(), seed^uint64(family(d.k)))
 	case famInterval:
 		hi, lo := intervalSpan(d.a, d.b, d.i)
 		return hashUint64(lo, hashUint64(uint64(hi), seed^uint64(famInterval)))

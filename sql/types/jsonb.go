@@ -428,7 +428,7 @@ func parseJSONB(s string) (Datum, error) {
 	if err != nil {
 		return Datum{}, err
 	}
-	return Datum{k: KindJSONB, s: string(n.appendText(nil))}, nil
+	return stringDatum(KindJSONB, string(n.appendText(nil))), nil
 }
 
 // parseJSON validates json input and keeps it as written.
@@ -436,7 +436,7 @@ func parseJSON(s string) (Datum, error) {
 	if _, err := parseJSONText(s, false); err != nil {
 		return Datum{}, err
 	}
-	return Datum{k: KindJSON, s: s}, nil
+	return stringDatum(KindJSON, s), nil
 }
 
 // appendText appends the canonical jsonb text of n.

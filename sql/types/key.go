@@ -119,7 +119,7 @@ func appendKeyPayload(buf []byte, d Datum, t T) []byte {
 	case KindNumeric:
 		return appendNumericKey(buf, d.Decimal())
 	case KindBPChar:
-		return appendEscapedKey(buf, strings.TrimRight(d.s, " "))
+		return appendEscapedKey(buf, strings.TrimRight(d.str(), " "))
 	case KindDate:
 		return appendUint32BE(buf, uint32(int32(d.i))^0x80000000)
 	case KindTime, KindTimestamp, KindTimestampTZ:
@@ -129,7 +129,7 @@ func appendKeyPayload(buf []byte, d Datum, t T) []byte {
 		buf = appendUint64BE(buf, uint64(hi)^(1<<63))
 		return appendUint64BE(buf, lo)
 	case KindJSONB:
-		return appendJSONBKey(buf, d.s)
+		return appendJSONBKey(buf, d.str())
 	case KindArray:
 		et := elemType(d, t)
 		for _, e := range d.Array().Vals {
@@ -151,7 +151,7 @@ func appendKeyPayload(buf []byte, d Datum, t T) []byte {
 		}
 		return append(buf, 0)
 	}
-	return appendEscapedKey(buf, d.s)
+	return appendEscapedKey(buf, d.str())
 }
 
 // appendTypeDesc appends a self-description of t: its kind, and for arrays

@@ -167,7 +167,7 @@ func parseNumeric(s string, t T) (Datum, error) {
 	if d, err = applyNumericTypmod(d, t); err != nil {
 		return Datum{}, err
 	}
-	return Datum{k: KindNumeric, p: d}, nil
+	return numericDatum(d), nil
 }
 
 // parseDecimal parses numeric text into a Postgres-form decimal.

@@ -81,8 +81,8 @@ func appendValuePayload(buf []byte, d Datum, t T) []byte {
 		}
 		return buf
 	}
-	buf = binary.AppendUvarint(buf, uint64(len(d.s)))
-	return append(buf, d.s...)
+	buf = binary.AppendUvarint(buf, uint64(len(d.str())))
+	return append(buf, d.str()...)
 }
 
 func appendNumericValue(buf []byte, d *apd.Decimal) []byte {
@@ -216,7 +216,7 @@ func decodeValuePayload(r *valueReader, t T, depth int) (Datum, error) {
 		if err != nil {
 			return Datum{}, err
 		}
-		return Datum{k: k, p: n}, nil
+		return numericDatum(n), nil
 	case KindInterval:
 		m, err1 := r.varint()
 		dd, err2 := r.varint()
@@ -274,7 +274,7 @@ func decodeValuePayload(r *valueReader, t T, depth int) (Datum, error) {
 		if err != nil {
 			return Datum{}, err
 		}
-		return Datum{k: k, s: string(b)}, nil
+		return stringDatum(k, string(b)), nil
 	}
 	return Datum{}, sqlerr.Unsupported("value encoding for type " + t.String())
 }
