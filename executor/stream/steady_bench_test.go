@@ -163,7 +163,7 @@ func BenchmarkTopNSteady(b *testing.B) {
 // BenchmarkShardedSteady: a join feeding a grouped aggregate, built on 1
 // and on 2 workers with hash exchanges, takes updates of its left input
 // (256Ki keys on each side; the aggregate has 1024 groups). An op is one
-// epoch of 64Ki updates, posted and waited for.
+// epoch of 64Ki updates, posted as a commit posts them and waited for.
 //
 //	SELECT l.x % 1024, count(*), sum(r.y) FROM l JOIN r ON l.k = r.k GROUP BY 1
 func BenchmarkShardedSteady(b *testing.B) {
@@ -183,9 +183,8 @@ func BenchmarkShardedSteady(b *testing.B) {
 			epoch := func(left, right []*types.Chunk) {
 				for side, chunks := range [][]*types.Chunk{left, right} {
 					for _, leaf := range f.leaves[side] {
-						for _, c := range chunks {
-							leaf.Post(f.w, c)
-						}
+						// As a commit's table changes do: whole chunks, shared.
+						leaf.PostShared(f.w, chunks)
 						leaf.PostFlush(f.w)
 					}
 				}
