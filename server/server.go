@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -163,5 +165,8 @@ func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
 		http.Error(w, "storage failed: "+err.Error(), http.StatusServiceUnavailable)
 		return
 	}
+	// The pid tells a caller which process answered (a test harness that
+	// picked a port another server took meanwhile).
+	w.Header().Set("X-Freshet-Pid", strconv.Itoa(os.Getpid()))
 	_, _ = w.Write([]byte("ok\n"))
 }

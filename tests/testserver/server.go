@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -159,9 +160,11 @@ func (s *Server) start() error {
 			return fmt.Errorf("server exited during start-up: %v", p.err)
 		default:
 		}
+		// Another server may have taken the port between freeAddr and
+		// the bind: only this process's answer counts.
 		if resp, err := client.Get(url); err == nil {
 			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
+			if resp.StatusCode == http.StatusOK && resp.Header.Get("X-Freshet-Pid") == strconv.Itoa(cmd.Process.Pid) {
 				return nil
 			}
 		}
