@@ -96,13 +96,14 @@ func (r *Runner) rows(ec *expr.Ctx, n plan.Node) ([]types.Row, error) {
 	// The final ORDER BY / LIMIT applies to the collected result.
 	var keys []plan.SortExpr
 	count, offset := int64(-1), int64(0)
+	ties := false
 	body := n
 	if l, ok := body.(*plan.Limit); ok {
 		var err error
 		if count, offset, err = stream.LimitValues(ec, l); err != nil {
 			return nil, err
 		}
-		body = l.Input
+		body, ties = l.Input, l.WithTies
 	}
 	if s, ok := body.(*plan.Sort); ok {
 		keys = s.Keys
@@ -128,7 +129,13 @@ func (r *Runner) rows(ec *expr.Ctx, n plan.Node) ([]types.Row, error) {
 		}
 	}
 	if count >= 0 && count < int64(len(rows)) {
-		rows = rows[:count]
+		end := int(count)
+		if ties {
+			if end, err = stream.TiesEnd(ec, rows, keys, end); err != nil {
+				return nil, err
+			}
+		}
+		rows = rows[:end]
 	}
 	return rows, nil
 }

@@ -101,7 +101,7 @@ func newOperator(ec *expr.Ctx, n plan.Node, out Operator, port int) (Operator, [
 		if s, ok := input.(*plan.Sort); ok {
 			input, keys = s.Input, s.Keys
 		}
-		return NewTopN(ec, keys, count, offset, width, out, port), []plan.Node{input}, nil
+		return NewTopN(ec, keys, count, offset, n.WithTies, width, out, port), []plan.Node{input}, nil
 	}
 	return nil, nil, sqlerr.Unsupported("executing this plan node")
 }

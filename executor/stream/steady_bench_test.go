@@ -155,7 +155,7 @@ func BenchmarkAggregateSteady(b *testing.B) {
 //
 //	SELECT * FROM t ORDER BY x DESC LIMIT 10
 func BenchmarkTopNSteady(b *testing.B) {
-	t := NewTopN(testCtx(), []plan.SortExpr{{Expr: col(1, types.Int4), Desc: true}}, 10, 0, 2, discard{}, 0)
+	t := NewTopN(testCtx(), []plan.SortExpr{{Expr: col(1, types.Int4), Desc: true}}, 10, 0, false, 2, discard{}, 0)
 	load(b, t, 0, 1, steadyKeys, identity)
 	runSteady(b, t, 0, 1, steadyKeys/4, identity)
 }

@@ -20,6 +20,7 @@ import (
 type TopN struct {
 	count   int64 // -1: no limit
 	offset  int64
+	ties    bool // WITH TIES: the peers of the last row too
 	rows    *orderedRows
 	emitted *multiset
 	changed bool
@@ -34,6 +35,9 @@ func LimitValues(ctx *expr.Ctx, l *plan.Limit) (count, offset int64, err error) 
 		v, err := l.Count.Eval(ctx, nil)
 		if err != nil {
 			return 0, 0, err
+		}
+		if v.IsNull() && l.WithTies {
+			return 0, 0, sqlerr.New(sqlerr.InvalidRowCountInLimit, "row count cannot be null in FETCH FIRST ... WITH TIES clause")
 		}
 		if !v.IsNull() {
 			if count = v.Int(); count < 0 {
@@ -55,9 +59,10 @@ func LimitValues(ctx *expr.Ctx, l *plan.Limit) (count, offset int64, err error) 
 	return count, offset, nil
 }
 
-// NewTopN returns a top-N operator over rows of the given width.
-func NewTopN(ctx *expr.Ctx, keys []plan.SortExpr, count, offset int64, width int, out Operator, port int) *TopN {
-	return &TopN{count: count, offset: offset, rows: newOrderedRows(ctx, keys), emitted: newMultiset(), out: NewEmitter(out, port, width)}
+// NewTopN returns a top-N operator over rows of the given width; with ties
+// it keeps the peers of the last row too (FETCH FIRST ... WITH TIES).
+func NewTopN(ctx *expr.Ctx, keys []plan.SortExpr, count, offset int64, ties bool, width int, out Operator, port int) *TopN {
+	return &TopN{count: count, offset: offset, ties: ties, rows: newOrderedRows(ctx, keys), emitted: newMultiset(), out: NewEmitter(out, port, width)}
 }
 
 // Push implements Operator.
@@ -81,20 +86,32 @@ func (t *TopN) Flush(int) error {
 			end = t.offset + t.count
 		}
 		pos := int64(0)
+		var last types.Row // the sort keys of the last row kept
 		t.rows.ascend(func(it *sortedRow) bool {
 			if it.n <= 0 {
 				return true
 			}
-			// The item fills positions [pos, pos+n).
+			if end >= 0 && pos >= end {
+				// Past the top: with ties, the peers of its last row.
+				if !t.ties || last == nil || t.rows.compareKeys(it.keys, last) != 0 {
+					return false
+				}
+				next.add(it.row, it.n)
+				pos += it.n
+				return true
+			}
+			// The item fills positions [pos, pos+n); its copies are peers,
+			// so with ties one inside the top takes them all.
 			lo, hi := max(pos, t.offset), pos+it.n
-			if end >= 0 {
+			if end >= 0 && !t.ties {
 				hi = min(hi, end)
 			}
 			if hi > lo {
 				next.add(it.row, hi-lo)
+				last = it.keys
 			}
 			pos += it.n
-			return end < 0 || pos < end
+			return true
 		})
 		if err := emitDiff(t.out, t.emitted, next); err != nil {
 			return err
@@ -216,6 +233,41 @@ func SortRows(ctx *expr.Ctx, m *multiset, keys []plan.SortExpr) ([]types.Row, er
 		}
 	}
 	return out, nil
+}
+
+// TiesEnd returns where a top of rows[:end] (sorted by keys) ends with
+// its ties: after the rows that sort as peers of rows[end-1].
+func TiesEnd(ctx *expr.Ctx, rows []types.Row, keys []plan.SortExpr, end int) (int, error) {
+	if end <= 0 || end >= len(rows) {
+		return end, nil
+	}
+	eval := func(r types.Row) (types.Row, error) {
+		out := make(types.Row, len(keys))
+		for i, k := range keys {
+			v, err := k.Expr.Eval(ctx, r)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = v
+		}
+		return out, nil
+	}
+	last, err := eval(rows[end-1])
+	if err != nil {
+		return 0, err
+	}
+	for ; end < len(rows); end++ {
+		k, err := eval(rows[end])
+		if err != nil {
+			return 0, err
+		}
+		for i, s := range keys {
+			if compareSort(k[i], last[i], s) != 0 {
+				return end, nil
+			}
+		}
+	}
+	return end, nil
 }
 
 // Collect is the sink of a one-shot query. It appends the rows it receives

@@ -32,6 +32,7 @@ func TestTopNIncremental(t *testing.T) {
 		keys := orders[rapid.SampledFrom(names).Draw(rt, "order by")]
 		count := rapid.Int64Range(-1, 4).Draw(rt, "limit (-1: none)")
 		offset := rapid.Int64Range(0, 2).Draw(rt, "offset")
+		ties := len(keys) > 0 && count >= 0 && rapid.Bool().Draw(rt, "with ties")
 		checkIncremental(rt, incCase{
 			widths: []int{2},
 			gens:   []*rapid.Generator[types.Row]{genRow(genInt4(3), genText())},
@@ -41,7 +42,7 @@ func TestTopNIncremental(t *testing.T) {
 					k.Expr = cloneTree(k.Expr)
 					ks[i] = k
 				}
-				return NewTopN(ctx, ks, count, offset, 2, out, 0), nil
+				return NewTopN(ctx, ks, count, offset, ties, 2, out, 0), nil
 			},
 		}, checkOutput)
 	})

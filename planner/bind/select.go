@@ -151,10 +151,10 @@ func (b *Binder) limit(node plan.Node, sel *pg.SelectStmt) (plan.Node, error) {
 	if sel.LimitCount == nil && sel.LimitOffset == nil {
 		return node, nil
 	}
-	if sel.LimitOption == pg.LimitOption_LIMIT_OPTION_WITH_TIES {
-		return nil, sqlerr.Unsupported("FETCH ... WITH TIES")
+	l := &plan.Limit{Input: node, WithTies: sel.LimitOption == pg.LimitOption_LIMIT_OPTION_WITH_TIES}
+	if c := sel.LimitCount.GetAConst(); l.WithTies && (sel.LimitCount == nil || (c != nil && c.Isnull)) {
+		return nil, sqlerr.New(sqlerr.InvalidRowCountInLimit, "row count cannot be null in FETCH FIRST ... WITH TIES clause")
 	}
-	l := &plan.Limit{Input: node}
 	bindCount := func(n *pg.Node, clause string) (expr.Expr, error) {
 		if n == nil {
 			return nil, nil

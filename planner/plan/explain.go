@@ -194,13 +194,14 @@ func describe(n Node) string {
 		if n.Offset != nil {
 			s += " offset=" + n.Offset.String()
 		}
+		if n.WithTies {
+			s += " with ties"
+		}
 		return s
 	}
 	return fmt.Sprintf("%T", n)
 }
 
-// stateOf describes the state an operator keeps in a maintained dataflow;
-// "" for linear operators, which keep none.
 // nullAwareGroup names what a NOT IN join counts its subquery's rows by.
 func nullAwareGroup(n *Join) string {
 	if len(n.LeftKeys) == 1 {
@@ -209,6 +210,8 @@ func nullAwareGroup(n *Join) string {
 	return "correlation key " + exprList(n.RightKeys[:len(n.RightKeys)-1])
 }
 
+// stateOf describes the state an operator keeps in a maintained dataflow;
+// "" for linear operators, which keep none.
 func stateOf(n Node) string {
 	switch n := n.(type) {
 	case *Scan:

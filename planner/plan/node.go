@@ -295,10 +295,14 @@ func (n *Sort) Inputs() []Node { return []Node{n.Input} }
 // Limit keeps Count rows (all when nil) after skipping Offset rows, in the
 // order of a Sort below it. Count and Offset are constant expressions or
 // parameters.
+//
+// WithTies (FETCH FIRST n ROWS WITH TIES, under a Sort) keeps too the rows
+// after the last one that sort as its peers.
 type Limit struct {
 	base
 	Input         Node
 	Count, Offset expr.Expr
+	WithTies      bool
 }
 
 // Inputs implements Node.
