@@ -57,6 +57,9 @@ func subqueryJoin(input plan.Node, c expr.Expr) plan.Node {
 	if !ok {
 		return nil
 	}
+	if q.Kind == expr.SubAny && q.Op.Fn.Name == "row=" && kind == plan.JoinSemi && !q.Correlated {
+		return rowInJoin(input, q)
+	}
 	nullAware := false
 	switch {
 	case q.Kind == expr.SubExists:
@@ -82,6 +85,31 @@ func subqueryJoin(input plan.Node, c expr.Expr) plan.Node {
 		j.LeftKeys = append(j.LeftKeys, q.X)
 		j.RightKeys = append(j.RightKeys, b.value)
 	}
+	return plan.WithColumns(j, input.Columns())
+}
+
+// rowInJoin returns the semi join of an uncorrelated (a, b) IN (SELECT x,
+// y ...), on a = x and b = y, or nil when the subquery has another shape.
+// The binder gives it as ROW(a, b) row= ANY over a projection of ROW(x, y).
+func rowInJoin(input plan.Node, q *expr.Subquery) plan.Node {
+	x, ok := q.X.(*expr.RowCtor)
+	if !ok {
+		return nil
+	}
+	proj, ok := q.Plan.(*plan.Project)
+	if !ok || len(proj.Exprs) != 1 {
+		return nil
+	}
+	y, ok := proj.Exprs[0].(*expr.RowCtor)
+	if !ok || len(y.Fields) != len(x.Fields) {
+		return nil
+	}
+	for i, f := range x.Fields {
+		if !onlyLeft(f, len(input.Columns())) || !f.Type().SameKind(y.Fields[i].Type()) || readsOuterDepth(y.Fields[i]) {
+			return nil
+		}
+	}
+	j := &plan.Join{Kind: plan.JoinSemi, Left: input, Right: proj.Input, LeftKeys: x.Fields, RightKeys: y.Fields}
 	return plan.WithColumns(j, input.Columns())
 }
 
@@ -127,13 +155,15 @@ func decompose(q *expr.Subquery, nOuter int) (subqueryBody, bool) {
 	if pr, ok := body.(*plan.Project); ok {
 		proj, body = pr, pr.Input
 	}
-	filt, ok := body.(*plan.Filter)
+	b, ok := groupedBody(body, nOuter)
 	if !ok {
-		return subqueryBody{}, false
-	}
-	b, ok := splitCorrelated(filt, nOuter)
-	if !ok {
-		return subqueryBody{}, false
+		filt, isFilter := body.(*plan.Filter)
+		if !isFilter {
+			return subqueryBody{}, false
+		}
+		if b, ok = splitCorrelated(filt, nOuter); !ok {
+			return subqueryBody{}, false
+		}
 	}
 	if wantValue {
 		if proj == nil || len(proj.Exprs) != 1 || readsOuterDepth(proj.Exprs[0]) {
@@ -142,6 +172,64 @@ func decompose(q *expr.Subquery, nOuter int) (subqueryBody, bool) {
 		b.value = proj.Exprs[0]
 	}
 	return b, true
+}
+
+// groupedBody takes apart a grouped subquery correlated on its grouping:
+// an aggregate (under an optional HAVING filter) over a filter whose
+// correlated conjuncts equate GROUP BY expressions with the outer row.
+//
+//	EXISTS (SELECT 1 FROM u WHERE u.k = t.k GROUP BY u.k HAVING count(*) > 2)
+//	  => the groups of u (HAVING count(*) > 2), matched on their k = t.k
+//
+// Grouping by a correlated column makes each outer row see only its group,
+// so the aggregate runs once, uncorrelated, and the correlation becomes a
+// join key on the group's column.
+func groupedBody(body plan.Node, nOuter int) (subqueryBody, bool) {
+	var having *plan.Filter
+	if f, ok := body.(*plan.Filter); ok {
+		if _, ok := f.Input.(*plan.Aggregate); ok {
+			having, body = f, f.Input
+		}
+	}
+	agg, ok := body.(*plan.Aggregate)
+	if !ok || len(agg.GroupBy) == 0 {
+		return subqueryBody{}, false
+	}
+	filt, ok := agg.Input.(*plan.Filter)
+	if !ok {
+		return subqueryBody{}, false
+	}
+	inner, ok := splitCorrelated(filt, nOuter)
+	if !ok || inner.residual != nil || len(inner.outerKeys) == 0 {
+		return subqueryBody{}, false
+	}
+	if having != nil && readsOuterDepth(having.Pred) {
+		return subqueryBody{}, false
+	}
+	for _, e := range plan.Exprs(agg) {
+		if readsOuterDepth(e) {
+			return subqueryBody{}, false
+		}
+	}
+	keys := make([]expr.Expr, len(inner.innerKeys))
+	for i, k := range inner.innerKeys {
+		for j, g := range agg.GroupBy {
+			if expr.Equal(g, k) {
+				keys[i] = &expr.ColRef{Idx: j, T: g.Type()}
+				break
+			}
+		}
+		if keys[i] == nil {
+			return subqueryBody{}, false
+		}
+	}
+	grouped := *agg
+	grouped.Input = inner.from
+	var from plan.Node = plan.WithColumns(&grouped, agg.Columns())
+	if having != nil {
+		from = plan.WithColumns(&plan.Filter{Input: from, Pred: having.Pred}, having.Columns())
+	}
+	return subqueryBody{from: from, outerKeys: inner.outerKeys, innerKeys: keys}, true
 }
 
 // splitCorrelated takes a correlated filter apart: its input, filtered by

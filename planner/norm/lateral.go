@@ -15,7 +15,7 @@ type perKey struct {
 	subqueryBody
 	exprs []expr.Expr     // the projection, over from's rows
 	cols  []plan.Column   // its columns
-	order []plan.SortExpr // over the projection's columns
+	order []plan.SortExpr // over the projection's columns (none: any order)
 	limit int64           // 0: all rows
 	// out are the subquery's output columns over the projection's (the
 	// projection may carry columns only the ORDER BY reads), and outCols
@@ -33,7 +33,8 @@ func decomposePerKey(p plan.Node, nOuter int) (perKey, bool) {
 	body := p
 	var final *plan.Project
 	if f, ok := body.(*plan.Project); ok {
-		if _, limited := f.Input.(*plan.Limit); limited {
+		switch f.Input.(type) {
+		case *plan.Limit, *plan.Sort:
 			final, body = f, f.Input
 		}
 	}
@@ -45,10 +46,7 @@ func decomposePerKey(p plan.Node, nOuter int) (perKey, bool) {
 		k.limit, body = n, l.Input
 	}
 	if s, ok := body.(*plan.Sort); ok {
-		if k.limit > 0 {
-			k.order = s.Keys
-		}
-		body = s.Input
+		k.order, body = s.Keys, s.Input
 	}
 	proj, ok := body.(*plan.Project)
 	if !ok {
@@ -244,4 +242,46 @@ func isZero(e expr.Expr) bool {
 func isTrue(e expr.Expr) bool {
 	c, ok := e.(*expr.Const)
 	return ok && c.T.Kind == types.KindBool && !c.V.IsNull() && c.V.Bool()
+}
+
+// joinArraySubquery decorrelates ARRAY(subquery) over the rows equal to the
+// outer row on some columns into a left join with their array_agg, in the
+// subquery's order:
+//
+//	ARRAY(SELECT y FROM u WHERE u.x = t.a ORDER BY y)
+//	  => t LEFT JOIN (SELECT x, array_agg(y ORDER BY y) FROM u GROUP BY x) g ON g.x = t.a;
+//	     COALESCE(g.array_agg, '{}')
+func joinArraySubquery(input plan.Node, q *expr.Subquery) (plan.Node, expr.Expr, bool) {
+	p, ok := q.Plan.(plan.Node)
+	if !ok || q.T.Elem == nil {
+		return nil, nil, false
+	}
+	nl := len(input.Columns())
+	k, ok := decomposePerKey(p, nl)
+	if !ok || k.limit != 0 || k.residual != nil || len(k.out) != 1 {
+		return nil, nil, false
+	}
+	nk := len(k.innerKeys)
+	rows, ok := k.topRows()
+	if !ok {
+		return nil, nil, false
+	}
+	groupBy := make([]expr.Expr, nk)
+	rightKeys := make([]expr.Expr, nk)
+	for i, e := range k.innerKeys {
+		groupBy[i] = &expr.ColRef{Idx: i, T: e.Type()}
+		rightKeys[i] = &expr.ColRef{Idx: i, T: e.Type()}
+	}
+	order := make([]plan.SortExpr, len(k.order))
+	for i, o := range k.order {
+		o.Expr = Shift(o.Expr, nk)
+		order[i] = o
+	}
+	call := plan.AggCall{Name: "array_agg", Args: []expr.Expr{Shift(k.out[0], nk)}, OrderBy: order, T: q.T}
+	cols := append(append([]plan.Column(nil), rows.Columns()[:nk]...), plan.Column{Name: "array_agg", Type: q.T})
+	agg := plan.WithColumns(&plan.Aggregate{Input: rows, GroupBy: groupBy, Aggs: []plan.AggCall{call}}, cols)
+	joinCols := append(append([]plan.Column(nil), input.Columns()...), cols...)
+	j := plan.WithColumns(&plan.Join{Kind: plan.JoinLeft, Left: input, Right: agg, LeftKeys: k.outerKeys, RightKeys: rightKeys}, joinCols)
+	empty := &expr.Const{V: types.NewArray(*q.T.Elem, []types.Datum{}), T: q.T}
+	return j, &expr.Coalesce{Args: []expr.Expr{&expr.ColRef{Idx: nl + nk, T: q.T}, empty}, T: q.T}, true
 }

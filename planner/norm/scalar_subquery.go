@@ -53,6 +53,14 @@ func joinScalars(input plan.Node, exprs []expr.Expr) (plan.Node, []expr.Expr, bo
 			if !ok {
 				return x, nil
 			}
+			if q.Kind == expr.SubArray {
+				ni, v, ok := joinArraySubquery(input, q)
+				if ok {
+					input, changed = ni, true
+					return v, nil
+				}
+				return x, nil
+			}
 			if q.Kind != expr.SubScalar {
 				ni, v, ok := joinSubqueryValue(input, q)
 				if ok {

@@ -221,6 +221,7 @@ func (c *viewChecker) createViews(ctx context.Context, vgen *ViewGenerator, view
 			}
 			if pgErr.Code == "0A000" {
 				c.refused[pgErr.Message]++
+				t.Logf("oracle views: refused with 0A000: %s", v.Query.SQL)
 				continue
 			}
 			t.Errorf("seed %d: CREATE MATERIALIZED VIEW %s failed with %s (%s), PostgreSQL accepts the query:\n%s",
