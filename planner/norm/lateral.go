@@ -127,12 +127,22 @@ func (k perKey) topRows() (plan.Node, bool) {
 //	SELECT a.id, x.v FROM a, LATERAL (SELECT v FROM b WHERE b.k = a.k ORDER BY v DESC LIMIT 2) x
 //	  => a JOIN (the first 2 rows of b per k by v DESC) x ON x.k = a.k
 //
-// LEFT JOIN LATERAL ... ON cond keeps its kind and condition. Without a
+// A LATERAL subquery over a global aggregate joins the aggregate grouped by
+// the correlation. LEFT JOIN LATERAL ... ON cond keeps its kind and
+// condition. Without a
 // limit, the other correlated conditions join as the join's residual; with
 // one they would change which rows are first, so the Apply stays. It returns
 // nil when the subquery has another shape.
 func DecorrelateApply(a *plan.Apply) plan.Node {
 	nl := len(a.Left.Columns())
+	if a.Cond == nil || isTrue(a.Cond) {
+		// LATERAL (SELECT count(*), sum(x) ... WHERE u.k = t.k): one row
+		// per outer row, from the aggregate grouped by the correlation.
+		if j, exprs, ok := joinGroupedAggregate(a.Left, a.Right); ok {
+			out := columnRefs(a.Left.Columns())
+			return plan.WithColumns(&plan.Project{Input: j, Exprs: append(out, exprs...)}, a.Columns())
+		}
+	}
 	k, ok := decomposePerKey(a.Right, nl)
 	if !ok || (k.limit > 0 && k.residual != nil) || (a.Kind != plan.JoinInner && a.Kind != plan.JoinLeft) {
 		return nil

@@ -115,21 +115,35 @@ func joinScalars(input plan.Node, exprs []expr.Expr) (plan.Node, []expr.Expr, bo
 //	(SELECT count(*) FROM u WHERE u.k = t.k AND u.x > 0)
 //	  => t LEFT JOIN (SELECT k, count(*) FROM u WHERE u.x > 0 GROUP BY k) g ON g.k = t.k
 //
-// and returns the new input and the expression replacing the subquery. A
-// missing group means the subquery saw no rows: count is then 0 (hence a
-// COALESCE), every other aggregate NULL, as the padding gives.
+// and returns the new input and the expression replacing the subquery.
 func joinCorrelatedAggregate(input plan.Node, p plan.Node) (plan.Node, expr.Expr, bool) {
+	j, out, ok := joinGroupedAggregate(input, p)
+	if !ok || len(out) != 1 {
+		return nil, nil, false
+	}
+	return j, out[0], true
+}
+
+// joinGroupedAggregate decorrelates a subquery that projects a global
+// aggregate over rows equal to the outer row on some columns (a scalar
+// subquery, or LATERAL (SELECT count(*), sum(x) ...)) into a left join of
+// input with the aggregate grouped by the correlation, and returns the join
+// and the expressions of the subquery's columns over it. A missing group
+// means the subquery saw no rows: count is then 0 (hence a COALESCE), every
+// other aggregate NULL, as the padding gives.
+func joinGroupedAggregate(input plan.Node, p plan.Node) (plan.Node, []expr.Expr, bool) {
 	proj, ok := p.(*plan.Project)
-	if !ok || len(proj.Exprs) != 1 {
+	if !ok {
 		return nil, nil, false
 	}
 	agg, ok := proj.Input.(*plan.Aggregate)
 	if !ok || len(agg.GroupBy) != 0 {
 		return nil, nil, false
 	}
-	ref, ok := proj.Exprs[0].(*expr.ColRef)
-	if !ok {
-		return nil, nil, false
+	for _, e := range proj.Exprs {
+		if readsOuterDepth(e) {
+			return nil, nil, false
+		}
 	}
 	filt, ok := agg.Input.(*plan.Filter)
 	if !ok || plan.ReadsOuter(filt.Input) {
@@ -145,53 +159,42 @@ func joinCorrelatedAggregate(input plan.Node, p plan.Node) (plan.Node, expr.Expr
 			return nil, nil, false
 		}
 	}
-	var leftKeys, groupBy, local []expr.Expr
-	for _, c := range Conjuncts(filt.Pred) {
-		if !readsOuterDepth(c) {
-			local = append(local, c)
-			continue
-		}
-		if !onlyDepthOne(c) {
-			return nil, nil, false
-		}
-		lk, rk, ok := correlatedKey(c)
-		if !ok {
-			return nil, nil, false
-		}
-		leftKeys = append(leftKeys, lk)
-		groupBy = append(groupBy, rk)
-	}
-	if len(leftKeys) == 0 {
+	nl := len(input.Columns())
+	b, ok := splitCorrelated(filt, nl)
+	if !ok || b.residual != nil || len(b.outerKeys) == 0 {
 		return nil, nil, false
 	}
-	nl := len(input.Columns())
-	for _, k := range leftKeys {
+	for _, k := range b.outerKeys {
 		if !onlyLeft(k, nl) {
 			return nil, nil, false
 		}
 	}
-	var from plan.Node = filt.Input
-	if len(local) > 0 {
-		from = plan.WithColumns(&plan.Filter{Input: from, Pred: AndAll(local)}, from.Columns())
-	}
-	g := len(groupBy)
+	g := len(b.innerKeys)
 	cols := make([]plan.Column, 0, g+len(agg.Aggs))
-	for i, k := range groupBy {
+	for i, k := range b.innerKeys {
 		cols = append(cols, plan.Column{Name: "key" + string(rune('0'+i)), Type: k.Type()})
 	}
 	cols = append(cols, agg.Columns()...)
-	grouped := plan.WithColumns(&plan.Aggregate{Input: from, GroupBy: groupBy, Aggs: agg.Aggs}, cols)
+	grouped := plan.WithColumns(&plan.Aggregate{Input: b.from, GroupBy: b.innerKeys, Aggs: agg.Aggs}, cols)
 	rightKeys := make([]expr.Expr, g)
-	for i, k := range groupBy {
+	for i, k := range b.innerKeys {
 		rightKeys[i] = &expr.ColRef{Idx: i, T: k.Type()}
 	}
 	joinCols := append(append([]plan.Column(nil), input.Columns()...), cols...)
-	j := plan.WithColumns(&plan.Join{Kind: plan.JoinLeft, Left: input, Right: grouped, LeftKeys: leftKeys, RightKeys: rightKeys}, joinCols)
-	var v expr.Expr = &expr.ColRef{Idx: nl + g + ref.Idx, T: ref.T}
-	if a := agg.Aggs[ref.Idx]; a.Name == "count" {
-		v = &expr.Coalesce{Args: []expr.Expr{v, &expr.Const{V: types.NewInt8(0), T: types.Int8}}, T: types.Int8}
+	j := plan.WithColumns(&plan.Join{Kind: plan.JoinLeft, Left: input, Right: grouped, LeftKeys: b.outerKeys, RightKeys: rightKeys}, joinCols)
+	aggs := make([]expr.Expr, len(agg.Aggs))
+	for i, a := range agg.Aggs {
+		var v expr.Expr = &expr.ColRef{Idx: nl + g + i, T: a.T}
+		if a.Name == "count" {
+			v = &expr.Coalesce{Args: []expr.Expr{v, &expr.Const{V: types.NewInt8(0), T: types.Int8}}, T: types.Int8}
+		}
+		aggs[i] = v
 	}
-	return j, v, true
+	out := make([]expr.Expr, len(proj.Exprs))
+	for i, e := range proj.Exprs {
+		out[i] = substitute(e, aggs)
+	}
+	return j, out, true
 }
 
 // atMostOneRow reports whether a plan yields at most one row: a global

@@ -325,11 +325,11 @@ func (g *ViewGenerator) subqueryValue(_ []View) Query {
 
 // lateral: LATERAL subqueries correlated by equalities (the first rows per
 // key in a total order, all rows per key with another condition, LEFT JOIN
-// LATERAL ... ON), scalar subqueries picking the first row per key, and
-// ARRAY(subquery) in a total order.
+// LATERAL ... ON, LATERAL over an aggregate), scalar subqueries picking the
+// first row per key, and ARRAY(subquery) in a total order.
 func (g *ViewGenerator) lateral(_ []View) Query {
 	n := 1 + g.r.IntN(3)
-	switch g.r.IntN(5) {
+	switch g.r.IntN(6) {
 	case 0:
 		order := g.pick("y.b DESC, y.id", "y.a, y.id DESC", "y.s NULLS FIRST, y.id", "y.id")
 		return Query{SQL: fmt.Sprintf("SELECT x.id, z.id, z.b FROM t1 x, LATERAL (SELECT y.id, y.b FROM t2 y WHERE y.k = x.k ORDER BY %s LIMIT %d) z", order, n), NCols: 3}
@@ -339,6 +339,8 @@ func (g *ViewGenerator) lateral(_ []View) Query {
 		return Query{SQL: fmt.Sprintf("SELECT x.id, z.b FROM t1 x LEFT JOIN LATERAL (SELECT y.b FROM t2 y WHERE y.s = x.s ORDER BY y.ts DESC NULLS LAST, y.id LIMIT %d) z ON z.b > %d", n, g.r.IntN(40)), NCols: 2}
 	case 3:
 		return Query{SQL: fmt.Sprintf("SELECT x.id, ARRAY(SELECT y.b FROM t2 y WHERE y.k = x.k AND y.a > %d ORDER BY y.ts, y.id) FROM t1 x", g.r.IntN(50)), NCols: 2}
+	case 4:
+		return Query{SQL: fmt.Sprintf("SELECT x.id, z.n, z.s FROM t1 x, LATERAL (SELECT count(*) AS n, sum(y.b) + %d AS s FROM t2 y WHERE y.s = x.s) z", g.r.IntN(5)), NCols: 3}
 	default:
 		return Query{SQL: fmt.Sprintf("SELECT x.id, (SELECT y.b FROM t2 y WHERE y.k = x.k AND y.f ORDER BY y.a DESC NULLS LAST, y.id LIMIT 1) + %d FROM t1 x", g.r.IntN(5)), NCols: 2}
 	}
