@@ -392,3 +392,71 @@ func (s *Session) notices(msgs []string) error {
 	}
 	return nil
 }
+
+// rename runs ALTER TABLE / VIEW / MATERIALIZED VIEW name RENAME TO new. It
+// takes effect at once, also inside a transaction block. A relation that
+// views read keeps its name: their stored queries name it.
+func (s *Session) rename(rs *pg.RenameStmt) (string, error) {
+	want, tag := catalog.RelKind(0), ""
+	switch rs.RenameType {
+	case pg.ObjectType_OBJECT_TABLE:
+		tag = "ALTER TABLE"
+	case pg.ObjectType_OBJECT_VIEW:
+		want, tag = catalog.RelView, "ALTER VIEW"
+	case pg.ObjectType_OBJECT_MATVIEW:
+		want, tag = catalog.RelMaterializedView, "ALTER MATERIALIZED VIEW"
+	default:
+		return "", sqlerr.Unsupported("ALTER ... RENAME of a " + strings.ToLower(strings.TrimPrefix(rs.RenameType.String(), "OBJECT_")))
+	}
+	name := rs.Relation.Relname
+	var notice string
+	_, err := s.e.cat.Apply(func(e *catalog.Edit) error {
+		t, err := e.Cat.Resolve(s.searchPath(), rs.Relation.Schemaname, name)
+		if err != nil || t.Kind == catalog.RelSystem {
+			if rs.MissingOk {
+				notice = "relation \"" + name + "\" does not exist, skipping"
+				return nil
+			}
+			return sqlerr.Newf(sqlerr.UndefinedTable, "relation %q does not exist", name)
+		}
+		if want != 0 && t.Kind != want {
+			return sqlerr.Newf(sqlerr.WrongObjectType, "%q is not a %s", name, relKindName(want))
+		}
+		if _, taken := e.Cat.Table(t.SchemaID, rs.Newname); taken {
+			return sqlerr.Newf(sqlerr.DuplicateTable, "relation %q already exists", rs.Newname)
+		}
+		if deps := e.Cat.Dependents(t.ID); len(deps) > 0 {
+			return sqlerr.Unsupported("renaming a relation that views read").
+				WithDetail(relKindName(deps[0].Kind) + " " + deps[0].Name + " reads " + relKindName(t.Kind) + " " + t.Name + ".")
+		}
+		renamed := *t
+		renamed.Name = rs.Newname
+		e.PutTable(&renamed)
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	if notice != "" {
+		return tag, s.notice("00000", notice)
+	}
+	return tag, nil
+}
+
+// refresh runs REFRESH MATERIALIZED VIEW: a maintained view is always
+// current, so there is nothing to do once the view is found.
+func (s *Session) refresh(rs *pg.RefreshMatViewStmt) (string, error) {
+	if rs.SkipData {
+		return "", sqlerr.Unsupported("REFRESH MATERIALIZED VIEW ... WITH NO DATA (a materialized view is always populated and maintained)")
+	}
+	name := rs.Relation.Relname
+	t, err := s.e.cat.Current().Resolve(s.searchPath(), rs.Relation.Schemaname, name)
+	if err != nil {
+		return "", sqlerr.Newf(sqlerr.UndefinedTable, "relation %q does not exist", name)
+	}
+	if t.Kind != catalog.RelMaterializedView {
+		// Postgres reports this one as 0A000.
+		return "", sqlerr.Newf(sqlerr.FeatureNotSupported, "%q is not a materialized view", name)
+	}
+	return "REFRESH MATERIALIZED VIEW", nil
+}

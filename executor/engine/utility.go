@@ -55,6 +55,10 @@ func (s *Session) utility(ctx context.Context, stmt *parser.Stmt) (utilFn, []pgw
 		return s.tagOnly(func() (string, error) { return s.createView(n.ViewStmt, stmt.Text) }), nil, nil
 	case *pg.Node_DropStmt:
 		return s.tagOnly(func() (string, error) { return s.drop(n.DropStmt) }), nil, nil
+	case *pg.Node_RenameStmt:
+		return s.tagOnly(func() (string, error) { return s.rename(n.RenameStmt) }), nil, nil
+	case *pg.Node_RefreshMatViewStmt:
+		return s.tagOnly(func() (string, error) { return s.refresh(n.RefreshMatViewStmt) }), nil, nil
 	case *pg.Node_VariableSetStmt:
 		return s.setStmt(n.VariableSetStmt), nil, nil
 	case *pg.Node_VariableShowStmt:
