@@ -100,38 +100,46 @@ func (s *Session) createTable(cs *pg.CreateStmt) (string, error) {
 			t.PKName = t.Name + "_pkey"
 		}
 	}
-	created := true
-	_, err := s.e.cat.Apply(func(e *catalog.Edit) error {
-		sch, err := e.Cat.CreationSchema(s.searchPath(), cs.Relation.Schemaname)
-		if err != nil {
-			return err
-		}
-		if sch.ID == catalog.PgCatalogID || sch.ID == catalog.InfoSchemaID {
-			return sqlerr.Newf(sqlerr.InsufficientPrivilege, "permission denied to create %q", sch.Name+"."+t.Name)
-		}
-		if _, exists := e.Cat.Table(sch.ID, t.Name); exists {
-			if cs.IfNotExists {
-				created = false
-				return nil
-			}
-			return sqlerr.Newf(sqlerr.DuplicateTable, "relation %q already exists", t.Name)
-		}
-		id, err := e.NewID()
-		if err != nil {
-			return err
-		}
-		t.ID, t.SchemaID = id, sch.ID
-		e.PutTable(t)
-		s.noteCreated(id)
-		return nil
+	exists := false
+	_, err := s.e.cat.Apply(func(e *catalog.Edit) (err error) {
+		exists, err = s.putNewRelation(e, t, cs.Relation.Schemaname, cs.IfNotExists)
+		return err
 	})
 	if err != nil {
 		return "", err
 	}
-	if !created {
+	if exists {
 		return "CREATE TABLE", s.notice("42P07", "relation \""+t.Name+"\" already exists, skipping")
 	}
 	return "CREATE TABLE", nil
+}
+
+// putNewRelation adds relation t in the schema named (or the creation
+// schema of the search path), giving it an id; it reports exists (and adds
+// nothing) when the name is taken and ifNotExists is set. A relation
+// created inside a transaction block is dropped again by ROLLBACK.
+func (s *Session) putNewRelation(e *catalog.Edit, t *catalog.Table, schema string, ifNotExists bool) (exists bool, err error) {
+	sch, err := e.Cat.CreationSchema(s.searchPath(), schema)
+	if err != nil {
+		return false, err
+	}
+	if sch.ID == catalog.PgCatalogID || sch.ID == catalog.InfoSchemaID {
+		return false, sqlerr.Newf(sqlerr.InsufficientPrivilege, "permission denied to create %q", sch.Name+"."+t.Name)
+	}
+	if _, dup := e.Cat.Table(sch.ID, t.Name); dup {
+		if ifNotExists {
+			return true, nil
+		}
+		return false, sqlerr.Newf(sqlerr.DuplicateTable, "relation %q already exists", t.Name)
+	}
+	id, err := e.NewID()
+	if err != nil {
+		return false, err
+	}
+	t.ID, t.SchemaID = id, sch.ID
+	e.PutTable(t)
+	s.noteCreated(id)
+	return false, nil
 }
 
 func constraintName(c pg.ConstrType) string {

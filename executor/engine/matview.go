@@ -61,26 +61,9 @@ func (s *Session) createMaterializedView(ctx context.Context, cs *pg.CreateTable
 		t.Columns = append(t.Columns, catalog.Column{Name: name, Type: c.Type})
 	}
 	exists := false
-	cat, err := e.cat.Apply(func(ed *catalog.Edit) error {
-		sch, err := ed.Cat.CreationSchema(s.searchPath(), into.Rel.Schemaname)
-		if err != nil {
-			return err
-		}
-		if _, dup := ed.Cat.Table(sch.ID, t.Name); dup {
-			if cs.IfNotExists {
-				exists = true
-				return nil
-			}
-			return sqlerr.Newf(sqlerr.DuplicateTable, "relation %q already exists", t.Name)
-		}
-		id, err := ed.NewID()
-		if err != nil {
-			return err
-		}
-		t.ID, t.SchemaID = id, sch.ID
-		ed.PutTable(t)
-		s.noteCreated(id)
-		return nil
+	cat, err := e.cat.Apply(func(ed *catalog.Edit) (err error) {
+		exists, err = s.putNewRelation(ed, t, into.Rel.Schemaname, cs.IfNotExists)
+		return err
 	})
 	if err != nil {
 		return "", err

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	pg "github.com/pganalyze/pg_query_go/v6"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/freshetdb/freshet/pgwire"
 	"github.com/freshetdb/freshet/planner/bind"
@@ -56,6 +57,19 @@ func (s *Session) prepare(ctx context.Context, stmt *parser.Stmt, params []types
 	b.SQL = stmt.Text
 	switch n := stmt.AST.Node.(type) {
 	case *pg.Node_SelectStmt:
+		if into := n.SelectStmt.IntoClause; into != nil {
+			// SELECT ... INTO t is CREATE TABLE t AS SELECT ...
+			sel := proto.Clone(n.SelectStmt).(*pg.SelectStmt)
+			sel.IntoClause = nil
+			cs := &pg.CreateTableAsStmt{Query: &pg.Node{Node: &pg.Node_SelectStmt{SelectStmt: sel}}, Into: into, Objtype: pg.ObjectType_OBJECT_TABLE}
+			p.util = func(ctx context.Context, _ []types.Datum, w pgwire.ResultWriter) (result, error) {
+				s.w = w
+				defer func() { s.w = nil }()
+				tag, err := s.createTableAs(ctx, cs, stmt.Text)
+				return result{tag: tag}, err
+			}
+			return p, nil
+		}
 		q, err := b.Query(n.SelectStmt)
 		if err != nil {
 			return nil, err

@@ -97,7 +97,12 @@ func (s *Session) utility(ctx context.Context, stmt *parser.Stmt) (utilFn, []pgw
 				return result{tag: tag}, err
 			}, nil, nil
 		}
-		return nil, nil, sqlerr.Unsupported("CREATE TABLE AS")
+		return func(ctx context.Context, _ []types.Datum, w pgwire.ResultWriter) (result, error) {
+			s.w = w
+			defer func() { s.w = nil }()
+			tag, err := s.createTableAs(ctx, n.CreateTableAsStmt, stmt.Text)
+			return result{tag: tag}, err
+		}, nil, nil
 	}
 	return nil, nil, sqlerr.Unsupported(statementName(stmt.AST))
 }
