@@ -402,8 +402,9 @@ func (s *Session) notices(msgs []string) error {
 }
 
 // rename runs ALTER TABLE / VIEW / MATERIALIZED VIEW name RENAME TO new. It
-// takes effect at once, also inside a transaction block. A relation that
-// views read keeps its name: their stored queries name it.
+// takes effect at once, also inside a transaction block. The views that
+// read the relation follow it: their stored queries are rewritten to the
+// new name (a running materialized view reads by id and goes on as it is).
 func (s *Session) rename(rs *pg.RenameStmt) (string, error) {
 	want, tag := catalog.RelKind(0), ""
 	switch rs.RenameType {
@@ -433,9 +434,16 @@ func (s *Session) rename(rs *pg.RenameStmt) (string, error) {
 		if _, taken := e.Cat.Table(t.SchemaID, rs.Newname); taken {
 			return sqlerr.Newf(sqlerr.DuplicateTable, "relation %q already exists", rs.Newname)
 		}
-		if deps := e.Cat.Dependents(t.ID); len(deps) > 0 {
-			return sqlerr.Unsupported("renaming a relation that views read").
-				WithDetail(relKindName(deps[0].Kind) + " " + deps[0].Name + " reads " + relKindName(t.Kind) + " " + t.Name + ".")
+		// The views that read t follow it: their stored queries name it.
+		sch, _ := e.Cat.SchemaByID(t.SchemaID)
+		for _, d := range e.Cat.Dependents(t.ID) {
+			q, err := parser.RenameRelation(d.Query, sch.Name, t.Name, rs.Newname)
+			if err != nil {
+				return err
+			}
+			follows := *d
+			follows.Query = q
+			e.PutTable(&follows)
 		}
 		renamed := *t
 		renamed.Name = rs.Newname
@@ -445,6 +453,7 @@ func (s *Session) rename(rs *pg.RenameStmt) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	s.e.refreshViewDescriptors()
 	if notice != "" {
 		return tag, s.notice("00000", notice)
 	}

@@ -90,6 +90,19 @@ func (e *Engine) pruneViews() {
 	e.views.prune(e.cat.Current())
 }
 
+// refreshViewDescriptors gives every running view its current catalog
+// descriptor (after a rename changed its name or its stored query).
+func (e *Engine) refreshViewDescriptors() {
+	e.views.mu.Lock()
+	defer e.views.mu.Unlock()
+	cat := e.cat.Current()
+	for _, v := range e.views.order {
+		if t, ok := cat.TableByID(v.t.ID); ok {
+			v.t = t
+		}
+	}
+}
+
 // materializedViewNames lists the materialized views on the search path.
 func (s *Session) materializedViewNames() []string {
 	cat := s.e.cat.Current()
