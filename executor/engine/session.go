@@ -272,6 +272,10 @@ func (s *Session) Prepare(ctx context.Context, st pgwire.Statement, paramOIDs []
 	if s.tx != nil && s.tx.failed && !endsTransaction(stmt.p.AST) {
 		return nil, sqlerr.New(sqlerr.InFailedSQLTransaction, "current transaction is aborted, commands ignored until end of transaction block")
 	}
+	if rv, pos := parser.ForeignRelation(stmt.p.AST, s.db); rv != nil {
+		s.failTx()
+		return nil, sqlerr.Newf(sqlerr.FeatureNotSupported, "cross-database references are not implemented: \"%s.%s.%s\"", rv.Catalogname, rv.Schemaname, rv.Relname).WithPosition(pos)
+	}
 	params := make([]types.T, len(paramOIDs))
 	for i, oid := range paramOIDs {
 		params[i] = types.Unknown

@@ -38,6 +38,22 @@ func RenameRelation(query, schema, old, new string) (string, error) {
 	return Deparse(stmt)
 }
 
+// ForeignRelation returns the first relation a statement names in another
+// database than db (a three-part name database.schema.relation), with its
+// position in the statement text (1-based), or nil.
+func ForeignRelation(stmt *pg.Node, db string) (*pg.RangeVar, int) {
+	var found *pg.RangeVar
+	walkMessages(stmt.ProtoReflect(), func(m protoreflect.Message) {
+		if rv, ok := m.Interface().(*pg.RangeVar); ok && found == nil && rv.Catalogname != "" && rv.Catalogname != db {
+			found = rv
+		}
+	})
+	if found == nil {
+		return nil, 0
+	}
+	return found, int(found.Location) + 1
+}
+
 // walkMessages calls fn for m and every message under it.
 func walkMessages(m protoreflect.Message, fn func(protoreflect.Message)) {
 	fn(m)
