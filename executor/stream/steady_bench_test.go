@@ -203,3 +203,20 @@ func BenchmarkShardedSteady(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkWindowSteady: 1024 partitions of 256 rows under row_number and
+// a running sum; every update recomputes its partition.
+//
+//	SELECT k, x, row_number() OVER w, sum(x) OVER w FROM t WINDOW w AS (PARTITION BY k ORDER BY x)
+func BenchmarkWindowSteady(b *testing.B) {
+	k, x := col(0, types.Int4), col(1, types.Int4)
+	calls := []plan.WindowCall{
+		{Name: "row_number", PartitionBy: []expr.Expr{k}, OrderBy: []plan.SortExpr{{Expr: x}}, Frame: plan.DefaultFrame, T: types.Int8},
+		{Name: "sum", IsAgg: true, Args: []expr.Expr{x}, PartitionBy: []expr.Expr{k}, OrderBy: []plan.SortExpr{{Expr: x}}, Frame: plan.DefaultFrame, T: types.Int8},
+	}
+	w := NewWindow(testCtx(), &plan.Window{Calls: calls}, 2, discard{}, 0)
+	group := func(i int) int { return i % 1024 }
+	load(b, w, 0, 1, steadyKeys, group)
+	// Rounds of 4Ki updates: each epoch touches 4Ki rows in all partitions.
+	runSteady(b, w, 0, 1, 4096, group)
+}

@@ -34,6 +34,9 @@ type Window struct {
 	dirty  []types.Row
 	key    types.Row
 	out    *Emitter
+	// Scratch space of a flush: output rows, and each call's sort keys and
+	// arguments.
+	outBuf, orderBuf, argsBuf types.Row
 }
 
 // winPart is one partition's input and the output it emitted.
@@ -148,9 +151,13 @@ func (w *Window) Flush(int) error {
 		if err != nil {
 			return err
 		}
+		// The output rows in one slab, reused from flush to flush (next
+		// copies what it keeps).
+		ow := w.width + len(w.calls)
+		slab := grow(&w.outBuf, len(rows)*ow)
 		out := make([]types.Row, len(rows))
 		for i, r := range rows {
-			o := make(types.Row, w.width+len(w.calls))
+			o := slab[i*ow : (i+1)*ow : (i+1)*ow]
 			copy(o, r)
 			out[i] = o
 		}
@@ -175,6 +182,14 @@ func (w *Window) Flush(int) error {
 	return w.out.Flush()
 }
 
+// grow returns (*buf)[:n], reallocating *buf when it is shorter.
+func grow(buf *types.Row, n int) types.Row {
+	if cap(*buf) < n {
+		*buf = make(types.Row, n)
+	}
+	return (*buf)[:n]
+}
+
 // winRow is one input row of a partition with its evaluated keys and args.
 type winRow struct {
 	idx   int
@@ -185,18 +200,27 @@ type winRow struct {
 // compute fills column width+k of out for call k.
 func (w *Window) compute(k int, rows []types.Row, out []types.Row) error {
 	call := &w.calls[k]
+	// With the PARTITION BY every call shares, the rows given are one
+	// partition already.
+	shared := w.partBy != nil
 	parts := newRowTable[[]winRow]()
 	var order []types.Row // partitions in first-seen order
+	var single []winRow
 	pkey := make(types.Row, len(call.PartitionBy))
+	no, na := len(call.OrderBy), len(call.Args)
+	orderSlab, argsSlab := grow(&w.orderBuf, len(rows)*no), grow(&w.argsBuf, len(rows)*na)
 	for i, r := range rows {
 		for j, e := range call.PartitionBy {
+			if shared {
+				break
+			}
 			v, err := e.Eval(w.ctx, r)
 			if err != nil {
 				return err
 			}
 			pkey[j] = v
 		}
-		wr := winRow{idx: i, order: make(types.Row, len(call.OrderBy)), args: make(types.Row, len(call.Args))}
+		wr := winRow{idx: i, order: orderSlab[i*no : (i+1)*no : (i+1)*no], args: argsSlab[i*na : (i+1)*na : (i+1)*na]}
 		for j, o := range call.OrderBy {
 			v, err := o.Expr.Eval(w.ctx, r)
 			if err != nil {
@@ -211,14 +235,24 @@ func (w *Window) compute(k int, rows []types.Row, out []types.Row) error {
 			}
 			wr.args[j] = v
 		}
+		if shared {
+			single = append(single, wr)
+			continue
+		}
 		e, created := parts.getOrCreate(pkey, func() []winRow { return nil })
 		if created {
 			order = append(order, e.key)
 		}
 		e.val = append(e.val, wr)
 	}
+	partitions := make([][]winRow, 0, len(order)+1)
+	if shared {
+		partitions = append(partitions, single)
+	}
 	for _, pk := range order {
-		p := parts.get(pk).val
+		partitions = append(partitions, parts.get(pk).val)
+	}
+	for _, p := range partitions {
 		sort.SliceStable(p, func(a, b int) bool {
 			for j, o := range call.OrderBy {
 				if c := compareSort(p[a].order[j], p[b].order[j], o); c != 0 {
