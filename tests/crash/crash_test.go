@@ -375,6 +375,12 @@ func (w *worker) settle(t *testing.T, conn *pgx.Conn) int {
 				t.Fatalf("read row %d: %v", c.id, err)
 			}
 			switch {
+			case same(c.before, c.after):
+				// A write that changes nothing (0 doubled) tells nothing.
+				if !same(cur, c.before) {
+					t.Fatalf("row %d is %s after the kill, the unchanged value %s before and after the interrupted write",
+						c.id, show(cur), show(c.before))
+				}
 			case same(cur, c.after):
 				applied++
 			case same(cur, c.before):
