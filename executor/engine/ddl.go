@@ -391,6 +391,14 @@ func (s *Session) noteCreated(id uint32) {
 	}
 }
 
+// noteReplaced records a descriptor as it was before a change inside a
+// transaction block, so that ROLLBACK puts it back.
+func (s *Session) noteReplaced(t *catalog.Table) {
+	if s.tx != nil {
+		s.tx.replaced = append(s.tx.replaced, t)
+	}
+}
+
 // notices sends each message as a NOTICE.
 func (s *Session) notices(msgs []string) error {
 	for _, m := range msgs {
@@ -402,7 +410,8 @@ func (s *Session) notices(msgs []string) error {
 }
 
 // rename runs ALTER TABLE / VIEW / MATERIALIZED VIEW name RENAME TO new. It
-// takes effect at once, also inside a transaction block. The views that
+// takes effect at once, also inside a transaction block, whose ROLLBACK
+// renames back. The views that
 // read the relation follow it: their stored queries are rewritten to the
 // new name (a running materialized view reads by id and goes on as it is).
 func (s *Session) rename(rs *pg.RenameStmt) (string, error) {
@@ -443,10 +452,12 @@ func (s *Session) rename(rs *pg.RenameStmt) (string, error) {
 			}
 			follows := *d
 			follows.Query = q
+			s.noteReplaced(d)
 			e.PutTable(&follows)
 		}
 		renamed := *t
 		renamed.Name = rs.Newname
+		s.noteReplaced(t)
 		e.PutTable(&renamed)
 		return nil
 	})

@@ -72,15 +72,21 @@ func (s *Session) copyVars() map[string]string {
 }
 
 // rollback undoes a transaction: its writes are dropped, its settings
-// restored, and the objects it created are dropped again.
+// restored, the relations it renamed get their names back, and the objects
+// it created are dropped again.
 func (s *Session) rollback(tx *txn) {
 	tx.abort()
 	if tx.vars != nil {
 		s.vars = tx.vars
 		s.syncFormat()
 	}
-	if len(tx.created) > 0 {
+	if len(tx.created) > 0 || len(tx.replaced) > 0 {
 		_, err := s.e.cat.Apply(func(e *catalog.Edit) error {
+			for i := len(tx.replaced) - 1; i >= 0; i-- {
+				if _, ok := e.Cat.TableByID(tx.replaced[i].ID); ok {
+					e.PutTable(tx.replaced[i])
+				}
+			}
 			for i := len(tx.created) - 1; i >= 0; i-- {
 				id := tx.created[i]
 				if _, ok := e.Cat.TableByID(id); ok {
@@ -92,9 +98,10 @@ func (s *Session) rollback(tx *txn) {
 			return nil
 		})
 		if err != nil {
-			s.e.opts.Logger.Warn("rollback could not drop created objects", "err", err)
+			s.e.opts.Logger.Warn("rollback could not undo the block's DDL", "err", err)
 		}
 		s.e.pruneViews()
+		s.e.refreshViewDescriptors()
 	}
 }
 

@@ -29,6 +29,9 @@ type txn struct {
 	// created lists the objects created inside the block, dropped again by
 	// ROLLBACK.
 	created []uint32
+	// replaced holds the descriptors a rename inside the block changed, as
+	// they were, put back by ROLLBACK (in reverse order).
+	replaced []*catalog.Table
 	// changes are the row changes per table, fed to materialized views at
 	// commit.
 	changes map[uint32][]*types.Chunk
