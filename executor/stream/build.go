@@ -265,12 +265,12 @@ func (b *shardBuilder) build(n plan.Node, outs []Operator, port int) error {
 		for i, op := range ops {
 			so.shards[i] = op.(Stateful)
 		}
-		_, _, so.partitioned = partitionKeys(n, 0)
+		_, _, so.partitioned = plan.Partitioning(n, 0)
 		b.flow.ops = append(b.flow.ops, so)
 	}
 	for p, in := range inputs {
-		keys, wholeRow, partitioned := partitionKeys(n, p)
-		if !partitioned && !stateful(n) {
+		keys, wholeRow, partitioned := plan.Partitioning(n, p)
+		if !partitioned && !plan.Stateful(n) {
 			// Stateless operators stay in the shard of their input.
 			if err := b.build(in, ops, p); err != nil {
 				return err
@@ -289,50 +289,6 @@ func (b *shardBuilder) build(n plan.Node, outs []Operator, port int) error {
 		}
 	}
 	return nil
-}
-
-// stateful reports whether an operator keeps state across rows, and so
-// needs an exchange in front of it.
-func stateful(n plan.Node) bool {
-	switch n := n.(type) {
-	case *plan.Join, *plan.Aggregate, *plan.Distinct, *plan.Window, *plan.Limit:
-		return true
-	case *plan.SetOp:
-		return !(n.Kind == plan.SetUnion && n.All)
-	}
-	return false
-}
-
-// partitionKeys returns how the rows of input port p of n are partitioned:
-// by keys, by the whole row, or (partitioned false) not at all, which for
-// a stateful operator means gathered on shard 0.
-func partitionKeys(n plan.Node, p int) (keys []expr.Expr, wholeRow, partitioned bool) {
-	switch n := n.(type) {
-	case *plan.Join:
-		ks := n.LeftKeys
-		if p == 1 {
-			ks = n.RightKeys
-		}
-		if n.NullAware {
-			// NOT IN depends on the whole subquery of a row (is it empty,
-			// does it hold a NULL): it splits by the correlation keys only.
-			ks = ks[:len(ks)-1]
-		}
-		return ks, false, len(ks) > 0
-	case *plan.Aggregate:
-		return n.GroupBy, false, len(n.GroupBy) > 0
-	case *plan.Distinct:
-		if len(n.On) > 0 {
-			return n.On, false, true
-		}
-		return nil, true, true
-	case *plan.SetOp:
-		return nil, true, stateful(n)
-	case *plan.Window:
-		keys := SharedPartition(n)
-		return keys, false, len(keys) > 0
-	}
-	return nil, false, false
 }
 
 func cloneExprsFor(es []expr.Expr) []expr.Expr {

@@ -35,7 +35,7 @@ type Stateful interface {
 	LoadState(recs iter.Seq[StateRecord]) error
 	// stateRoute returns the values whose hash picks the shard owning a
 	// record, matching the exchange in front of the operator (see
-	// partitionKeys); it is only asked of partitioned operators.
+	// plan.Partitioning); it is only asked of partitioned operators.
 	stateRoute(rec StateRecord) (types.Row, error)
 }
 

@@ -49,25 +49,9 @@ type winPart struct {
 // NewWindow returns a window operator over rows of the given width.
 func NewWindow(ctx *expr.Ctx, n *plan.Window, width int, out Operator, port int) *Window {
 	w := &Window{ctx: ctx, calls: n.Calls, width: width, parts: newRowTable[*winPart](), out: NewEmitter(out, port, width+len(n.Calls))}
-	w.partBy = SharedPartition(n)
+	w.partBy = plan.SharedPartition(n)
 	w.key = make(types.Row, len(w.partBy))
 	return w
-}
-
-// SharedPartition returns the PARTITION BY every call of n shares, or nil.
-func SharedPartition(n *plan.Window) []expr.Expr {
-	first := n.Calls[0].PartitionBy
-	for _, c := range n.Calls[1:] {
-		if len(c.PartitionBy) != len(first) {
-			return nil
-		}
-		for i := range first {
-			if !expr.Equal(c.PartitionBy[i], first[i]) {
-				return nil
-			}
-		}
-	}
-	return first
 }
 
 // Push implements Operator.

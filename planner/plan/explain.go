@@ -272,48 +272,30 @@ func stateOf(n Node) string {
 }
 
 // exchangeOf describes how the input rows of a stateful operator reach its
-// shards (see stream.BuildSharded).
+// shards (see Partitioning).
 func exchangeOf(n Node) string {
+	if !Stateful(n) {
+		return ""
+	}
+	keys, wholeRow, partitioned := Partitioning(n, 0)
+	switch {
+	case wholeRow:
+		return "hash of the whole row"
+	case partitioned:
+		if _, ok := n.(*Join); ok {
+			right, _, _ := Partitioning(n, 1)
+			return "hash " + exprList(keys) + " / " + exprList(right)
+		}
+		return "hash " + exprList(keys)
+	}
 	switch n := n.(type) {
 	case *Join:
-		if len(n.LeftKeys) == 0 {
-			return "gather on worker 0 (no equality keys)"
-		}
 		if n.NullAware && len(n.LeftKeys) == 1 {
 			return "gather on worker 0 (NOT IN needs the whole right side)"
 		}
-		if n.NullAware {
-			return "hash " + exprList(n.LeftKeys[:len(n.LeftKeys)-1]) + " / " + exprList(n.RightKeys[:len(n.RightKeys)-1])
-		}
-		return "hash " + exprList(n.LeftKeys) + " / " + exprList(n.RightKeys)
+		return "gather on worker 0 (no equality keys)"
 	case *Aggregate:
-		if len(n.GroupBy) == 0 {
-			return "gather on worker 0 (global aggregate)"
-		}
-		return "hash " + exprList(n.GroupBy)
-	case *Distinct:
-		if len(n.On) > 0 {
-			return "hash " + exprList(n.On)
-		}
-		return "hash of the whole row"
-	case *SetOp:
-		if n.Kind == SetUnion && n.All {
-			return ""
-		}
-		return "hash of the whole row"
-	case *Limit:
-		return "gather on worker 0"
-	case *Window:
-		first := n.Calls[0].PartitionBy
-		for _, c := range n.Calls[1:] {
-			if exprList(c.PartitionBy) != exprList(first) {
-				first = nil
-			}
-		}
-		if len(first) == 0 {
-			return "gather on worker 0"
-		}
-		return "hash " + exprList(first)
+		return "gather on worker 0 (global aggregate)"
 	}
-	return ""
+	return "gather on worker 0"
 }
