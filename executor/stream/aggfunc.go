@@ -608,18 +608,9 @@ func (s *distinctState) add(args []types.Datum, w int64) error {
 	e := s.value(args)
 	v := e.val
 	v.forms.add(args, w)
-	want := v.forms.pick(v.shown)
-	if v.shown != nil && (want == nil || !rowsIdentical(want, v.shown)) {
-		if err := s.inner.add(v.shown, -1); err != nil {
-			return err
-		}
-		v.shown = nil
-	}
-	if want != nil && v.shown == nil {
-		v.shown = append(types.Row(nil), want...)
-		if err := s.inner.add(v.shown, 1); err != nil {
-			return err
-		}
+	feed := func(r types.Row, w int64) error { return s.inner.add(r, w) }
+	if err := showForm(&v.shown, v.forms.pick(v.shown), feed); err != nil {
+		return err
 	}
 	if v.forms.m.t.len() == 0 {
 		s.seen.remove(e.key)

@@ -192,17 +192,8 @@ func (d *Distinct) Flush(int) error {
 		if g.weight > 0 {
 			want = g.forms.pick(g.emitted)
 		}
-		if g.emitted != nil && (want == nil || !rowsIdentical(want, g.emitted)) {
-			if err := d.out.Emit(g.emitted, -1); err != nil {
-				return err
-			}
-			g.emitted = nil
-		}
-		if want != nil && g.emitted == nil {
-			g.emitted = append(types.Row(nil), want...)
-			if err := d.out.Emit(g.emitted, 1); err != nil {
-				return err
-			}
+		if err := showForm(&g.emitted, want, d.out.Emit); err != nil {
+			return err
 		}
 		if g.weight == 0 {
 			d.rows.remove(k)
@@ -229,17 +220,8 @@ func (d *Distinct) flushOn(k types.Row) error {
 	if err != nil {
 		return err
 	}
-	if g.emitted != nil && (best == nil || !rowsIdentical(best, g.emitted)) {
-		if err := d.out.Emit(g.emitted, -1); err != nil {
-			return err
-		}
-		g.emitted = nil
-	}
-	if best != nil && g.emitted == nil {
-		g.emitted = append(types.Row(nil), best...)
-		if err := d.out.Emit(g.emitted, 1); err != nil {
-			return err
-		}
+	if err := showForm(&g.emitted, best, d.out.Emit); err != nil {
+		return err
 	}
 	if g.rows.t.len() == 0 {
 		d.onGrp.remove(k)

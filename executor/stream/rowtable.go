@@ -288,6 +288,23 @@ func (f *forms) pick(shown types.Row) types.Row {
 	return out
 }
 
+// showForm makes want (nil: none) the row shown in *shown, sending the
+// changes to put: the row shown before is taken back (-1) unless it is
+// want, and a copy of want is put (+1) when no row is shown.
+func showForm(shown *types.Row, want types.Row, put func(types.Row, int64) error) error {
+	if *shown != nil && (want == nil || !rowsIdentical(want, *shown)) {
+		if err := put(*shown, -1); err != nil {
+			return err
+		}
+		*shown = nil
+	}
+	if want != nil && *shown == nil {
+		*shown = append(types.Row(nil), want...)
+		return put(*shown, 1)
+	}
+	return nil
+}
+
 // rowLess orders rows by value, then by representation text, so that the
 // form picked among several is the same in every run.
 func rowLess(a, b types.Row) bool {
