@@ -137,6 +137,18 @@ func (s *scaleCounts) add(scale int32, w int64) {
 	*s = append(*s, scaleCount{scale: scale, n: w})
 }
 
+// save yields a [tag, scale] row per scale, weighted by its inputs.
+func (s scaleCounts) save(tag int32, yield func(types.Row, int64) error) error {
+	for _, c := range s {
+		if c.n != 0 {
+			if err := yield(types.Row{types.NewInt4(tag), types.NewInt4(c.scale)}, c.n); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // max returns the largest scale among the current inputs.
 func (s scaleCounts) max() int32 {
 	m := int32(0)
@@ -167,14 +179,7 @@ func (s *sumState) save(yield func(types.Row, int64) error) error {
 	if err := yield(types.Row{types.NewInt4(sumTotals), types.NewInt8(s.n), types.NewInt8(s.i), types.NewNumeric(d), types.NewFloat8(s.f), s.iv}, 1); err != nil {
 		return err
 	}
-	for _, c := range s.scales {
-		if c.n != 0 {
-			if err := yield(types.Row{types.NewInt4(sumScale), types.NewInt4(c.scale)}, c.n); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return s.scales.save(sumScale, yield)
 }
 
 func (s *sumState) load(r types.Row, w int64) error {
@@ -184,12 +189,7 @@ func (s *sumState) load(r types.Row, w int64) error {
 		s.i += r[2].Int() * w
 		s.f += r[4].Float() * float64(w)
 		if !r[5].IsNull() {
-			if s.iv.IsNull() {
-				s.iv = types.NewInterval(0, 0, 0)
-			}
-			m, d, us := r[5].Interval()
-			am, ad, aus := s.iv.Interval()
-			s.iv = types.NewInterval(am+m*int32(w), ad+d*int32(w), aus+us*w)
+			s.addInterval(r[5], w)
 		}
 		return s.addDec(r[3].Decimal(), w)
 	case len(r) == 2 && r[0].Int() == sumScale:
@@ -218,12 +218,7 @@ func (s *sumState) add(args []types.Datum, w int64) error {
 	case types.KindFloat4, types.KindFloat8:
 		s.f += v.Float() * float64(w)
 	case types.KindInterval:
-		if s.iv.IsNull() {
-			s.iv = types.NewInterval(0, 0, 0)
-		}
-		m, d, us := v.Interval()
-		am, ad, aus := s.iv.Interval()
-		s.iv = types.NewInterval(am+m*int32(w), ad+d*int32(w), aus+us*w)
+		s.addInterval(v, w)
 	default:
 		return sqlerr.Unsupported("sum over " + s.argT.String())
 	}
@@ -231,6 +226,16 @@ func (s *sumState) add(args []types.Datum, w int64) error {
 }
 
 func (s *sumState) addDec(x *apd.Decimal, w int64) error { return addWeighted(&s.d, x, w) }
+
+// addInterval adds w times interval v to the interval sum.
+func (s *sumState) addInterval(v types.Datum, w int64) {
+	if s.iv.IsNull() {
+		s.iv = types.NewInterval(0, 0, 0)
+	}
+	m, d, us := v.Interval()
+	am, ad, aus := s.iv.Interval()
+	s.iv = types.NewInterval(am+m*int32(w), ad+d*int32(w), aus+us*w)
+}
 
 // addWeighted adds w times x to sum, exactly.
 func addWeighted(sum, x *apd.Decimal, w int64) error {

@@ -79,27 +79,15 @@ func (s *varianceState) result() (types.Datum, error) {
 	}
 	// (n * sumX2 - sumX^2) / (n * (n - 1)), or / n^2, exactly, then rounded
 	// once to a double.
-	var n, sq, num, den, q apd.Decimal
-	n.SetInt64(s.n)
-	c := apd.BaseContext.WithPrecision(40)
-	if _, err := decCtx.Mul(&sq, &s.sumX, &s.sumX); err != nil {
-		return types.NullDatum, err
-	}
-	if _, err := decCtx.Mul(&num, &n, &s.sumX2); err != nil {
-		return types.NullDatum, err
-	}
-	if _, err := decCtx.Sub(&num, &num, &sq); err != nil {
+	num, den, err := builtin.VarianceTerms(s.n, &s.sumX, &s.sumX2, s.sample)
+	if err != nil {
 		return types.NullDatum, err
 	}
 	if num.Sign() <= 0 {
 		return types.NewFloat8(0), nil
 	}
-	if s.sample {
-		den.SetInt64(s.n * (s.n - 1))
-	} else {
-		den.SetInt64(s.n * s.n)
-	}
-	if _, err := c.Quo(&q, &num, &den); err != nil {
+	var q apd.Decimal
+	if _, err := apd.BaseContext.WithPrecision(40).Quo(&q, num, den); err != nil {
 		return types.NullDatum, err
 	}
 	f, err := q.Float64()
@@ -126,14 +114,7 @@ func (s *varianceState) save(yield func(types.Row, int64) error) error {
 	if err := yield(types.Row{types.NewInt4(varianceTotals), types.NewInt8(s.n), types.NewInt8(s.special), types.NewNumeric(sum), types.NewNumeric(sum2)}, 1); err != nil {
 		return err
 	}
-	for _, c := range s.scales {
-		if c.n != 0 {
-			if err := yield(types.Row{types.NewInt4(varianceScale), types.NewInt4(c.scale)}, c.n); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return s.scales.save(varianceScale, yield)
 }
 
 func (s *varianceState) load(r types.Row, w int64) error {

@@ -227,6 +227,30 @@ func numericToFloat64(d *apd.Decimal) float64 {
 	return f
 }
 
+// VarianceTerms returns, exactly, the numerator n * sumX2 - sumX^2 and the
+// divisor n * (n - 1) (sample) or n^2 of the variance of n values with sum
+// sumX and sum of squares sumX2.
+func VarianceTerms(n int64, sumX, sumX2 *apd.Decimal, sample bool) (num, denom *apd.Decimal, err error) {
+	var sq, nd apd.Decimal
+	num, denom = new(apd.Decimal), new(apd.Decimal)
+	nd.SetInt64(n)
+	if _, err := exactCtx.Mul(&sq, sumX, sumX); err != nil {
+		return nil, nil, err
+	}
+	if _, err := exactCtx.Mul(num, &nd, sumX2); err != nil {
+		return nil, nil, err
+	}
+	if _, err := exactCtx.Sub(num, num, &sq); err != nil {
+		return nil, nil, err
+	}
+	if sample {
+		denom.SetInt64(n * (n - 1))
+	} else {
+		denom.SetInt64(n * n)
+	}
+	return num, denom, nil
+}
+
 // NumericVariance is Postgres' numeric_stddev_internal: the variance of n
 // values from their sum sumX (shown with scale digits after the point) and
 // their sum of squares sumX2, or with stddev its square root. sample
@@ -237,27 +261,14 @@ func NumericVariance(n int64, sumX, sumX2 *apd.Decimal, scale int32, sample, std
 	if n == 0 || (sample && n == 1) {
 		return types.NullDatum, nil
 	}
-	var sq, nx2, num, nd apd.Decimal
-	nd.SetInt64(n)
-	if _, err := exactCtx.Mul(&sq, sumX, sumX); err != nil {
-		return types.NullDatum, err
-	}
-	if _, err := exactCtx.Mul(&nx2, &nd, sumX2); err != nil {
-		return types.NullDatum, err
-	}
-	if _, err := exactCtx.Sub(&num, &nx2, &sq); err != nil {
+	num, denom, err := VarianceTerms(n, sumX, sumX2, sample)
+	if err != nil {
 		return types.NullDatum, err
 	}
 	if num.Sign() <= 0 {
 		return types.NewNumeric(apd.New(0, 0)), nil
 	}
-	numer := roundTo(&num, 2*scale)
-	denom := new(apd.Decimal)
-	if sample {
-		denom.SetInt64(n * (n - 1))
-	} else {
-		denom.SetInt64(n * n)
-	}
+	numer := roundTo(num, 2*scale)
 	rscale := divScale(numer, denom)
 	v, err := divRound(numer, denom, rscale)
 	if err != nil || !stddev {
