@@ -207,11 +207,53 @@ func (s *Session) copyFrom(cs *pg.CopyStmt, opts copyOptions) (utilFn, []pgwire.
 // a time, so that the input is never held whole in memory.
 const copyBatchRows = 4096
 
+// copyBatch collects parsed COPY rows and hands them to write
+// copyBatchRows at a time.
+type copyBatch struct {
+	rows  []types.Row
+	write func([]types.Row) error
+}
+
+// add appends a row, writing the batch once it is full.
+func (b *copyBatch) add(r types.Row) error {
+	b.rows = append(b.rows, r)
+	if len(b.rows) < copyBatchRows {
+		return nil
+	}
+	err := b.write(b.rows)
+	b.rows = b.rows[:0]
+	return err
+}
+
+// flush writes the rows left.
+func (b *copyBatch) flush() error {
+	if len(b.rows) == 0 {
+		return nil
+	}
+	return b.write(b.rows)
+}
+
+// defaultRow returns a new row of t holding the defaults of the columns
+// COPY does not read (defaults[i] nil: NULL or a column COPY fills).
+func defaultRow(t *catalog.Table, defaults []expr.Expr, ec *expr.Ctx) (types.Row, error) {
+	row := make(types.Row, len(t.Columns))
+	for i, d := range defaults {
+		if d != nil {
+			v, err := d.Eval(ec, nil)
+			if err != nil {
+				return nil, err
+			}
+			row[i] = v
+		}
+	}
+	return row, nil
+}
+
 // readCopyRows parses COPY input into full table rows, handing them to
 // write in batches.
 func readCopyRows(in io.Reader, t *catalog.Table, cols []int, defaults []expr.Expr, o copyOptions, ec *expr.Ctx, write func([]types.Row) error) error {
 	br := bufio.NewReaderSize(in, 1<<16)
-	rows := make([]types.Row, 0, copyBatchRows)
+	batch := copyBatch{rows: make([]types.Row, 0, copyBatchRows), write: write}
 	line := 0
 	fc := ec.Eval.Format
 	for {
@@ -220,10 +262,7 @@ func readCopyRows(in io.Reader, t *catalog.Table, cols []int, defaults []expr.Ex
 			return sqlerr.Newf(sqlerr.BadCopyFileFormat, "%v", err).WithDetail(fmt.Sprintf("COPY %s, line %d", t.Name, line+1))
 		}
 		if eof || (len(fields) == 1 && !o.csv && fields[0] == `\.`) {
-			if len(rows) > 0 {
-				return write(rows)
-			}
-			return nil
+			return batch.flush()
 		}
 		line++
 		if line == 1 && o.header {
@@ -237,15 +276,9 @@ func readCopyRows(in io.Reader, t *catalog.Table, cols []int, defaults []expr.Ex
 			return sqlerr.New(sqlerr.BadCopyFileFormat, "extra data after last expected column").
 				WithDetail(fmt.Sprintf("COPY %s, line %d", t.Name, line))
 		}
-		row := make(types.Row, len(t.Columns))
-		for i, d := range defaults {
-			if d != nil {
-				v, err := d.Eval(ec, nil)
-				if err != nil {
-					return err
-				}
-				row[i] = v
-			}
+		row, err := defaultRow(t, defaults, ec)
+		if err != nil {
+			return err
 		}
 		for k, c := range cols {
 			if nulls[k] {
@@ -262,12 +295,8 @@ func readCopyRows(in io.Reader, t *catalog.Table, cols []int, defaults []expr.Ex
 			}
 			row[c] = v
 		}
-		rows = append(rows, row)
-		if len(rows) == copyBatchRows {
-			if err := write(rows); err != nil {
-				return err
-			}
-			rows = rows[:0]
+		if err := batch.add(row); err != nil {
+			return err
 		}
 	}
 }
@@ -593,7 +622,7 @@ func readBinaryCopyRows(in io.Reader, t *catalog.Table, cols []int, defaults []e
 	if _, err := br.Discard(int(binary.BigEndian.Uint32(hdr[15:19]))); err != nil {
 		return bad("invalid COPY file header (missing extension)")
 	}
-	rows := make([]types.Row, 0, copyBatchRows)
+	batch := copyBatch{rows: make([]types.Row, 0, copyBatchRows), write: write}
 	var lenBuf [4]byte
 	var data []byte
 	for line := 1; ; line++ {
@@ -611,15 +640,9 @@ func readBinaryCopyRows(in io.Reader, t *catalog.Table, cols []int, defaults []e
 		if int(n) != len(cols) {
 			return bad("row field count is %d, expected %d", n, len(cols))
 		}
-		row := make(types.Row, len(t.Columns))
-		for i, d := range defaults {
-			if d != nil {
-				v, err := d.Eval(ec, nil)
-				if err != nil {
-					return err
-				}
-				row[i] = v
-			}
+		row, err := defaultRow(t, defaults, ec)
+		if err != nil {
+			return err
 		}
 		for _, c := range cols {
 			if _, err := io.ReadFull(br, lenBuf[:]); err != nil {
@@ -658,16 +681,9 @@ func readBinaryCopyRows(in io.Reader, t *catalog.Table, cols []int, defaults []e
 			}
 			row[c] = v
 		}
-		rows = append(rows, row)
-		if len(rows) == copyBatchRows {
-			if err := write(rows); err != nil {
-				return err
-			}
-			rows = rows[:0]
+		if err := batch.add(row); err != nil {
+			return err
 		}
 	}
-	if len(rows) > 0 {
-		return write(rows)
-	}
-	return nil
+	return batch.flush()
 }
