@@ -140,7 +140,7 @@ func checkMaintainable(n plan.Node) error {
 			expr.Walk(ex, func(s expr.Expr) bool {
 				switch s := s.(type) {
 				case *expr.Subquery:
-					err = sqlerr.Unsupported("a subquery that cannot be turned into a join (correlated other than by equalities, or a scalar subquery that is not an aggregate) in a materialized view")
+					err = sqlerr.Unsupported("a subquery that cannot be turned into a join (correlated other than by equalities, or of a shape the planner does not decorrelate) in a materialized view")
 				case *expr.Param:
 					err = sqlerr.New(sqlerr.UndefinedParameter, "there is no parameter $"+fmt.Sprint(s.Idx+1))
 				case *expr.Call:

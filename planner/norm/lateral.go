@@ -276,11 +276,10 @@ func joinArraySubquery(input plan.Node, q *expr.Subquery) (plan.Node, expr.Expr,
 	if !ok {
 		return nil, nil, false
 	}
-	groupBy := make([]expr.Expr, nk)
-	rightKeys := make([]expr.Expr, nk)
+	// Group the keyed rows (keys first) by their key columns.
+	keyed := subqueryBody{from: rows, outerKeys: k.outerKeys, innerKeys: make([]expr.Expr, nk)}
 	for i, e := range k.innerKeys {
-		groupBy[i] = &expr.ColRef{Idx: i, T: e.Type()}
-		rightKeys[i] = &expr.ColRef{Idx: i, T: e.Type()}
+		keyed.innerKeys[i] = &expr.ColRef{Idx: i, T: e.Type()}
 	}
 	order := make([]plan.SortExpr, len(k.order))
 	for i, o := range k.order {
@@ -288,10 +287,7 @@ func joinArraySubquery(input plan.Node, q *expr.Subquery) (plan.Node, expr.Expr,
 		order[i] = o
 	}
 	call := plan.AggCall{Name: "array_agg", Args: []expr.Expr{Shift(k.out[0], nk)}, OrderBy: order, T: q.T}
-	cols := append(append([]plan.Column(nil), rows.Columns()[:nk]...), plan.Column{Name: "array_agg", Type: q.T})
-	agg := plan.WithColumns(&plan.Aggregate{Input: rows, GroupBy: groupBy, Aggs: []plan.AggCall{call}}, cols)
-	joinCols := append(append([]plan.Column(nil), input.Columns()...), cols...)
-	j := plan.WithColumns(&plan.Join{Kind: plan.JoinLeft, Left: input, Right: agg, LeftKeys: k.outerKeys, RightKeys: rightKeys}, joinCols)
+	j, refs := keyed.joinGroups(input, nil, nil, []plan.AggCall{call})
 	empty := &expr.Const{V: types.NewArray(*q.T.Elem, []types.Datum{}), T: q.T}
-	return j, &expr.Coalesce{Args: []expr.Expr{&expr.ColRef{Idx: nl + nk, T: q.T}, empty}, T: q.T}, true
+	return j, &expr.Coalesce{Args: []expr.Expr{refs[0], empty}, T: q.T}, true
 }

@@ -169,26 +169,13 @@ func joinGroupedAggregate(input plan.Node, p plan.Node) (plan.Node, []expr.Expr,
 			return nil, nil, false
 		}
 	}
-	g := len(b.innerKeys)
-	cols := make([]plan.Column, 0, g+len(agg.Aggs))
-	for i, k := range b.innerKeys {
-		cols = append(cols, plan.Column{Name: "key" + string(rune('0'+i)), Type: k.Type()})
-	}
-	cols = append(cols, agg.Columns()...)
-	grouped := plan.WithColumns(&plan.Aggregate{Input: b.from, GroupBy: b.innerKeys, Aggs: agg.Aggs}, cols)
-	rightKeys := make([]expr.Expr, g)
-	for i, k := range b.innerKeys {
-		rightKeys[i] = &expr.ColRef{Idx: i, T: k.Type()}
-	}
-	joinCols := append(append([]plan.Column(nil), input.Columns()...), cols...)
-	j := plan.WithColumns(&plan.Join{Kind: plan.JoinLeft, Left: input, Right: grouped, LeftKeys: b.outerKeys, RightKeys: rightKeys}, joinCols)
+	j, refs := b.joinGroups(input, nil, nil, agg.Aggs)
 	aggs := make([]expr.Expr, len(agg.Aggs))
 	for i, a := range agg.Aggs {
-		var v expr.Expr = &expr.ColRef{Idx: nl + g + i, T: a.T}
+		aggs[i] = refs[i]
 		if a.Name == "count" {
-			v = &expr.Coalesce{Args: []expr.Expr{v, &expr.Const{V: types.NewInt8(0), T: types.Int8}}, T: types.Int8}
+			aggs[i] = &expr.Coalesce{Args: []expr.Expr{refs[i], &expr.Const{V: types.NewInt8(0), T: types.Int8}}, T: types.Int8}
 		}
-		aggs[i] = v
 	}
 	out := make([]expr.Expr, len(proj.Exprs))
 	for i, e := range proj.Exprs {
