@@ -37,8 +37,8 @@ func LimitRanking(f *plan.Filter) {
 			continue
 		}
 		ref, ok := call.Args[0].(*expr.ColRef)
-		k, isConst := call.Args[1].(*expr.Const)
-		if !ok || !isConst || k.V.IsNull() || !isInteger(k.T) {
+		n, isConst := constInt(call.Args[1])
+		if !ok || !isConst {
 			continue
 		}
 		idx := ref.Idx
@@ -55,11 +55,11 @@ func LimitRanking(f *plan.Filter) {
 		var limit int64
 		switch call.Fn.Name {
 		case "<=":
-			limit = k.V.Int()
+			limit = n
 		case "<":
-			limit = k.V.Int() - 1
+			limit = n - 1
 		case "=":
-			if k.V.Int() != 1 {
+			if n != 1 {
 				continue
 			}
 			limit = 1
