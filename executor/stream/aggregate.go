@@ -28,6 +28,8 @@ type Aggregate struct {
 	out     *Emitter
 	key     types.Row
 	args    [][]types.Datum
+	// log receives the records of every group a Flush changed.
+	log *stateLog
 }
 
 type aggGroup struct {
@@ -158,6 +160,11 @@ func (a *Aggregate) Flush(int) error {
 			g.emitted = nil
 		}
 		if g.count <= 0 && !a.global {
+			if a.log.logging() {
+				if err := a.log.unit(e.key, nil); err != nil {
+					return err
+				}
+			}
 			a.groups.remove(e.key)
 			continue
 		}
@@ -184,6 +191,11 @@ func (a *Aggregate) Flush(int) error {
 			return err
 		}
 		g.emitted = row
+		if a.log.logging() {
+			if err := a.log.unit(e.key, func(yield func(StateRecord) error) error { return a.saveGroup(e, yield) }); err != nil {
+				return err
+			}
+		}
 	}
 	a.dirty = a.dirty[:0]
 	return a.out.Flush()
@@ -199,35 +211,38 @@ const (
 
 // SaveState implements Stateful.
 func (a *Aggregate) SaveState(yield func(StateRecord) error) error {
-	return a.groups.each(func(e *rowEntry[*aggGroup]) error {
-		g := e.val
-		key := e.key
-		if !a.global {
-			key = canonicalKey(key, g.forms)
-		}
-		if err := yield(StateRecord{Table: aggGroupTable, Row: append(append(types.Row{}, key...), types.NewInt8(g.count)), Weight: 1}); err != nil {
+	return a.groups.each(func(e *rowEntry[*aggGroup]) error { return a.saveGroup(e, yield) })
+}
+
+// saveGroup yields the records of one group.
+func (a *Aggregate) saveGroup(e *rowEntry[*aggGroup], yield func(StateRecord) error) error {
+	g := e.val
+	key := e.key
+	if !a.global {
+		key = canonicalKey(key, g.forms)
+	}
+	if err := yield(StateRecord{Table: aggGroupTable, Row: append(append(types.Row{}, key...), types.NewInt8(g.count)), Weight: 1}); err != nil {
+		return err
+	}
+	if !a.global {
+		if err := saveMultiset(g.forms.m, aggFormTable, yield); err != nil {
 			return err
 		}
-		if !a.global {
-			if err := saveMultiset(g.forms.m, aggFormTable, yield); err != nil {
-				return err
-			}
+	}
+	if g.emitted != nil {
+		if err := yield(StateRecord{Table: aggEmittedTable, Row: g.emitted, Weight: 1}); err != nil {
+			return err
 		}
-		if g.emitted != nil {
-			if err := yield(StateRecord{Table: aggEmittedTable, Row: g.emitted, Weight: 1}); err != nil {
-				return err
-			}
+	}
+	for k, s := range g.states {
+		if err := s.save(func(r types.Row, w int64) error {
+			row := append(append(append(types.Row{}, key...), types.NewInt4(int32(k))), r...)
+			return yield(StateRecord{Table: aggCallTable, Row: row, Weight: w})
+		}); err != nil {
+			return err
 		}
-		for k, s := range g.states {
-			if err := s.save(func(r types.Row, w int64) error {
-				row := append(append(append(types.Row{}, key...), types.NewInt4(int32(k))), r...)
-				return yield(StateRecord{Table: aggCallTable, Row: row, Weight: w})
-			}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // LoadState implements Stateful.

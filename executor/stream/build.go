@@ -213,8 +213,14 @@ type ShardLeaf struct {
 // windows and global aggregates gather on shard 0), and gathers the result
 // into sink on shard 0. Worker i runs shard i's operators. The result is the
 // same for any number of shards.
+//
+// A sink that is Stateful (a view's contents) is the dataflow's operator 0,
+// and its state is saved and logged with the others'.
 func BuildSharded(ecs []*expr.Ctx, n plan.Node, sink Operator, w *Workers) (*Dataflow, error) {
-	b := &shardBuilder{ecs: ecs, w: w, flow: &Dataflow{}}
+	b := &shardBuilder{ecs: ecs, w: w, flow: &Dataflow{logging: new(bool)}}
+	if s, ok := sink.(Stateful); ok {
+		sink = b.register([]Stateful{s}, false)[0]
+	}
 	gather := newExchange(w, []Operator{sink}, 0)
 	senders := make([]Operator, w.N())
 	for i := range senders {
@@ -260,24 +266,27 @@ func (b *shardBuilder) build(n plan.Node, outs []Operator, port int) error {
 			op.(*Aggregate).dropGlobalRow()
 		}
 	}
+	// targets receive the inputs: the operators, or taps logging their
+	// state changes in front of them.
+	targets := ops
 	if _, ok := ops[0].(Stateful); ok {
-		so := shardedOp{shards: make([]Stateful, shards)}
+		states := make([]Stateful, shards)
 		for i, op := range ops {
-			so.shards[i] = op.(Stateful)
+			states[i] = op.(Stateful)
 		}
-		_, _, so.partitioned = plan.Partitioning(n, 0)
-		b.flow.ops = append(b.flow.ops, so)
+		_, _, partitioned := plan.Partitioning(n, 0)
+		targets = b.register(states, partitioned)
 	}
 	for p, in := range inputs {
 		keys, wholeRow, partitioned := plan.Partitioning(n, p)
 		if !partitioned && !plan.Stateful(n) {
 			// Stateless operators stay in the shard of their input.
-			if err := b.build(in, ops, p); err != nil {
+			if err := b.build(in, targets, p); err != nil {
 				return err
 			}
 			continue
 		}
-		ex := newExchange(b.w, ops, p)
+		ex := newExchange(b.w, targets, p)
 		senders := make([]Operator, shards)
 		for i := range senders {
 			s := ex.sender(b.ecs[i], cloneExprsFor(keys), wholeRow, len(in.Columns()))
@@ -289,6 +298,20 @@ func (b *shardBuilder) build(n plan.Node, outs []Operator, port int) error {
 		}
 	}
 	return nil
+}
+
+// register adds a stateful operator's shards to the dataflow, each with its
+// log, and returns where each shard's input goes.
+func (b *shardBuilder) register(shards []Stateful, partitioned bool) []Operator {
+	so := shardedOp{shards: shards, partitioned: partitioned}
+	targets := make([]Operator, len(shards))
+	for i, s := range shards {
+		l := &stateLog{on: b.flow.logging}
+		so.logs = append(so.logs, l)
+		targets[i] = attachLog(s, l)
+	}
+	b.flow.ops = append(b.flow.ops, so)
+	return targets
 }
 
 func cloneExprsFor(es []expr.Expr) []expr.Expr {

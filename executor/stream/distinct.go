@@ -260,6 +260,8 @@ type SetOp struct {
 	dirty []types.Row
 	out   *Emitter
 	gate  flushGate
+	// log receives the records of every row a Flush changed.
+	log *stateLog
 }
 
 type setOpRow struct {
@@ -299,20 +301,23 @@ const (
 
 // SaveState implements Stateful.
 func (s *SetOp) SaveState(yield func(StateRecord) error) error {
-	return s.rows.each(func(e *rowEntry[*setOpRow]) error {
-		g := e.val
-		if err := saveMultiset(g.forms.m, setOpFormTable, yield); err != nil {
-			return err
-		}
-		row := append(append(types.Row{}, canonicalKey(e.key, g.forms)...), types.NewInt8(g.n[0]), types.NewInt8(g.n[1]))
-		if err := yield(StateRecord{Table: setOpCountTable, Row: row, Weight: 1}); err != nil {
-			return err
-		}
-		if g.emitted == 0 {
-			return nil
-		}
-		return yield(StateRecord{Table: setOpShownTable, Row: g.shown, Weight: g.emitted})
-	})
+	return s.rows.each(func(e *rowEntry[*setOpRow]) error { return s.saveRow(e, yield) })
+}
+
+// saveRow yields the records of one row (all its written forms).
+func (s *SetOp) saveRow(e *rowEntry[*setOpRow], yield func(StateRecord) error) error {
+	g := e.val
+	if err := saveMultiset(g.forms.m, setOpFormTable, yield); err != nil {
+		return err
+	}
+	row := append(append(types.Row{}, canonicalKey(e.key, g.forms)...), types.NewInt8(g.n[0]), types.NewInt8(g.n[1]))
+	if err := yield(StateRecord{Table: setOpCountTable, Row: row, Weight: 1}); err != nil {
+		return err
+	}
+	if g.emitted == 0 {
+		return nil
+	}
+	return yield(StateRecord{Table: setOpShownTable, Row: g.shown, Weight: g.emitted})
 }
 
 // LoadState implements Stateful.
@@ -405,7 +410,18 @@ func (s *SetOp) Flush(int) error {
 			g.emitted = m
 		}
 		if g.n[0] == 0 && g.n[1] == 0 {
+			if s.log.logging() {
+				if err := s.log.unit(k, nil); err != nil {
+					return err
+				}
+			}
 			s.rows.remove(k)
+			continue
+		}
+		if s.log.logging() {
+			if err := s.log.unit(k, func(yield func(StateRecord) error) error { return s.saveRow(e, yield) }); err != nil {
+				return err
+			}
 		}
 	}
 	s.dirty = s.dirty[:0]

@@ -285,6 +285,11 @@ func checkIncremental(t *rapid.T, c incCase, mode checkMode) {
 	if err != nil {
 		t.Fatalf("build: %v", err)
 	}
+	// The operator's state changes are logged and checkpointed into stored
+	// after every epoch; target is where its input goes (a tap in front of
+	// it, or the operator).
+	stored := memState{}
+	target, lg := logged(op)
 	var trace strings.Builder
 	epochs := rapid.IntRange(1, 6).Draw(t, "epochs")
 	for ep := 1; ep <= epochs+1; ep++ {
@@ -333,9 +338,9 @@ func checkIncremental(t *rapid.T, c incCase, mode checkMode) {
 			ev := queues[p][0]
 			queues[p] = queues[p][1:]
 			if ev.flush {
-				err = op.Flush(p)
+				err = target.Flush(p)
 			} else {
-				err = op.Push(p, ev.chunk)
+				err = target.Push(p, ev.chunk)
 			}
 			if err != nil {
 				t.Fatalf("%s\nepoch %d: %v", trace.String(), ep, err)
@@ -346,13 +351,27 @@ func checkIncremental(t *rapid.T, c incCase, mode checkMode) {
 		}
 		delta := consolidated(rec.takeEpoch())
 		fmt.Fprintf(&trace, "  emitted:\n%s", formatBag(delta))
-		if st, ok := op.(Stateful); ok && rapid.Bool().Draw(t, fmt.Sprintf("e%d.restore", ep)) {
-			// Go on with a fresh operator loaded from the saved state: the
-			// checks below and the later epochs must not notice.
-			fmt.Fprintf(&trace, "  (state saved and loaded into a fresh operator)\n")
-			if op, err = restored(c, st, rec); err != nil {
+		if lg != nil {
+			if err := lg.drain(0, stored); err != nil {
+				t.Fatalf("%s\nafter epoch %d: checkpoint: %v", trace.String(), ep, err)
+			}
+		}
+		if st, ok := op.(Stateful); ok {
+			// Go on with a fresh operator loaded from the saved state, or
+			// from the checkpoints: the checks below and the later epochs
+			// must not notice.
+			switch rapid.IntRange(0, 2).Draw(t, fmt.Sprintf("e%d.restore", ep)) {
+			case 1:
+				fmt.Fprintf(&trace, "  (state saved and loaded into a fresh operator)\n")
+				op, err = restored(c, st, rec)
+			case 2:
+				fmt.Fprintf(&trace, "  (checkpoints loaded into a fresh operator)\n")
+				op, err = reloaded(c, stored, rec)
+			}
+			if err != nil {
 				t.Fatalf("%s\nafter epoch %d: %v", trace.String(), ep, err)
 			}
+			target, lg = logged(op)
 		}
 		if mode == checkPresent {
 			if msg := notPresent(rec, models); msg != "" {
@@ -414,6 +433,41 @@ func restored(c incCase, st Stateful, rec Operator) (Operator, error) {
 	}
 	if a, b := stateBag(saved), stateBag(again); !sameBag(a, b) {
 		return nil, fmt.Errorf("the loaded operator saves another state\nsaved:\n%sloaded and saved again:\n%s", formatBag(a), formatBag(b))
+	}
+	return op, nil
+}
+
+// logged attaches a log of state changes to a stateful operator and
+// returns where its input goes; an operator without state is returned as
+// is, with no log.
+func logged(op Operator) (Operator, *stateLog) {
+	st, ok := op.(Stateful)
+	if !ok {
+		return op, nil
+	}
+	l := &stateLog{on: new(bool)}
+	*l.on = true
+	return attachLog(st, l), l
+}
+
+// reloaded builds a fresh operator of case c feeding rec and loads it with
+// the checkpointed state in stored.
+func reloaded(c incCase, stored memState, rec Operator) (Operator, error) {
+	op, err := c.build(testCtx(), rec)
+	if err != nil {
+		return nil, err
+	}
+	var recs []StateRecord
+	for k, v := range stored {
+		if err := decodeStored([]byte(k), v, func(_ int, r StateRecord) error {
+			recs = append(recs, r)
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+	}
+	if err := op.(Stateful).LoadState(slices.Values(recs)); err != nil {
+		return nil, fmt.Errorf("load checkpoints: %w", err)
 	}
 	return op, nil
 }

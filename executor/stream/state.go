@@ -89,6 +89,7 @@ func (discard) Flush(int) error { return nil }
 // shard 0 holds all of its state).
 type shardedOp struct {
 	shards      []Stateful
+	logs        []*stateLog
 	partitioned bool
 }
 
@@ -98,6 +99,9 @@ type shardedOp struct {
 type Dataflow struct {
 	Leaves []ShardLeaf
 	ops    []shardedOp
+	// logging says whether the operators log their state changes (see
+	// SetLogging); shared by every log.
+	logging *bool
 }
 
 // SaveState calls yield with every record of every stateful operator's

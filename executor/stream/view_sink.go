@@ -105,3 +105,6 @@ func (s *ViewSink) LoadState(recs iter.Seq[StateRecord]) error {
 
 // Len returns the number of distinct rows.
 func (s *ViewSink) Len() int { return s.rows.t.len() }
+
+// stateRoute implements Stateful; a sink is never partitioned.
+func (s *ViewSink) stateRoute(StateRecord) (types.Row, error) { return nil, nil }
