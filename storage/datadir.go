@@ -15,7 +15,7 @@ import (
 // FormatVersion is the version of the data directory layout (files and key
 // layout) this build reads and writes. It is stored in FRESHET_VERSION when a
 // directory is first opened; Open refuses any other version.
-const FormatVersion = 1
+const FormatVersion = 2
 
 // Files and directories inside the data directory.
 const (

@@ -97,6 +97,7 @@ func openDB(opts Options) (*pebble.DB, error) {
 		Logger:             pebbleLogger{l: logger},
 		EventListener:      eventListener(logger),
 		FormatMajorVersion: pebble.FormatNewest,
+		Merger:             weightMerger,
 	}
 	// Pebble syncs the entries it creates in its directory, not the
 	// directory's own entry here: sync it, or a power loss soon after the

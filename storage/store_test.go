@@ -88,7 +88,7 @@ func TestOpenCloseReopenOnDisk(t *testing.T) {
 		}
 	}
 	version, err := os.ReadFile(filepath.Join(dir, versionFileName))
-	if err != nil || string(version) != "1\n" {
+	if err != nil || string(version) != "2\n" {
 		t.Errorf("FRESHET_VERSION = %q, %v", version, err)
 	}
 
@@ -177,7 +177,8 @@ func TestOpenRefusesUnknownFormatVersion(t *testing.T) {
 		code    sqlerr.Code
 		msg     string
 	}{
-		{"2\n", sqlerr.ObjectNotInPrerequisiteState, "has format version 2, which this server does not support"},
+		{"9\n", sqlerr.ObjectNotInPrerequisiteState, "has format version 9, which this server does not support"},
+		{"1", sqlerr.ObjectNotInPrerequisiteState, "has format version 1"},
 		{"0", sqlerr.ObjectNotInPrerequisiteState, "has format version 0"},
 		{"freshet\n", sqlerr.DataCorrupted, `has an invalid FRESHET_VERSION file: "freshet\n"`},
 	} {
