@@ -93,6 +93,21 @@ func StatePrefix(objectID uint32) (lower, upper []byte) {
 	return idPrefix(tagState, objectID)
 }
 
+// StateSpan returns the bounds [lower, upper) that hold the operator state
+// of every object.
+func StateSpan() (lower, upper []byte) {
+	return []byte{tagState}, []byte{tagState + 1}
+}
+
+// StateIDFromKey returns the object id of a key under StateKey. ok is false
+// when key is not a state key.
+func StateIDFromKey(key []byte) (id uint32, ok bool) {
+	if len(key) < 5 || key[0] != tagState {
+		return 0, false
+	}
+	return binary.BigEndian.Uint32(key[1:5]), true
+}
+
 // OffsetKey returns the key of the stored offset of one partition of source
 // sourceID ('o' sourceID partition).
 func OffsetKey(sourceID, partition uint32) []byte {

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime"
@@ -12,6 +13,7 @@ import (
 	"github.com/freshetdb/freshet/executor/stream"
 	"github.com/freshetdb/freshet/pgwire"
 	"github.com/freshetdb/freshet/sql/catalog"
+	"github.com/freshetdb/freshet/sql/sqlerr"
 	"github.com/freshetdb/freshet/storage"
 )
 
@@ -91,37 +93,121 @@ func New(opts Options) (*Engine, error) {
 	return e, nil
 }
 
-// startViews rebuilds every materialized view from the stored tables, in
-// creation order (a view reads only older relations).
+// startViews starts every materialized view, in creation order (a view
+// reads only older relations): from its stored state when this plan wrote
+// it, otherwise built again from the stored tables (and its state stored
+// afresh). State left by views that no longer exist is deleted.
 func (e *Engine) startViews() error {
 	cat := e.cat.Current()
+	if err := e.sweepState(cat); err != nil {
+		return err
+	}
 	snap := e.store.NewSnapshot()
 	defer snap.Close()
 	for _, t := range cat.Tables() {
 		if t.Kind != catalog.RelMaterializedView {
 			continue
 		}
-		if err := e.views.create(context.Background(), e, cat, t, snap); err != nil {
-			// The view's query fails on the stored data: the server
-			// starts, the view reports the error until the data changes.
-			e.opts.Logger.Warn("materialized view cannot be computed from the stored data", "view", t.Name, "err", err)
-			e.views.registerFailed(e, t, err)
-			continue
+		if err := e.startView(cat, t, snap); err != nil {
+			return err
 		}
-		e.opts.Logger.Info("materialized view rebuilt", "view", t.Name, "rows", e.views.views[t.ID].sink.Len())
 	}
 	return nil
 }
 
-// commit applies a transaction's writes and feeds their changes to the
-// materialized views, atomically for readers. The caller holds writeMu.
-func (e *Engine) commit(tx *txn) error {
-	e.views.mu.Lock()
-	defer e.views.mu.Unlock()
-	if err := tx.commit(); err != nil {
+// startView starts view t: loaded, rebuilt, or registered as failed.
+func (e *Engine) startView(cat *catalog.Catalog, t *catalog.Table, snap *storage.Snapshot) error {
+	start := time.Now()
+	b := e.store.NewBatch()
+	defer b.Close()
+	v, err := e.views.build(context.Background(), e, cat, t, snap, b)
+	how := "loaded"
+	if err != nil {
+		if !errors.Is(err, errNoState) {
+			e.opts.Logger.Warn("stored state of materialized view cannot be loaded; building it again", "view", t.Name, "err", err)
+		}
+		b.Close()
+		b = e.store.NewBatch()
+		how = "rebuilt"
+		if v, err = e.views.build(context.Background(), e, cat, t, snap, nil); err == nil {
+			err = v.writeState(b, true)
+		}
+	}
+	if err != nil {
+		// The view's query fails on the stored data: the server starts,
+		// the view reports the error until the data changes.
+		e.opts.Logger.Warn("materialized view cannot be computed from the stored data", "view", t.Name, "err", err)
+		if v != nil {
+			v.stop()
+		}
+		e.views.registerFailed(e, t, err)
+		b.Close()
+		b = e.store.NewBatch()
+		clearState(b, t.ID)
+		return e.store.Commit(b)
+	}
+	if err := e.store.Commit(b); err != nil {
+		v.stop()
+		return fmt.Errorf("store the state of materialized view %q: %w", t.Name, err)
+	}
+	e.views.add(v)
+	e.opts.Logger.Info("materialized view "+how, "view", t.Name, "rows", v.sink.Len(), "duration", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// sweepState deletes the stored state of objects that are not
+// materialized views of cat (a view dropped by a crash before its state
+// was deleted).
+func (e *Engine) sweepState(cat *catalog.Catalog) error {
+	lo, hi := storage.StateSpan()
+	it, err := e.store.NewIter(lo, hi)
+	if err != nil {
 		return err
 	}
-	e.views.apply(tx.changes)
+	defer it.Close()
+	b := e.store.NewBatch()
+	defer b.Close()
+	for it.First(); it.Valid(); {
+		id, ok := storage.StateIDFromKey(it.Key())
+		if !ok {
+			return sqlerr.Newf(sqlerr.DataCorrupted, "stored operator state has a malformed key %x", it.Key())
+		}
+		_, end := storage.StatePrefix(id)
+		if t, ok := cat.TableByID(id); !ok || t.Kind != catalog.RelMaterializedView {
+			e.opts.Logger.Info("deleting the state of a dropped materialized view", "id", id)
+			clearState(b, id)
+		}
+		it.SeekGE(end)
+	}
+	if err := it.Error(); err != nil {
+		return err
+	}
+	if b.Len() == 0 {
+		return nil
+	}
+	return e.store.Commit(b)
+}
+
+// commit applies a transaction's writes and feeds their changes to the
+// materialized views, atomically for readers: the rows, and the views'
+// state changes for them, are written in one batch, synced before the
+// commit returns. The caller holds writeMu.
+func (e *Engine) commit(tx *txn) error {
+	defer tx.batch.Close()
+	if tx.batch.Len() == 0 {
+		return nil
+	}
+	e.views.mu.Lock()
+	defer e.views.mu.Unlock()
+	if err := tx.check(); err != nil {
+		return err
+	}
+	e.views.apply(tx.changes, tx.batch)
+	if err := e.store.Commit(tx.batch); err != nil {
+		// The views are ahead of what is stored: build them again.
+		e.views.failAll(err)
+		return err
+	}
 	return nil
 }
 

@@ -83,11 +83,24 @@ func (s *Session) createMaterializedView(ctx context.Context, cs *pg.CreateTable
 	return "CREATE MATERIALIZED VIEW", nil
 }
 
-// pruneViews stops the dataflows of views that DDL removed.
+// pruneViews stops the dataflows of views that DDL removed and deletes
+// their stored state (a crash before that is mended at the next start,
+// which deletes the state of views that no longer exist).
 func (e *Engine) pruneViews() {
 	e.views.mu.Lock()
 	defer e.views.mu.Unlock()
-	e.views.prune(e.cat.Current())
+	dropped := e.views.prune(e.cat.Current())
+	if len(dropped) == 0 {
+		return
+	}
+	b := e.store.NewBatch()
+	defer b.Close()
+	for _, id := range dropped {
+		clearState(b, id)
+	}
+	if err := e.store.Commit(b); err != nil {
+		e.opts.Logger.Warn("could not delete the state of dropped materialized views; the next start deletes it", "err", err)
+	}
 }
 
 // refreshViewDescriptors gives every running view its current catalog

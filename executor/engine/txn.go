@@ -96,13 +96,10 @@ func (t *txn) noteInsert(key []byte, table string) {
 	}
 }
 
-// commit applies the writes. The caller holds e.writeMu when the
+// check fails when the writes conflict with a transaction committed since
+// they were made (see Engine.commit). The caller holds e.writeMu when the
 // transaction is explicit (an implicit one runs entirely under it).
-func (t *txn) commit() error {
-	defer t.batch.Close()
-	if t.batch.Len() == 0 {
-		return nil
-	}
+func (t *txn) check() error {
 	for _, k := range t.mustBeNew {
 		if r := t.read[k]; r.existed {
 			// The block deleted the row it saw under this key before
@@ -130,7 +127,7 @@ func (t *txn) commit() error {
 				WithHint("The transaction might succeed if retried.")
 		}
 	}
-	return t.e.store.Commit(t.batch)
+	return nil
 }
 
 // abort drops the writes.

@@ -39,7 +39,10 @@ type viewManager struct {
 // mview is one maintained view: a dataflow sharded over workers.
 type mview struct {
 	t       *catalog.Table
+	flow    *stream.Dataflow
 	sink    *stream.ViewSink
+	// fingerprint identifies the plan whose state the view stores.
+	fingerprint []byte
 	workers *stream.Workers
 	// done receives once per epoch, when the sink has flushed.
 	done   chan struct{}
@@ -53,19 +56,17 @@ type mview struct {
 	engine *Engine
 }
 
-// doneSink is the end of a view's dataflow on shard 0: the view's sink,
-// and a signal to the goroutine applying the epoch that it is complete.
+// doneSink is the end of a view's dataflow on shard 0: the view's sink
+// (whose state the dataflow saves with its operators'), and a signal to
+// the goroutine applying the epoch that it is complete.
 type doneSink struct {
-	sink *stream.ViewSink
+	*stream.ViewSink
 	done chan struct{}
 }
 
-// Push implements stream.Operator.
-func (d *doneSink) Push(port int, c *types.Chunk) error { return d.sink.Push(port, c) }
-
 // Flush implements stream.Operator.
 func (d *doneSink) Flush(port int) error {
-	err := d.sink.Flush(port)
+	err := d.ViewSink.Flush(port)
 	d.done <- struct{}{}
 	return err
 }
@@ -156,16 +157,32 @@ func checkMaintainable(n plan.Node) error {
 }
 
 // create builds the dataflow of view t over the current contents of its
-// inputs (read through r), registers it, and returns once the view holds
-// its complete result. The caller holds the engine's write lock and mu.
+// inputs (read through r), returns once the view holds its complete
+// result, and stores its whole state, then registers it. The caller holds
+// the engine's write lock and mu.
 func (m *viewManager) create(ctx context.Context, e *Engine, cat *catalog.Catalog, t *catalog.Table, r reader) error {
-	v, err := m.build(ctx, e, cat, t, r)
+	v, err := m.build(ctx, e, cat, t, r, nil)
 	if err != nil {
 		return err
 	}
-	m.views[t.ID] = v
-	m.order = append(m.order, v)
+	b := e.store.NewBatch()
+	defer b.Close()
+	err = v.writeState(b, true)
+	if err == nil {
+		err = e.store.Commit(b)
+	}
+	if err != nil {
+		v.stop()
+		return err
+	}
+	m.add(v)
 	return nil
+}
+
+// add registers a running view.
+func (m *viewManager) add(v *mview) {
+	m.views[v.t.ID] = v
+	m.order = append(m.order, v)
 }
 
 // register adds a view that could not be built (its query fails on the
@@ -177,28 +194,80 @@ func (m *viewManager) registerFailed(e *Engine, t *catalog.Table, err error) {
 	m.order = append(m.order, v)
 }
 
-// build builds and backfills the dataflow of view t.
-func (m *viewManager) build(ctx context.Context, e *Engine, cat *catalog.Catalog, t *catalog.Table, r reader) (*mview, error) {
+// build builds the dataflow of view t. With dead nil it backfills the
+// view from the current contents of its inputs (read through r), logging
+// its whole state for writeState; otherwise it loads the view's stored
+// state through r (errNoState when there is none this plan can load), and
+// dead collects the stored records that summed to nothing.
+func (m *viewManager) build(ctx context.Context, e *Engine, cat *catalog.Catalog, t *catalog.Table, r reader, dead *storage.Batch) (*mview, error) {
 	n, _, err := e.bindView(cat, t.Query)
 	if err != nil {
 		return nil, err
 	}
 	v := &mview{t: t, sink: stream.NewViewSink(len(n.Columns())), tables: map[uint32][]*stream.ShardLeaf{},
-		workers: stream.StartWorkers(m.workers), done: make(chan struct{}, 1), engine: e}
+		workers: stream.StartWorkers(m.workers), done: make(chan struct{}, 1), engine: e,
+		fingerprint: stateFingerprint(t, n)}
 	ecs := make([]*expr.Ctx, v.workers.N())
 	ev := e.viewEvalContext()
 	for i := range ecs {
 		ecs[i] = &expr.Ctx{Eval: ev}
 	}
-	flow, err := stream.BuildSharded(ecs, n, &doneSink{sink: v.sink, done: v.done}, v.workers)
+	v.flow, err = stream.BuildSharded(ecs, n, &doneSink{ViewSink: v.sink, done: v.done}, v.workers)
 	if err != nil {
 		v.workers.Close()
 		return nil, err
 	}
-	leaves := flow.Leaves
-	// Backfill: every leaf posts its current rows as one epoch; table and
-	// view leaves stay subscribed for later epochs.
+	if dead != nil {
+		err = m.load(v, r, dead)
+	} else {
+		v.flow.SetLogging(true)
+		err = m.backfill(ctx, v, ecs[0], r)
+	}
+	if err != nil {
+		v.stop()
+		return nil, err
+	}
+	v.flow.SetLogging(true)
+	m.subscribe(v)
+	return v, nil
+}
+
+// load loads view v's stored state, when every view it reads runs.
+func (m *viewManager) load(v *mview, r reader, dead *storage.Batch) error {
+	for _, l := range v.flow.Leaves {
+		if s, ok := l.Node.(*plan.Scan); ok && s.Table.Kind == catalog.RelMaterializedView {
+			if up, ok := m.views[s.Table.ID]; !ok || up.err != nil {
+				return errNoState
+			}
+		}
+	}
+	return v.loadState(r, dead)
+}
+
+// subscribe connects view v's leaves to the changes of the tables and
+// views it reads.
+func (m *viewManager) subscribe(v *mview) {
+	for i := range v.flow.Leaves {
+		l := &v.flow.Leaves[i]
+		if s, ok := l.Node.(*plan.Scan); ok {
+			if up, isView := m.views[s.Table.ID]; isView && up.err == nil {
+				up.sink.Subscribe(stream.Leaf{Out: &stream.ShardInput{Leaf: l, Workers: v.workers}}, v)
+				v.upstream = append(v.upstream, up)
+			} else {
+				v.tables[s.Table.ID] = append(v.tables[s.Table.ID], l)
+			}
+		} else {
+			v.consts = append(v.consts, l)
+		}
+	}
+}
+
+// backfill posts the current rows of every leaf of view v as one epoch
+// and waits for it.
+func (m *viewManager) backfill(ctx context.Context, v *mview, ec *expr.Ctx, r reader) error {
+	leaves := v.flow.Leaves
 	src := &tableSource{r: r, views: m}
+	var err error
 	for i := range leaves {
 		l := &leaves[i]
 		width := len(l.Node.Columns())
@@ -218,7 +287,7 @@ func (m *viewManager) build(ctx context.Context, e *Engine, cat *catalog.Catalog
 			for _, exprs := range x.Rows {
 				row := make(types.Row, len(exprs))
 				for j, ex := range exprs {
-					if row[j], err = ex.Eval(ecs[0], nil); err != nil {
+					if row[j], err = ex.Eval(ec, nil); err != nil {
 						break
 					}
 				}
@@ -230,27 +299,12 @@ func (m *viewManager) build(ctx context.Context, e *Engine, cat *catalog.Catalog
 			err = sqlerr.Unsupported(fmt.Sprintf("%T in a materialized view", l.Node))
 		}
 		if err != nil {
-			v.workers.Close()
-			return nil, err
+			return err
 		}
 		l.PostShared(v.workers, []*types.Chunk{chunk})
 		l.PostFlush(v.workers)
-		if s, ok := l.Node.(*plan.Scan); ok {
-			if up, isView := m.views[s.Table.ID]; isView && up.err == nil {
-				up.sink.Subscribe(stream.Leaf{Out: &stream.ShardInput{Leaf: l, Workers: v.workers}}, v)
-				v.upstream = append(v.upstream, up)
-			} else {
-				v.tables[s.Table.ID] = append(v.tables[s.Table.ID], l)
-			}
-		} else {
-			v.consts = append(v.consts, l)
-		}
 	}
-	if err := v.wait(); err != nil {
-		v.stop()
-		return nil, err
-	}
-	return v, nil
+	return v.wait()
 }
 
 // stop unsubscribes the view from its upstream views and stops its workers.
@@ -266,25 +320,25 @@ func (v *mview) stop() {
 }
 
 // apply feeds one commit's table changes to every view, upstream views
-// first, and waits for each to complete. The caller holds mu. A view whose
-// update fails keeps the error and reports it on every read; the others go
-// on.
-func (m *viewManager) apply(changes map[uint32][]*types.Chunk) {
-	var snap *storage.Snapshot
-	defer func() {
-		if snap != nil {
-			_ = snap.Close()
-		}
-	}()
+// first, waits for each to complete, and writes the state changes of the
+// epoch into b, the commit's batch (which reads as the committed data with
+// the commit's writes). The caller holds mu and commits b afterwards. A
+// view whose update fails keeps the error and reports it on every read,
+// and its stored state is deleted; the others go on.
+func (m *viewManager) apply(changes map[uint32][]*types.Chunk, b *storage.Batch) {
 	for i, v := range m.order {
 		if v.err != nil {
-			// A failed view is built again from the committed data: it
-			// recovers once the input that made it fail is gone.
-			if snap == nil {
-				snap = v.engine.store.NewSnapshot()
+			// A failed view is built again from the data as of this
+			// commit: it recovers once the input that made it fail is
+			// gone.
+			nv, err := m.build(context.Background(), v.engine, v.engine.cat.Current(), v.t, b, nil)
+			if err == nil {
+				err = nv.writeState(b, true)
 			}
-			nv, err := m.build(context.Background(), v.engine, v.engine.cat.Current(), v.t, snap)
 			if err != nil {
+				if nv != nil {
+					nv.stop()
+				}
 				v.err = err
 				continue
 			}
@@ -294,8 +348,7 @@ func (m *viewManager) apply(changes map[uint32][]*types.Chunk) {
 		if err := v.upstreamFailure(); err != nil {
 			// An upstream view failed this epoch: this one cannot go on;
 			// it is built again at the next commit.
-			v.stop()
-			v.err = err
+			v.fail(b, err)
 			continue
 		}
 		for id, leaves := range v.tables {
@@ -307,7 +360,30 @@ func (m *viewManager) apply(changes map[uint32][]*types.Chunk) {
 		for _, l := range v.consts {
 			l.PostFlush(v.workers)
 		}
-		if err := v.wait(); err != nil {
+		err := v.wait()
+		if err == nil {
+			err = v.writeState(b, false)
+		}
+		if err != nil {
+			v.fail(b, err)
+		}
+	}
+}
+
+// fail stops a view whose epoch failed and deletes its stored state (in
+// b): reads report err, and the next commit builds the view again.
+func (v *mview) fail(b *storage.Batch, err error) {
+	v.stop()
+	v.err = err
+	clearState(b, v.t.ID)
+}
+
+// failAll marks every view failed after a commit whose batch could not be
+// written: their state is ahead of storage, so each is built again from
+// the committed data at the next commit.
+func (m *viewManager) failAll(err error) {
+	for _, v := range m.order {
+		if v.err == nil {
 			v.stop()
 			v.err = err
 		}
@@ -353,9 +429,10 @@ func (m *viewManager) scan(id uint32, name string, fn func(types.Row) error) err
 	})
 }
 
-// prune drops the dataflows of views no longer in the catalog. The caller
-// holds mu.
-func (m *viewManager) prune(cat *catalog.Catalog) {
+// prune drops the dataflows of views no longer in the catalog and returns
+// their ids. The caller holds mu.
+func (m *viewManager) prune(cat *catalog.Catalog) []uint32 {
+	var dropped []uint32
 	kept := m.order[:0]
 	for _, v := range m.order {
 		if _, ok := cat.TableByID(v.t.ID); ok {
@@ -364,8 +441,10 @@ func (m *viewManager) prune(cat *catalog.Catalog) {
 		}
 		v.stop()
 		delete(m.views, v.t.ID)
+		dropped = append(dropped, v.t.ID)
 	}
 	m.order = kept
+	return dropped
 }
 
 // close stops every view's workers.

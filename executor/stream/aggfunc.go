@@ -26,6 +26,17 @@ type aggState interface {
 	load(r types.Row, w int64) error
 }
 
+// multisetState is an aggregate state that is the multiset of the rows its
+// inputs add (min/max, string_agg, array_agg): its saved rows are those
+// rows, so a checkpoint logs each input's row instead of saving the state
+// whole.
+type multisetState interface {
+	aggState
+	// addedRow returns the row add(args, w) adds with weight w; ok is
+	// false when it adds nothing.
+	addedRow(args []types.Datum) (r types.Row, ok bool)
+}
+
 // errAggRecord is the error of a saved aggregate state row that does not
 // fit the state.
 var errAggRecord = sqlerr.Internal("aggregate state: malformed record")
@@ -350,6 +361,10 @@ func (s *extremeState) add(args []types.Datum, w int64) error {
 	return nil
 }
 
+func (s *extremeState) addedRow(args []types.Datum) (types.Row, bool) {
+	return args[:1], !args[0].IsNull()
+}
+
 func (s *extremeState) addValue(v types.Datum, w int64) {
 	s.probe.v = v
 	it, ok := s.vals.Get(&s.probe)
@@ -464,6 +479,10 @@ func (s *listState) add(args []types.Datum, w int64) error {
 	}
 	s.rows.add(args, w)
 	return nil
+}
+
+func (s *listState) addedRow(args []types.Datum) (types.Row, bool) {
+	return args, s.name != "string_agg" || !args[0].IsNull()
 }
 
 func (s *listState) save(yield func(types.Row, int64) error) error {

@@ -28,8 +28,11 @@ type Aggregate struct {
 	out     *Emitter
 	key     types.Row
 	args    [][]types.Datum
-	// log receives the records of every group a Flush changed.
+	// log receives the records of every group a Flush changed, and the
+	// rows added to multiset states (min/max, lists) as they come.
 	log *stateLog
+	// rec is a scratch row for logged records.
+	rec types.Row
 }
 
 type aggGroup struct {
@@ -142,6 +145,9 @@ func (a *Aggregate) Push(_ int, c *types.Chunk) error {
 			if err := g.states[k].add(args, w); err != nil {
 				return err
 			}
+			if a.log.logging() {
+				a.logAdded(g.states[k], k, args, w)
+			}
 		}
 		a.markDirty(e)
 	}
@@ -192,7 +198,7 @@ func (a *Aggregate) Flush(int) error {
 		}
 		g.emitted = row
 		if a.log.logging() {
-			if err := a.log.unit(e.key, func(yield func(StateRecord) error) error { return a.saveGroup(e, yield) }); err != nil {
+			if err := a.log.unit(e.key, func(yield func(StateRecord) error) error { return a.saveGroup(e, false, yield) }); err != nil {
 				return err
 			}
 		}
@@ -211,11 +217,27 @@ const (
 
 // SaveState implements Stateful.
 func (a *Aggregate) SaveState(yield func(StateRecord) error) error {
-	return a.groups.each(func(e *rowEntry[*aggGroup]) error { return a.saveGroup(e, yield) })
+	return a.groups.each(func(e *rowEntry[*aggGroup]) error { return a.saveGroup(e, true, yield) })
 }
 
-// saveGroup yields the records of one group.
-func (a *Aggregate) saveGroup(e *rowEntry[*aggGroup], yield func(StateRecord) error) error {
+// logAdded logs the row a multiset state added: a record of the call's
+// table under the input's own form of the group key.
+func (a *Aggregate) logAdded(s aggState, call int, args []types.Datum, w int64) {
+	m, ok := s.(multisetState)
+	if !ok {
+		return
+	}
+	r, ok := m.addedRow(args)
+	if !ok {
+		return
+	}
+	a.rec = append(append(append(a.rec[:0], a.key...), types.NewInt4(int32(call))), r...)
+	a.log.record(aggCallTable, a.rec, w)
+}
+
+// saveGroup yields the records of one group; without multisets, it leaves
+// out the states that logAdded logs row by row.
+func (a *Aggregate) saveGroup(e *rowEntry[*aggGroup], multisets bool, yield func(StateRecord) error) error {
 	g := e.val
 	key := e.key
 	if !a.global {
@@ -235,6 +257,9 @@ func (a *Aggregate) saveGroup(e *rowEntry[*aggGroup], yield func(StateRecord) er
 		}
 	}
 	for k, s := range g.states {
+		if _, logged := s.(multisetState); logged && !multisets {
+			continue
+		}
 		if err := s.save(func(r types.Row, w int64) error {
 			row := append(append(append(types.Row{}, key...), types.NewInt4(int32(k))), r...)
 			return yield(StateRecord{Table: aggCallTable, Row: row, Weight: w})

@@ -152,9 +152,6 @@ func decodeStored(key, val []byte, yield func(op int, rec StateRecord) error) er
 		if n <= 0 || n != len(val) {
 			return errBadState()
 		}
-		if w == 0 {
-			return nil
-		}
 		return yield(op, StateRecord{Table: int(key[5]), Row: row, Weight: w})
 	case entryUnit:
 		count, n := binary.Uvarint(val)
@@ -190,21 +187,6 @@ func decodeStored(key, val []byte, yield func(op int, rec StateRecord) error) er
 
 func errBadState() error {
 	return sqlerr.New(sqlerr.DataCorrupted, "stored operator state does not decode")
-}
-
-// MergeWeights sums stored weights: the value under a record key and the
-// deltas added to it are zig-zag varints. ok is false when a value does not
-// decode.
-func MergeWeights(a, b []byte) (sum int64, ok bool) {
-	x, n := binary.Varint(a)
-	if n <= 0 || n != len(a) {
-		return 0, false
-	}
-	y, m := binary.Varint(b)
-	if m <= 0 || m != len(b) {
-		return 0, false
-	}
-	return x + y, true
 }
 
 // inputLogged is a Stateful operator whose state is the sum of its input,
@@ -311,11 +293,17 @@ func (d *Dataflow) DropChanges() {
 
 // LoadStored loads state that WriteChanges stored (each key and value as
 // stored, relative to the dataflow's prefix) into a freshly built dataflow
-// of the same plan, on any number of shards. The workers must be idle.
-func (d *Dataflow) LoadStored(entries iter.Seq2[[]byte, []byte]) error {
+// of the same plan, on any number of shards. A record whose weight summed
+// to zero is passed to dead, for the caller to delete. The workers must be
+// idle.
+func (d *Dataflow) LoadStored(entries iter.Seq2[[]byte, []byte], dead func(key []byte)) error {
 	var err error
 	recs := func(yield func(int, StateRecord) bool) {
 		for k, v := range entries {
+			if len(k) > 4 && k[4] == entryRecord && len(v) == 1 && v[0] == 0 {
+				dead(k)
+				continue
+			}
 			stop := false
 			if derr := decodeStored(k, v, func(op int, rec StateRecord) error {
 				if !yield(op, rec) {

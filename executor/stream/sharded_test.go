@@ -138,21 +138,23 @@ type shardedFlow struct {
 type memState map[string][]byte
 
 // AddWeight implements StateWriter.
-func (m memState) AddWeight(key, delta []byte) error {
-	old, ok := m[string(key)]
+func (st memState) AddWeight(key, delta []byte) error {
+	old, ok := st[string(key)]
 	if !ok {
-		m[string(key)] = slices.Clone(delta)
+		st[string(key)] = slices.Clone(delta)
 		return nil
 	}
-	sum, valid := MergeWeights(old, delta)
-	if !valid {
+	x, n := binary.Varint(old)
+	y, m := binary.Varint(delta)
+	if n != len(old) || m != len(delta) {
 		return fmt.Errorf("bad weight under %q", key)
 	}
+	sum := x + y
 	if sum == 0 {
-		delete(m, string(key))
+		delete(st, string(key))
 		return nil
 	}
-	m[string(key)] = binary.AppendVarint(nil, sum)
+	st[string(key)] = binary.AppendVarint(nil, sum)
 	return nil
 }
 
@@ -187,7 +189,7 @@ func (f *shardedFlow) reloaded(tb fataler, n plan.Node, workers int) *shardedFlo
 				return
 			}
 		}
-	}); err != nil {
+	}, func([]byte) {}); err != nil {
 		tb.Fatalf("load stored: %v", err)
 	}
 	g.flow.SetLogging(true)

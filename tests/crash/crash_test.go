@@ -30,6 +30,12 @@ var views = []struct{ name, query string }{
 	{"joined", "SELECT a.id, a.v, g.label FROM acct a JOIN grp_names g ON g.grp = a.grp WHERE a.v % 3 = 0"},
 	{"ranked", "SELECT * FROM (SELECT id, grp, v, row_number() OVER (PARTITION BY grp ORDER BY v DESC, id) AS rn FROM acct) s WHERE rn <= 2"},
 	{"totals", "SELECT count(*) AS n, sum(v) AS s FROM acct"},
+	{"kinds", "SELECT DISTINCT grp, v % 4 AS m FROM acct"},
+	{"missing", "SELECT grp FROM grp_names EXCEPT SELECT grp FROM acct WHERE v > 995"},
+	{"running", "SELECT id, grp, v, sum(v) OVER (PARTITION BY grp ORDER BY id) AS run FROM acct WHERE id % 7 = 0"},
+	{"lists", "SELECT grp, count(DISTINCT v % 7) AS d, string_agg(id::text, ',' ORDER BY id) FILTER (WHERE v % 97 = 0) AS ids FROM acct GROUP BY grp"},
+	{"quiet", "SELECT g.grp, g.label FROM grp_names g WHERE g.grp NOT IN (SELECT grp FROM acct WHERE v > 990)"},
+	{"over_view", "SELECT count(*) AS groups, sum(n) AS n, max(hi) AS hi FROM by_grp"},
 }
 
 // lateView is created while the load runs, to be killed during its backfill.

@@ -1,0 +1,135 @@
+package engine
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+
+	"github.com/freshetdb/freshet/planner/plan"
+	"github.com/freshetdb/freshet/sql/catalog"
+	"github.com/freshetdb/freshet/storage"
+)
+
+// View state on disk
+//
+// Every commit that changes a view's input writes, in the same atomic
+// batch as the table rows, the changes its epoch made to the view's
+// operator state and contents (stream.Dataflow.WriteChanges), under the
+// view's state prefix ('s' viewID). After a restart the view loads that
+// state instead of computing itself again from its inputs. The header key
+// holds the fingerprint of the plan that wrote the state: a state written
+// by another plan (a new planner, a changed operator format) is not
+// loaded, and the view is rebuilt from its inputs and stored afresh.
+
+// stateFormat names the layout of operator state; change it when an
+// operator's records change meaning, so that stored state is rebuilt.
+const stateFormat = "freshet-state-v1"
+
+// headerOp is the operator number of a view's state header: after every
+// real operator's keys, so the state proper is [prefix, header).
+const headerOp = 0xFFFFFFFF
+
+// errNoState reports that a view has no stored state this plan can load.
+var errNoState = errors.New("no loadable stored state")
+
+// stateFingerprint identifies the plan of view t: its query and the
+// dataflow it compiles to, under this build's state format.
+func stateFingerprint(t *catalog.Table, n plan.Node) []byte {
+	h := sha256.New()
+	h.Write([]byte(stateFormat))
+	h.Write([]byte{0})
+	h.Write([]byte(t.Query))
+	h.Write([]byte{0})
+	h.Write([]byte(plan.ExplainDataflow(n, 1)))
+	return h.Sum(nil)
+}
+
+// stateHeaderKey returns the key of view id's state header.
+func stateHeaderKey(id uint32) []byte {
+	return binary.BigEndian.AppendUint32(storage.StateKey(nil, id), headerOp)
+}
+
+// stateBatch writes one view's state changes into a batch, under the
+// view's prefix.
+type stateBatch struct {
+	b      *storage.Batch
+	prefix []byte
+	key    []byte
+}
+
+func newStateBatch(b *storage.Batch, id uint32) *stateBatch {
+	return &stateBatch{b: b, prefix: storage.StateKey(nil, id)}
+}
+
+func (s *stateBatch) full(k []byte) []byte {
+	s.key = append(append(s.key[:0], s.prefix...), k...)
+	return s.key
+}
+
+// AddWeight implements stream.StateWriter.
+func (s *stateBatch) AddWeight(k, delta []byte) error {
+	s.b.AddWeight(s.full(k), delta)
+	return nil
+}
+
+// Put implements stream.StateWriter.
+func (s *stateBatch) Put(k, v []byte) error {
+	s.b.Set(s.full(k), v)
+	return nil
+}
+
+// Remove implements stream.StateWriter.
+func (s *stateBatch) Remove(k []byte) error {
+	s.b.Delete(s.full(k))
+	return nil
+}
+
+// clearState deletes everything stored for view id.
+func clearState(b *storage.Batch, id uint32) {
+	lo, hi := storage.StatePrefix(id)
+	b.DeleteRange(lo, hi)
+}
+
+// writeState writes the state changes the view logged since the last
+// call into b. After a backfill (full) the log holds the whole state: it
+// replaces whatever was stored, under a new header.
+func (v *mview) writeState(b *storage.Batch, full bool) error {
+	if full {
+		clearState(b, v.t.ID)
+		b.Set(stateHeaderKey(v.t.ID), v.fingerprint)
+	}
+	return v.flow.WriteChanges(newStateBatch(b, v.t.ID))
+}
+
+// loadState loads the view's stored state through r; errNoState when none
+// was stored by this plan. Records whose weight summed to zero are
+// deleted through dead (a batch committed after the load).
+func (v *mview) loadState(r reader, dead *storage.Batch) error {
+	hdr := stateHeaderKey(v.t.ID)
+	fp, ok, err := r.Get(hdr)
+	if err != nil {
+		return err
+	}
+	if !ok || !bytes.Equal(fp, v.fingerprint) {
+		return errNoState
+	}
+	lo, _ := storage.StatePrefix(v.t.ID)
+	it, err := r.NewIter(lo, hdr)
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	entries := func(yield func([]byte, []byte) bool) {
+		for it.First(); it.Valid(); it.Next() {
+			if !yield(it.Key()[len(lo):], it.Value()) {
+				return
+			}
+		}
+	}
+	err = v.flow.LoadStored(entries, func(k []byte) { dead.Delete(append(append([]byte(nil), lo...), k...)) })
+	if err != nil {
+		return err
+	}
+	return it.Error()
+}
