@@ -38,12 +38,12 @@ type viewManager struct {
 
 // mview is one maintained view: a dataflow sharded over workers.
 type mview struct {
-	t       *catalog.Table
-	flow    *stream.Dataflow
-	sink    *stream.ViewSink
+	t    *catalog.Table
+	flow *stream.Dataflow
+	sink *stream.ViewSink
 	// fingerprint identifies the plan whose state the view stores.
 	fingerprint []byte
-	workers *stream.Workers
+	workers     *stream.Workers
 	// done receives once per epoch, when the sink has flushed.
 	done   chan struct{}
 	tables map[uint32][]*stream.ShardLeaf // table id -> leaves reading it
