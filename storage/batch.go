@@ -109,6 +109,23 @@ func (b *Batch) NewIter(lower, upper []byte) (*Iter, error) {
 	return &Iter{it: it}, nil
 }
 
+// Include adds the writes of other to b (copied; other stays as it is),
+// and other's first error: a write-only batch can carry an indexed batch's
+// writes together with many more that are never read back, without paying
+// for indexing those.
+func (b *Batch) Include(other *Batch) {
+	switch {
+	case other.err != nil:
+		if b.err == nil {
+			b.err = other.err
+		}
+	case other.b == nil:
+		b.record(sqlerr.Internal("include of a closed batch"))
+	case b.writable():
+		b.record(b.b.Apply(other.b, nil))
+	}
+}
+
 // Close releases the batch. It may be called more than once.
 func (b *Batch) Close() {
 	if b.b == nil {

@@ -147,3 +147,32 @@ func TestNextID(t *testing.T) {
 	_, err := s.NextID(b2, "broken")
 	wantCode(t, err, sqlerr.DataCorrupted, `id counter "broken" is corrupted`)
 }
+
+func TestBatchInclude(t *testing.T) {
+	s := openMem(t)
+	ib := s.NewIndexedBatch()
+	defer ib.Close()
+	ib.Set([]byte("a"), []byte("1"))
+	ib.Delete([]byte("gone"))
+	b := s.NewBatch()
+	defer b.Close()
+	b.Include(ib)
+	b.Set([]byte("b"), []byte("2"))
+	if err := s.Commit(b); err != nil {
+		t.Fatal(err)
+	}
+	if got := mustGet(t, s, "a") + mustGet(t, s, "b"); got != "12" {
+		t.Fatalf("after committing the including batch got %q", got)
+	}
+	if got := mustGet(t, ib, "a"); got != "1" {
+		t.Fatalf("the included batch changed: a = %q", got)
+	}
+	closed := s.NewBatch()
+	closed.Close()
+	c := s.NewBatch()
+	defer c.Close()
+	c.Include(closed)
+	if err := s.Commit(c); err == nil {
+		t.Fatal("a batch including a closed one committed")
+	}
+}

@@ -202,8 +202,13 @@ func (e *Engine) commit(tx *txn) error {
 	if err := tx.check(); err != nil {
 		return err
 	}
-	e.views.apply(tx.changes, tx.batch)
-	if err := e.store.Commit(tx.batch); err != nil {
+	// The views' state changes can be many and are never read back: they
+	// go with the transaction's writes into a batch that is not indexed.
+	b := e.store.NewBatch()
+	defer b.Close()
+	b.Include(tx.batch)
+	e.views.apply(tx.changes, tx.batch, b)
+	if err := e.store.Commit(b); err != nil {
 		// The views are ahead of what is stored: build them again.
 		e.views.failAll(err)
 		return err

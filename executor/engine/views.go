@@ -321,17 +321,17 @@ func (v *mview) stop() {
 
 // apply feeds one commit's table changes to every view, upstream views
 // first, waits for each to complete, and writes the state changes of the
-// epoch into b, the commit's batch (which reads as the committed data with
-// the commit's writes). The caller holds mu and commits b afterwards. A
-// view whose update fails keeps the error and reports it on every read,
-// and its stored state is deleted; the others go on.
-func (m *viewManager) apply(changes map[uint32][]*types.Chunk, b *storage.Batch) {
+// epoch into b, the commit's batch; r reads the committed data with the
+// commit's writes. The caller holds mu and commits b afterwards. A view
+// whose update fails keeps the error and reports it on every read, and its
+// stored state is deleted; the others go on.
+func (m *viewManager) apply(changes map[uint32][]*types.Chunk, r reader, b *storage.Batch) {
 	for i, v := range m.order {
 		if v.err != nil {
 			// A failed view is built again from the data as of this
 			// commit: it recovers once the input that made it fail is
 			// gone.
-			nv, err := m.build(context.Background(), v.engine, v.engine.cat.Current(), v.t, b, nil)
+			nv, err := m.build(context.Background(), v.engine, v.engine.cat.Current(), v.t, r, nil)
 			if err == nil {
 				err = nv.writeState(b, true)
 			}
