@@ -319,7 +319,7 @@ func (d *Dataflow) LoadStored(entries iter.Seq2[[]byte, []byte], dead func(key [
 			}
 		}
 	}
-	if lerr := d.LoadState(recs); lerr != nil {
+	if lerr := d.load(recs, true); lerr != nil {
 		return lerr
 	}
 	return err

@@ -1,8 +1,10 @@
 package stream
 
 import (
+	"errors"
 	"iter"
 	"slices"
+	"sync"
 
 	"github.com/freshetdb/freshet/sql/expr"
 	"github.com/freshetdb/freshet/sql/sqlerr"
@@ -123,9 +125,19 @@ func (d *Dataflow) SaveState(yield func(op int, rec StateRecord) error) error {
 // plan, on any number of shards: each record goes to the shard that owns
 // its key. The workers must be idle.
 func (d *Dataflow) LoadState(recs iter.Seq2[int, StateRecord]) error {
+	return d.load(recs, false)
+}
+
+// load routes the records to their shards, then loads every shard's
+// operators, the shards in parallel (each shard's operators share its
+// evaluation context, so one goroutine loads them all). owned says the
+// records' rows are the caller's to keep.
+func (d *Dataflow) load(recs iter.Seq2[int, StateRecord], owned bool) error {
 	per := make([][][]StateRecord, len(d.ops))
+	shards := 0
 	for i, o := range d.ops {
 		per[i] = make([][]StateRecord, len(o.shards))
+		shards = max(shards, len(o.shards))
 	}
 	for op, rec := range recs {
 		if op < 0 || op >= len(d.ops) {
@@ -140,15 +152,26 @@ func (d *Dataflow) LoadState(recs iter.Seq2[int, StateRecord]) error {
 			}
 			shard = int(hashRow(key) % uint64(len(o.shards)))
 		}
-		rec.Row = slices.Clone(rec.Row)
+		if !owned {
+			rec.Row = slices.Clone(rec.Row)
+		}
 		per[op][shard] = append(per[op][shard], rec)
 	}
-	for i, o := range d.ops {
-		for s, op := range o.shards {
-			if err := op.LoadState(slices.Values(per[i][s])); err != nil {
-				return err
+	errs := make([]error, shards)
+	var wg sync.WaitGroup
+	for s := range shards {
+		wg.Go(func() {
+			for i, o := range d.ops {
+				if s >= len(o.shards) {
+					continue
+				}
+				if errs[s] = o.shards[s].LoadState(slices.Values(per[i][s])); errs[s] != nil {
+					return
+				}
+				per[i][s] = nil
 			}
-		}
+		})
 	}
-	return nil
+	wg.Wait()
+	return errors.Join(errs...)
 }
