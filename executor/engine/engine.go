@@ -93,10 +93,11 @@ func New(opts Options) (*Engine, error) {
 	return e, nil
 }
 
-// startViews starts every materialized view, in creation order (a view
-// reads only older relations): from its stored state when this plan wrote
-// it, otherwise built again from the stored tables (and its state stored
-// afresh). State left by views that no longer exist is deleted.
+// startViews starts every materialized view: from its stored state when
+// this plan wrote it, otherwise built again from the stored tables (and its
+// state stored afresh). State left by views that no longer exist is
+// deleted. Views load in parallel, level by level: a view starts after the
+// views it reads.
 func (e *Engine) startViews() error {
 	cat := e.cat.Current()
 	if err := e.sweepState(cat); err != nil {
@@ -104,22 +105,69 @@ func (e *Engine) startViews() error {
 	}
 	snap := e.store.NewSnapshot()
 	defer snap.Close()
+	level := map[uint32]int{}
+	var levels [][]*catalog.Table
 	for _, t := range cat.Tables() {
 		if t.Kind != catalog.RelMaterializedView {
 			continue
 		}
-		if err := e.startView(cat, t, snap); err != nil {
-			return err
+		l := 0
+		for _, d := range t.Depends {
+			if dl, ok := level[d]; ok {
+				l = max(l, dl+1)
+			}
+		}
+		level[t.ID] = l
+		for len(levels) <= l {
+			levels = append(levels, nil)
+		}
+		levels[l] = append(levels[l], t)
+	}
+	for _, ts := range levels {
+		started := make([]*startedView, len(ts))
+		sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+		var wg sync.WaitGroup
+		for i, t := range ts {
+			sem <- struct{}{}
+			wg.Go(func() {
+				defer func() { <-sem }()
+				started[i] = e.startView(cat, t, snap)
+			})
+		}
+		wg.Wait()
+		for i, sv := range started {
+			if sv.err != nil {
+				for _, other := range started[i:] {
+					if other.v != nil {
+						other.v.stop()
+					}
+				}
+				return sv.err
+			}
+			if sv.v == nil {
+				e.views.registerFailed(e, ts[i], sv.failed)
+				continue
+			}
+			e.views.add(sv.v)
 		}
 	}
 	return nil
 }
 
-// startView starts view t: loaded, rebuilt, or registered as failed.
-func (e *Engine) startView(cat *catalog.Catalog, t *catalog.Table, snap *storage.Snapshot) error {
+// startedView is the outcome of starting one view: running (v), failing
+// on the stored data (failed), or an error that stops the server (err).
+type startedView struct {
+	v      *mview
+	failed error
+	err    error
+}
+
+// startView loads view t, or builds it again, and stores its state; it may
+// run concurrently with the start of views that t does not read.
+func (e *Engine) startView(cat *catalog.Catalog, t *catalog.Table, snap *storage.Snapshot) *startedView {
 	start := time.Now()
 	b := e.store.NewBatch()
-	defer b.Close()
+	defer func() { b.Close() }()
 	v, err := e.views.build(context.Background(), e, cat, t, snap, b)
 	how := "loaded"
 	if err != nil {
@@ -140,19 +188,20 @@ func (e *Engine) startView(cat *catalog.Catalog, t *catalog.Table, snap *storage
 		if v != nil {
 			v.stop()
 		}
-		e.views.registerFailed(e, t, err)
 		b.Close()
 		b = e.store.NewBatch()
 		clearState(b, t.ID)
-		return e.store.Commit(b)
+		if cerr := e.store.Commit(b); cerr != nil {
+			return &startedView{err: cerr}
+		}
+		return &startedView{failed: err}
 	}
 	if err := e.store.Commit(b); err != nil {
 		v.stop()
-		return fmt.Errorf("store the state of materialized view %q: %w", t.Name, err)
+		return &startedView{err: fmt.Errorf("store the state of materialized view %q: %w", t.Name, err)}
 	}
-	e.views.add(v)
 	e.opts.Logger.Info("materialized view "+how, "view", t.Name, "rows", v.sink.Len(), "duration", time.Since(start).Round(time.Millisecond))
-	return nil
+	return &startedView{v: v}
 }
 
 // sweepState deletes the stored state of objects that are not

@@ -179,8 +179,9 @@ func (m *viewManager) create(ctx context.Context, e *Engine, cat *catalog.Catalo
 	return nil
 }
 
-// add registers a running view.
+// add subscribes a built view to its inputs and registers it.
 func (m *viewManager) add(v *mview) {
+	m.subscribe(v)
 	m.views[v.t.ID] = v
 	m.order = append(m.order, v)
 }
@@ -228,7 +229,6 @@ func (m *viewManager) build(ctx context.Context, e *Engine, cat *catalog.Catalog
 		return nil, err
 	}
 	v.flow.SetLogging(true)
-	m.subscribe(v)
 	return v, nil
 }
 
@@ -245,7 +245,7 @@ func (m *viewManager) load(v *mview, r reader, dead *storage.Batch) error {
 }
 
 // subscribe connects view v's leaves to the changes of the tables and
-// views it reads.
+// views it reads; a view is subscribed once, before it takes changes.
 func (m *viewManager) subscribe(v *mview) {
 	for i := range v.flow.Leaves {
 		l := &v.flow.Leaves[i]
@@ -342,6 +342,7 @@ func (m *viewManager) apply(changes map[uint32][]*types.Chunk, r reader, b *stor
 				v.err = err
 				continue
 			}
+			m.subscribe(nv)
 			m.order[i], m.views[v.t.ID] = nv, nv
 			continue
 		}
