@@ -105,19 +105,13 @@ func (e *Engine) startViews() error {
 	}
 	snap := e.store.NewSnapshot()
 	defer snap.Close()
-	level := map[uint32]int{}
 	var levels [][]*catalog.Table
+	depth := dependencyDepth(cat)
 	for _, t := range cat.Tables() {
 		if t.Kind != catalog.RelMaterializedView {
 			continue
 		}
-		l := 0
-		for _, d := range t.Depends {
-			if dl, ok := level[d]; ok {
-				l = max(l, dl+1)
-			}
-		}
-		level[t.ID] = l
+		l := depth(t.ID)
 		for len(levels) <= l {
 			levels = append(levels, nil)
 		}
@@ -152,6 +146,29 @@ func (e *Engine) startViews() error {
 		}
 	}
 	return nil
+}
+
+// dependencyDepth returns a function giving the length of the longest
+// chain of relations that relation id reads, through views of any kind: a
+// materialized view starts after every view deeper than it.
+func dependencyDepth(cat *catalog.Catalog) func(id uint32) int {
+	memo := map[uint32]int{}
+	var depth func(id uint32) int
+	depth = func(id uint32) int {
+		if d, ok := memo[id]; ok {
+			return d
+		}
+		memo[id] = 0 // a cycle cannot happen; this only guards against one
+		d := 0
+		if t, ok := cat.TableByID(id); ok {
+			for _, dep := range t.Depends {
+				d = max(d, depth(dep)+1)
+			}
+		}
+		memo[id] = d
+		return d
+	}
+	return depth
 }
 
 // startedView is the outcome of starting one view: running (v), failing
