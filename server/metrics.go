@@ -3,6 +3,7 @@ package server
 import (
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/freshetdb/freshet/executor/engine"
 	"github.com/freshetdb/freshet/sql/sqlerr"
 	"github.com/freshetdb/freshet/storage"
 )
@@ -15,7 +16,7 @@ type metrics struct {
 	errors      *prometheus.CounterVec
 }
 
-func newMetrics(reg *prometheus.Registry, version string, st *storage.Store) *metrics {
+func newMetrics(reg *prometheus.Registry, version string, st *storage.Store, eng *engine.Engine) *metrics {
 	m := &metrics{
 		connsTotal:  prometheus.NewCounter(prometheus.CounterOpts{Name: "freshet_connections_total", Help: "Client connections accepted since start."}),
 		connsActive: prometheus.NewGauge(prometheus.GaugeOpts{Name: "freshet_connections_active", Help: "Client connections open now."}),
@@ -27,7 +28,17 @@ func newMetrics(reg *prometheus.Registry, version string, st *storage.Store) *me
 	disk := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "freshet_storage_disk_bytes", Help: "Bytes the store uses on disk."}, func() float64 {
 		return float64(st.Metrics().DiskUsageBytes)
 	})
-	reg.MustRegister(m.connsTotal, m.connsActive, m.statements, m.errors, build, disk)
+	counter := func(name, help string, labels prometheus.Labels, f func(engine.Stats) int64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help, ConstLabels: labels}, func() float64 {
+			return float64(f(eng.Stats()))
+		})
+	}
+	const started = "Materialized views started since the server started, by how: from their stored state (loaded) or computed again from their inputs (rebuilt)."
+	reg.MustRegister(m.connsTotal, m.connsActive, m.statements, m.errors, build, disk,
+		counter("freshet_views_started_total", started, prometheus.Labels{"how": "loaded"}, func(s engine.Stats) int64 { return s.ViewsLoaded }),
+		counter("freshet_views_started_total", started, prometheus.Labels{"how": "rebuilt"}, func(s engine.Stats) int64 { return s.ViewsRebuilt }),
+		counter("freshet_checkpoints_total", "Commits that wrote materialized views' state changes.", nil, func(s engine.Stats) int64 { return s.Checkpoints }),
+		counter("freshet_checkpoint_bytes_total", "Bytes of materialized views' state changes written by commits.", nil, func(s engine.Stats) int64 { return s.CheckpointBytes }))
 	return m
 }
 

@@ -90,7 +90,7 @@ func Start(opts Options) (*Server, error) {
 		return nil, err
 	}
 	reg := prometheus.NewRegistry()
-	s.metrics = newMetrics(reg, opts.Version, st)
+	s.metrics = newMetrics(reg, opts.Version, st, s.engine)
 	s.pg, err = pgwire.New(pgwire.Options{Addr: opts.Listen, Logger: opts.Logger.With("component", "pgwire"), Handler: s.engine, Observer: s.metrics})
 	if err != nil {
 		_ = st.Close()

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
+	"sync/atomic"
 
 	"github.com/freshetdb/freshet/planner/plan"
 	"github.com/freshetdb/freshet/sql/catalog"
@@ -48,6 +49,31 @@ func stateFingerprint(t *catalog.Table, n plan.Node) []byte {
 // stateHeaderKey returns the key of view id's state header.
 func stateHeaderKey(id uint32) []byte {
 	return binary.BigEndian.AppendUint32(storage.StateKey(nil, id), headerOp)
+}
+
+// Stats counts what the views' checkpoints and starts did since the
+// engine started.
+type Stats struct {
+	// ViewsLoaded and ViewsRebuilt count the views started from their
+	// stored state and those built again from their inputs.
+	ViewsLoaded, ViewsRebuilt int64
+	// Checkpoints counts the commits that wrote view state, and
+	// CheckpointBytes the bytes of state changes they wrote.
+	Checkpoints, CheckpointBytes int64
+}
+
+// stats holds Stats as atomics.
+type stats struct {
+	viewsLoaded, viewsRebuilt    atomic.Int64
+	checkpoints, checkpointBytes atomic.Int64
+}
+
+// Stats returns the engine's counters.
+func (e *Engine) Stats() Stats {
+	return Stats{
+		ViewsLoaded: e.stats.viewsLoaded.Load(), ViewsRebuilt: e.stats.viewsRebuilt.Load(),
+		Checkpoints: e.stats.checkpoints.Load(), CheckpointBytes: e.stats.checkpointBytes.Load(),
+	}
 }
 
 // stateBatch writes one view's state changes into a batch, under the

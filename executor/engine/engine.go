@@ -71,6 +71,7 @@ type Engine struct {
 	rowIDs  rowIDAllocator
 	start   time.Time
 	views   *viewManager
+	stats   stats
 }
 
 // New loads the catalog from the store and returns an engine.
@@ -217,6 +218,11 @@ func (e *Engine) startView(cat *catalog.Catalog, t *catalog.Table, snap *storage
 		v.stop()
 		return &startedView{err: fmt.Errorf("store the state of materialized view %q: %w", t.Name, err)}
 	}
+	if how == "loaded" {
+		e.stats.viewsLoaded.Add(1)
+	} else {
+		e.stats.viewsRebuilt.Add(1)
+	}
 	e.opts.Logger.Info("materialized view "+how, "view", t.Name, "rows", v.sink.Len(), "duration", time.Since(start).Round(time.Millisecond))
 	return &startedView{v: v}
 }
@@ -273,7 +279,12 @@ func (e *Engine) commit(tx *txn) error {
 	b := e.store.NewBatch()
 	defer b.Close()
 	b.Include(tx.batch)
+	before := b.Size()
 	e.views.apply(tx.changes, tx.batch, b)
+	if n := b.Size() - before; n > 0 {
+		e.stats.checkpoints.Add(1)
+		e.stats.checkpointBytes.Add(int64(n))
+	}
 	if err := e.store.Commit(b); err != nil {
 		// The views are ahead of what is stored: build them again.
 		e.views.failAll(err)

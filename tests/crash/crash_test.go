@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"net/http"
 	"os"
 	"slices"
 	"strconv"
@@ -120,6 +122,12 @@ func TestCrashLoop(t *testing.T) {
 			s.Kill(t)
 			s.Restart(t)
 		}
+		// The views that existed before the load started from the state
+		// their last commit stored, not from a recomputation.
+		if loaded := viewsStarted(t, s, "loaded"); loaded < len(views) {
+			t.Fatalf("cycle %d: %d views loaded their stored state at the restart, want at least %d (%d rebuilt)",
+				c, loaded, len(views), viewsStarted(t, s, "rebuilt"))
+		}
 		conn := s.Conn(t)
 		for _, w := range workers {
 			writes += w.settle(t, conn)
@@ -132,6 +140,33 @@ func TestCrashLoop(t *testing.T) {
 		t.Logf("cycle %d (%s): verified", c, mode)
 	}
 	t.Logf("crash loop: survived %d of %d kill -9 cycles, %d acknowledged writes checked, seed %d", cycles, cycles, writes, seed)
+}
+
+// viewsStarted reads from the server's metrics how many views started the
+// given way ("loaded" or "rebuilt").
+func viewsStarted(t *testing.T, s *testserver.Server, how string) int {
+	t.Helper()
+	resp, err := http.Get("http://" + s.HTTPAddr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prefix := `freshet_views_started_total{how="` + how + `"} `
+	for _, line := range strings.Split(string(body), "\n") {
+		if v, ok := strings.CutPrefix(line, prefix); ok {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				t.Fatalf("metrics: %q", line)
+			}
+			return n
+		}
+	}
+	t.Fatalf("metrics have no %s", strings.TrimSpace(prefix))
+	return 0
 }
 
 // Whether the late view exists: not created, created and acknowledged, or
