@@ -43,7 +43,7 @@ INTEGRATION_PKGS := ./tests/slt ./tests/oracle ./tests/compat ./tests/clients ./
 INTEGRATION_RE := /tests/(slt|oracle|compat|clients|crash)$$
 
 # Concurrent packages that `race` covers, those of them that exist.
-RACE_DIRS := pgwire executor storage
+RACE_DIRS := pgwire executor storage server
 
 .PHONY: build run unit race fuzz integration test soak bench bench-stream clean deps
 

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/cockroachdb/pebble/v2/vfs"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
@@ -41,6 +42,9 @@ type Options struct {
 	// NoSync skips fsync on commit (tests only: data survives a process
 	// crash but not a power loss).
 	NoSync bool
+	// FS is the filesystem of the data directory; default the operating
+	// system's. Tests pass one that injects faults or loses unsynced data.
+	FS vfs.FS
 }
 
 // EnsureDefaults fills unset options.
@@ -80,7 +84,7 @@ type Server struct {
 func Start(opts Options) (*Server, error) {
 	opts.EnsureDefaults()
 	s := &Server{opts: opts}
-	st, err := storage.Open(storage.Options{Dir: opts.DataDir, Logger: opts.Logger.With("component", "storage"), NoSync: opts.NoSync})
+	st, err := storage.Open(storage.Options{Dir: opts.DataDir, FS: opts.FS, Logger: opts.Logger.With("component", "storage"), NoSync: opts.NoSync})
 	if err != nil {
 		return nil, err
 	}

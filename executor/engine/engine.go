@@ -286,8 +286,11 @@ func (e *Engine) commit(tx *txn) error {
 		e.stats.checkpointBytes.Add(int64(n))
 	}
 	if err := e.store.Commit(b); err != nil {
-		// The views are ahead of what is stored: build them again.
-		e.views.failAll(err)
+		// The views are ahead of what is stored: build them again from
+		// what is, so that reads go on seeing the committed data.
+		snap := e.store.NewSnapshot()
+		defer snap.Close()
+		e.views.reset(snap)
 		return err
 	}
 	return nil

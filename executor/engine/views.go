@@ -379,15 +379,25 @@ func (v *mview) fail(b *storage.Batch, err error) {
 	clearState(b, v.t.ID)
 }
 
-// failAll marks every view failed after a commit whose batch could not be
-// written: their state is ahead of storage, so each is built again from
-// the committed data at the next commit.
-func (m *viewManager) failAll(err error) {
-	for _, v := range m.order {
-		if v.err == nil {
-			v.stop()
-			v.err = err
+// reset builds every view again from the committed data (r), after a
+// commit whose batch could not be written: the views had taken its epoch,
+// storage had not. Their stored state is that of the committed data
+// already, so what the rebuild logged is dropped. A view that cannot be
+// built reports the error on reads, as at startup.
+func (m *viewManager) reset(r reader) {
+	old := m.order
+	m.order, m.views = nil, map[uint32]*mview{}
+	for _, v := range old {
+		v.stop()
+	}
+	for _, v := range old {
+		nv, err := m.build(context.Background(), v.engine, v.engine.cat.Current(), v.t, r, nil)
+		if err != nil {
+			m.registerFailed(v.engine, v.t, err)
+			continue
 		}
+		nv.flow.DropChanges()
+		m.add(nv)
 	}
 }
 
