@@ -17,6 +17,8 @@ import (
 	"github.com/cockroachdb/pebble/v2/vfs/errorfs"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/freshetdb/freshet/storage"
 )
 
 // running is a server started in the test process on fs.
@@ -214,5 +216,79 @@ func TestPowerLossKeepsViewsAtTheirTables(t *testing.T) {
 		if err := after.stop(); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// stateKeys counts the stored state keys of every object, and those whose
+// value is a zero weight.
+func stateKeys(t *testing.T, st *storage.Store) (byID map[uint32]int, zeros int) {
+	t.Helper()
+	lo, hi := storage.StateSpan()
+	it, err := st.NewIter(lo, hi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer it.Close()
+	byID = map[uint32]int{}
+	for it.First(); it.Valid(); it.Next() {
+		id, _ := storage.StateIDFromKey(it.Key())
+		byID[id]++
+		if v := it.Value(); len(v) == 1 && v[0] == 0 {
+			zeros++
+		}
+	}
+	if err := it.Error(); err != nil {
+		t.Fatal(err)
+	}
+	return byID, zeros
+}
+
+// TestStateIsFreed: DROP deletes a view's state; a start deletes the state
+// of views that no longer exist and the records whose weight summed to
+// zero.
+func TestStateIsFreed(t *testing.T) {
+	fs := vfs.NewMem()
+	r := startOn(t, fs)
+	c := r.conn(t)
+	mustExec(t, c,
+		"CREATE TABLE t (k int PRIMARY KEY, v int)",
+		"CREATE MATERIALIZED VIEW keep AS SELECT k, v FROM t ORDER BY v DESC LIMIT 2",
+		"CREATE MATERIALIZED VIEW gone AS SELECT v, count(*) FROM t GROUP BY v",
+		"INSERT INTO t SELECT g, g % 7 FROM generate_series(1, 100) g",
+		"DELETE FROM t WHERE k > 10")
+	byID, zeros := stateKeys(t, r.srv.store)
+	if len(byID) != 2 || zeros == 0 {
+		t.Fatalf("before DROP: state keys per view %v, %d of weight zero; want two views, and deleted rows at weight zero", byID, zeros)
+	}
+	mustExec(t, c, "DROP MATERIALIZED VIEW gone")
+	if byID, _ = stateKeys(t, r.srv.store); len(byID) != 1 {
+		t.Fatalf("after DROP: state keys per view %v, want one view's", byID)
+	}
+	if err := r.stop(); err != nil {
+		t.Fatal(err)
+	}
+	// State of a view that no longer exists, as a crash between a DROP
+	// and the deletion of its state leaves it.
+	st, err := storage.Open(storage.Options{Dir: "/data", FS: fs, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := st.NewBatch()
+	b.Set(append(storage.StateKey(nil, 9999), 1, 2, 3), []byte("stale"))
+	if err := st.Commit(b); err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r = startOn(t, fs)
+	byID, zeros = stateKeys(t, r.srv.store)
+	if len(byID) != 1 || byID[9999] != 0 || zeros != 0 {
+		t.Fatalf("after a restart: state keys per view %v, %d of weight zero; want one view's, none of weight zero", byID, zeros)
+	}
+	c = r.conn(t)
+	if got := rows(t, c, "SELECT * FROM keep"); !slices.Equal(got, []string{"[5 5]", "[6 6]"}) {
+		t.Fatalf("keep holds %v", got)
 	}
 }
