@@ -4,9 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"io/fs"
-	"log/slog"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -33,14 +31,7 @@ type ownServer struct {
 // startOwn starts a server on dir.
 func startOwn(b *testing.B, dir string) *ownServer {
 	b.Helper()
-	srv, err := server.Start(server.Options{
-		Listen:     "127.0.0.1:0",
-		HTTPListen: "127.0.0.1:0",
-		DataDir:    dir,
-		Version:    "bench",
-		Logger:     slog.New(slog.NewTextHandler(io.Discard, nil)),
-		NoSync:     *noSync,
-	})
+	srv, err := server.Start(serverOptions(dir))
 	if err != nil {
 		b.Fatal(err)
 	}

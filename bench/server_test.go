@@ -48,6 +48,19 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// serverOptions returns the options of a benchmark server on dir: loopback
+// ports the kernel picks, logs discarded.
+func serverOptions(dir string) server.Options {
+	return server.Options{
+		Listen:     "127.0.0.1:0",
+		HTTPListen: "127.0.0.1:0",
+		DataDir:    dir,
+		Version:    "bench",
+		Logger:     slog.New(slog.NewTextHandler(io.Discard, nil)),
+		NoSync:     *noSync,
+	}
+}
+
 // startShared starts the in-process server with a fresh data directory.
 func startShared() {
 	dir, err := os.MkdirTemp("", "freshet-bench-")
@@ -56,14 +69,7 @@ func startShared() {
 		return
 	}
 	shared.dir = dir
-	srv, err := server.Start(server.Options{
-		Listen:     "127.0.0.1:0",
-		HTTPListen: "127.0.0.1:0",
-		DataDir:    dir,
-		Version:    "bench",
-		Logger:     slog.New(slog.NewTextHandler(io.Discard, nil)),
-		NoSync:     *noSync,
-	})
+	srv, err := server.Start(serverOptions(dir))
 	if err != nil {
 		shared.err = err
 		return

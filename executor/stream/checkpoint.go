@@ -205,46 +205,28 @@ type unitLogged interface {
 	setLog(l *stateLog)
 }
 
-// inputTap logs the changes reaching an operator's input ports.
-type inputTap struct {
-	op  Operator
-	log *stateLog
-	in  inputLogged
-}
-
-// Push implements Operator.
-func (t *inputTap) Push(port int, c *types.Chunk) error {
-	if t.log.logging() {
-		table := t.in.inputTable(port)
-		for i := 0; i < c.Len(); i++ {
-			t.log.record(table, c.Row(i), c.Weights[i])
-		}
-	}
-	return t.op.Push(port, c)
-}
-
-// Flush implements Operator.
-func (t *inputTap) Flush(port int) error { return t.op.Flush(port) }
-
-// outputTap logs the changes an operator emits.
-type outputTap struct {
+// tap logs the changes passing to next: those reaching an operator's
+// input ports, or those it emits. table gives the state table of a port's
+// changes.
+type tap struct {
 	next  Operator
 	log   *stateLog
-	table int
+	table func(port int) int
 }
 
 // Push implements Operator.
-func (t *outputTap) Push(port int, c *types.Chunk) error {
+func (t *tap) Push(port int, c *types.Chunk) error {
 	if t.log.logging() {
+		table := t.table(port)
 		for i := 0; i < c.Len(); i++ {
-			t.log.record(t.table, c.Row(i), c.Weights[i])
+			t.log.record(table, c.Row(i), c.Weights[i])
 		}
 	}
 	return t.next.Push(port, c)
 }
 
 // Flush implements Operator.
-func (t *outputTap) Flush(port int) error { return t.next.Flush(port) }
+func (t *tap) Flush(port int) error { return t.next.Flush(port) }
 
 // attachLog gives a stateful operator its log and returns the operator its
 // input should be delivered to (the operator, or a tap in front of it).
@@ -255,10 +237,10 @@ func attachLog(op Stateful, l *stateLog) Operator {
 	case inputLogged:
 		if t := x.outputTable(); t >= 0 {
 			if e := x.emitter(); e != nil {
-				e.out = &outputTap{next: e.out, log: l, table: t}
+				e.out = &tap{next: e.out, log: l, table: func(int) int { return t }}
 			}
 		}
-		return &inputTap{op: op, log: l, in: x}
+		return &tap{next: op, log: l, table: x.inputTable}
 	}
 	return op
 }
