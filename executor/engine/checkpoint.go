@@ -118,14 +118,34 @@ func clearState(b *storage.Batch, id uint32) {
 }
 
 // writeState writes the state changes the view logged since the last
-// call into b. After a backfill (full) the log holds the whole state: it
-// replaces whatever was stored, under a new header.
+// call into b. After a backfill (full) the log holds the whole state (with
+// what spill stored): it replaces whatever was stored, under a new header.
 func (v *mview) writeState(b *storage.Batch, full bool) error {
 	if full {
-		clearState(b, v.t.ID)
+		if !v.spilled {
+			clearState(b, v.t.ID)
+		}
 		b.Set(stateHeaderKey(v.t.ID), v.fingerprint)
 	}
 	return v.flow.WriteChanges(newStateBatch(b, v.t.ID))
+}
+
+// spill stores the state a backfill logged so far, in a batch of its own,
+// so that the log does not grow to the size of the whole state. The first
+// spill deletes what was stored before; the header, written with the rest
+// of the state by writeState, comes last, so a crash before leaves no
+// loadable state and the view is built again.
+func (v *mview) spill() error {
+	b := v.engine.store.NewBatch()
+	defer b.Close()
+	if !v.spilled {
+		clearState(b, v.t.ID)
+		v.spilled = true
+	}
+	if err := v.flow.WriteChanges(newStateBatch(b, v.t.ID)); err != nil {
+		return err
+	}
+	return v.engine.store.Commit(b)
 }
 
 // loadState loads the view's stored state through r; errNoState when none

@@ -186,7 +186,7 @@ func (e *Engine) startView(cat *catalog.Catalog, t *catalog.Table, snap *storage
 	start := time.Now()
 	b := e.store.NewBatch()
 	defer func() { b.Close() }()
-	v, err := e.views.build(context.Background(), e, cat, t, snap, b)
+	v, err := e.views.build(context.Background(), e, cat, t, snap, buildHow{load: b})
 	how := "loaded"
 	if err != nil {
 		if !errors.Is(err, errNoState) {
@@ -195,7 +195,7 @@ func (e *Engine) startView(cat *catalog.Catalog, t *catalog.Table, snap *storage
 		b.Close()
 		b = e.store.NewBatch()
 		how = "rebuilt"
-		if v, err = e.views.build(context.Background(), e, cat, t, snap, nil); err == nil {
+		if v, err = e.views.build(context.Background(), e, cat, t, snap, buildHow{spill: true}); err == nil {
 			err = v.writeState(b, true)
 		}
 	}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -43,7 +44,9 @@ type mview struct {
 	sink *stream.ViewSink
 	// fingerprint identifies the plan whose state the view stores.
 	fingerprint []byte
-	workers     *stream.Workers
+	// spilled says a backfill stored part of the state already (spill).
+	spilled bool
+	workers *stream.Workers
 	// done receives once per epoch, when the sink has flushed.
 	done   chan struct{}
 	tables map[uint32][]*stream.ShardLeaf // table id -> leaves reading it
@@ -161,7 +164,7 @@ func checkMaintainable(n plan.Node) error {
 // result, and stores its whole state, then registers it. The caller holds
 // the engine's write lock and mu.
 func (m *viewManager) create(ctx context.Context, e *Engine, cat *catalog.Catalog, t *catalog.Table, r reader) error {
-	v, err := m.build(ctx, e, cat, t, r, nil)
+	v, err := m.build(ctx, e, cat, t, r, buildHow{spill: true})
 	if err != nil {
 		return err
 	}
@@ -195,12 +198,30 @@ func (m *viewManager) registerFailed(e *Engine, t *catalog.Table, err error) {
 	m.order = append(m.order, v)
 }
 
-// build builds the dataflow of view t. With dead nil it backfills the
-// view from the current contents of its inputs (read through r), logging
-// its whole state for writeState; otherwise it loads the view's stored
-// state through r (errNoState when there is none this plan can load), and
-// dead collects the stored records that summed to nothing.
-func (m *viewManager) build(ctx context.Context, e *Engine, cat *catalog.Catalog, t *catalog.Table, r reader, dead *storage.Batch) (*mview, error) {
+// buildHow says how build fills a view's state.
+type buildHow struct {
+	// load, when set, makes build load the view's stored state instead of
+	// backfilling it; the stored records that summed to nothing are
+	// deleted through it.
+	load *storage.Batch
+	// spill, when set, cuts a backfill into epochs of backfillEpochChunks
+	// chunks and is called after each but the last, to store the state
+	// logged so far (see mview.spill). A backfill whose query fails on an
+	// intermediate epoch is done again in one epoch.
+	spill bool
+	// unlogged backfills without logging the state (it is stored already).
+	unlogged bool
+}
+
+// backfillEpochChunks is the number of chunks of input a spilled backfill
+// processes per epoch (256Ki rows at the default chunk size).
+const backfillEpochChunks = 256
+
+// build builds the dataflow of view t and fills its state, as how says:
+// loaded through r (errNoState when no state this plan can load is stored),
+// or backfilled from the current contents of its inputs (read through r),
+// logging the whole state for writeState.
+func (m *viewManager) build(ctx context.Context, e *Engine, cat *catalog.Catalog, t *catalog.Table, r reader, how buildHow) (*mview, error) {
 	n, _, err := e.bindView(cat, t.Query)
 	if err != nil {
 		return nil, err
@@ -218,11 +239,20 @@ func (m *viewManager) build(ctx context.Context, e *Engine, cat *catalog.Catalog
 		v.workers.Close()
 		return nil, err
 	}
-	if dead != nil {
-		err = m.load(v, r, dead)
-	} else {
+	switch {
+	case how.load != nil:
+		err = m.load(v, r, how.load)
+	case how.spill:
 		v.flow.SetLogging(true)
-		err = m.backfill(ctx, v, ecs[0], r)
+		if err = m.backfill(ctx, v, ecs[0], r, backfillEpochChunks*stream.ChunkRows()); err != nil && !errors.Is(err, context.Canceled) {
+			// The query may fail on a part of its input only: build
+			// the view again in one epoch.
+			v.stop()
+			return m.build(ctx, e, cat, t, r, buildHow{})
+		}
+	default:
+		v.flow.SetLogging(!how.unlogged)
+		err = m.backfill(ctx, v, ecs[0], r, 0)
 	}
 	if err != nil {
 		v.stop()
@@ -262,11 +292,25 @@ func (m *viewManager) subscribe(v *mview) {
 	}
 }
 
-// backfill posts the current rows of every leaf of view v as one epoch
-// and waits for it.
-func (m *viewManager) backfill(ctx context.Context, v *mview, ec *expr.Ctx, r reader) error {
+// backfill posts the current rows of every leaf of view v and waits for
+// them to be processed: in one epoch, or, with epochRows > 0, in epochs of
+// that many rows, after each of which (but the last) the state logged so
+// far is stored (v.spill).
+func (m *viewManager) backfill(ctx context.Context, v *mview, ec *expr.Ctx, r reader, epochRows int) error {
 	leaves := v.flow.Leaves
 	src := &tableSource{r: r, views: m}
+	inEpoch := 0
+	// cut ends an epoch: every leaf is flushed once.
+	cut := func() error {
+		for i := range leaves {
+			leaves[i].PostFlush(v.workers)
+		}
+		if err := v.wait(); err != nil {
+			return err
+		}
+		inEpoch = 0
+		return v.spill()
+	}
 	var err error
 	for i := range leaves {
 		l := &leaves[i]
@@ -276,7 +320,11 @@ func (m *viewManager) backfill(ctx context.Context, v *mview, ec *expr.Ctx, r re
 			chunk.Append(row, 1)
 			if chunk.Len() >= stream.ChunkRows() {
 				l.PostShared(v.workers, []*types.Chunk{chunk})
+				inEpoch += chunk.Len()
 				chunk = types.NewChunk(width, stream.ChunkRows())
+				if epochRows > 0 && inEpoch >= epochRows {
+					return cut()
+				}
 			}
 			return nil
 		}
@@ -302,7 +350,9 @@ func (m *viewManager) backfill(ctx context.Context, v *mview, ec *expr.Ctx, r re
 			return err
 		}
 		l.PostShared(v.workers, []*types.Chunk{chunk})
-		l.PostFlush(v.workers)
+	}
+	for i := range leaves {
+		leaves[i].PostFlush(v.workers)
 	}
 	return v.wait()
 }
@@ -331,7 +381,7 @@ func (m *viewManager) apply(changes map[uint32][]*types.Chunk, r reader, b *stor
 			// A failed view is built again from the data as of this
 			// commit: it recovers once the input that made it fail is
 			// gone.
-			nv, err := m.build(context.Background(), v.engine, v.engine.cat.Current(), v.t, r, nil)
+			nv, err := m.build(context.Background(), v.engine, v.engine.cat.Current(), v.t, r, buildHow{})
 			if err == nil {
 				err = nv.writeState(b, true)
 			}
@@ -382,7 +432,7 @@ func (v *mview) fail(b *storage.Batch, err error) {
 // reset builds every view again from the committed data (r), after a
 // commit whose batch could not be written: the views had taken its epoch,
 // storage had not. Their stored state is that of the committed data
-// already, so what the rebuild logged is dropped. A view that cannot be
+// already, so the rebuild logs nothing. A view that cannot be
 // built reports the error on reads, as at startup.
 func (m *viewManager) reset(r reader) {
 	old := m.order
@@ -391,12 +441,11 @@ func (m *viewManager) reset(r reader) {
 		v.stop()
 	}
 	for _, v := range old {
-		nv, err := m.build(context.Background(), v.engine, v.engine.cat.Current(), v.t, r, nil)
+		nv, err := m.build(context.Background(), v.engine, v.engine.cat.Current(), v.t, r, buildHow{unlogged: true})
 		if err != nil {
 			m.registerFailed(v.engine, v.t, err)
 			continue
 		}
-		nv.flow.DropChanges()
 		m.add(nv)
 	}
 }

@@ -1,6 +1,8 @@
 package stream
 
 import (
+	"slices"
+
 	"github.com/google/btree"
 
 	"github.com/freshetdb/freshet/planner/plan"
@@ -19,6 +21,8 @@ type orderedRows struct {
 	tree   *btree.BTreeG[*sortedRow]
 	keyBuf types.Row // the sort keys of the row being added
 	free   []*sortedRow
+	// staged holds rows a load added, put into the tree by settle.
+	staged []*sortedRow
 }
 
 // sortedRow is one distinct row with its sort keys and weight.
@@ -35,16 +39,25 @@ func newOrderedRows(ctx *expr.Ctx, keys []plan.SortExpr) *orderedRows {
 }
 
 // less orders rows by sort keys, then values, then written forms.
-func (o *orderedRows) less(a, b *sortedRow) bool {
+func (o *orderedRows) less(a, b *sortedRow) bool { return o.compare(a, b) < 0 }
+
+// compare is less as a three-way comparison; 0 means the same row.
+func (o *orderedRows) compare(a, b *sortedRow) int {
 	if c := o.compareKeys(a.keys, b.keys); c != 0 {
-		return c < 0
+		return c
 	}
 	for i := range a.row {
 		if c := types.Compare(a.row[i], b.row[i]); c != 0 {
-			return c < 0
+			return c
 		}
 	}
-	return !rowsIdentical(a.row, b.row) && rowLess(a.row, b.row)
+	switch {
+	case rowsIdentical(a.row, b.row):
+		return 0
+	case rowLess(a.row, b.row):
+		return -1
+	}
+	return 1
 }
 
 // compareKeys compares two rows' sort keys; 0 means they are peers.
@@ -59,6 +72,39 @@ func (o *orderedRows) compareKeys(a, b types.Row) int {
 
 // add changes the weight of row r by w.
 func (o *orderedRows) add(r types.Row, w int64) error {
+	if err := o.evalKeys(r); err != nil {
+		return err
+	}
+	it := o.item(r)
+	it.n = w
+	o.insert(it)
+	return nil
+}
+
+// stage adds row r with weight w at the next settle: a B-tree takes rows
+// in order several times faster than in random order, so a load stages
+// its rows and settles them sorted.
+func (o *orderedRows) stage(r types.Row, w int64) error {
+	if err := o.evalKeys(r); err != nil {
+		return err
+	}
+	it := o.item(r)
+	it.n = w
+	o.staged = append(o.staged, it)
+	return nil
+}
+
+// settle puts the staged rows into the tree.
+func (o *orderedRows) settle() {
+	slices.SortFunc(o.staged, o.compare)
+	for _, it := range o.staged {
+		o.insert(it)
+	}
+	o.staged = nil
+}
+
+// evalKeys evaluates the sort keys of r into keyBuf.
+func (o *orderedRows) evalKeys(r types.Row) error {
 	for i, s := range o.keys {
 		v, err := s.Expr.Eval(o.ctx, r)
 		if err != nil {
@@ -66,10 +112,13 @@ func (o *orderedRows) add(r types.Row, w int64) error {
 		}
 		o.keyBuf[i] = v
 	}
-	// One descent inserts a new item or replaces the row's item, whose
-	// weight the new one takes over.
-	it := o.item(r)
-	it.n = w
+	return nil
+}
+
+// insert adds item it (with its weight) to the tree. One descent inserts
+// a new item or replaces the row's item, whose weight the new one takes
+// over.
+func (o *orderedRows) insert(it *sortedRow) {
 	if old, replaced := o.tree.ReplaceOrInsert(it); replaced {
 		it.n += old.n
 		o.free = append(o.free, old)
@@ -78,7 +127,6 @@ func (o *orderedRows) add(r types.Row, w int64) error {
 		o.tree.Delete(it)
 		o.free = append(o.free, it)
 	}
-	return nil
 }
 
 // item returns an unused item holding row r and the keys in keyBuf (both

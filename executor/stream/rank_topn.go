@@ -154,7 +154,7 @@ func (t *RankTopN) LoadState(recs iter.Seq[StateRecord]) error {
 		case err != nil:
 			return err
 		case rec.Table == rankInputTable && len(rec.Row) == t.width:
-			if err := e.val.rows.add(rec.Row, rec.Weight); err != nil {
+			if err := e.val.rows.stage(rec.Row, rec.Weight); err != nil {
 				return err
 			}
 		case rec.Table == rankEmittedTable && len(rec.Row) == t.width+1:
@@ -163,7 +163,10 @@ func (t *RankTopN) LoadState(recs iter.Seq[StateRecord]) error {
 			return badRecord("ranking top-N", rec)
 		}
 	}
-	return nil
+	return t.parts.each(func(e *rowEntry[*rankPart]) error {
+		e.val.rows.settle()
+		return nil
+	})
 }
 
 // stateRoute implements Stateful: records route by the PARTITION BY.

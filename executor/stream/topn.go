@@ -145,7 +145,7 @@ func (t *TopN) LoadState(recs iter.Seq[StateRecord]) error {
 		}
 		switch rec.Table {
 		case topNInputTable:
-			if err := t.rows.add(rec.Row, rec.Weight); err != nil {
+			if err := t.rows.stage(rec.Row, rec.Weight); err != nil {
 				return err
 			}
 		case topNEmittedTable:
@@ -154,6 +154,7 @@ func (t *TopN) LoadState(recs iter.Seq[StateRecord]) error {
 			return badRecord("top-N", rec)
 		}
 	}
+	t.rows.settle()
 	t.changed = true
 	return nil
 }
