@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -91,6 +92,9 @@ func New(opts Options) (*Engine, error) {
 	if err := e.startViews(); err != nil {
 		return nil, err
 	}
+	// Loading left the decoded records as garbage, as large as the state:
+	// give that memory back now rather than at the heap's next goal.
+	debug.FreeOSMemory()
 	return e, nil
 }
 
