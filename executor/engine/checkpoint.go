@@ -122,12 +122,19 @@ func clearState(b *storage.Batch, id uint32) {
 // what spill stored): it replaces whatever was stored, under a new header.
 func (v *mview) writeState(b *storage.Batch, full bool) error {
 	if full {
-		if !v.spilled {
-			clearState(b, v.t.ID)
-		}
+		v.clearOnce(b)
 		b.Set(stateHeaderKey(v.t.ID), v.fingerprint)
 	}
 	return v.flow.WriteChanges(newStateBatch(b, v.t.ID))
+}
+
+// clearOnce deletes, in b, what was stored for the view before its
+// backfill: at the backfill's first write of state, and only then.
+func (v *mview) clearOnce(b *storage.Batch) {
+	if !v.cleared {
+		clearState(b, v.t.ID)
+		v.cleared = true
+	}
 }
 
 // spill stores the state a backfill logged so far, in a batch of its own,
@@ -138,10 +145,7 @@ func (v *mview) writeState(b *storage.Batch, full bool) error {
 func (v *mview) spill() error {
 	b := v.engine.store.NewBatch()
 	defer b.Close()
-	if !v.spilled {
-		clearState(b, v.t.ID)
-		v.spilled = true
-	}
+	v.clearOnce(b)
 	if err := v.flow.WriteChanges(newStateBatch(b, v.t.ID)); err != nil {
 		return err
 	}

@@ -44,8 +44,8 @@ type mview struct {
 	sink *stream.ViewSink
 	// fingerprint identifies the plan whose state the view stores.
 	fingerprint []byte
-	// spilled says a backfill stored part of the state already (spill).
-	spilled bool
+	// cleared says the backfill deleted the state stored before it.
+	cleared bool
 	workers *stream.Workers
 	// done receives once per epoch, when the sink has flushed.
 	done   chan struct{}

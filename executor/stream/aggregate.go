@@ -104,12 +104,8 @@ func (a *Aggregate) dropGlobalRow() {
 func (a *Aggregate) Push(_ int, c *types.Chunk) error {
 	for i := 0; i < c.Len(); i++ {
 		r, w := c.Row(i), c.Weights[i]
-		for j, g := range a.groupBy {
-			v, err := g.Eval(a.ctx, r)
-			if err != nil {
-				return err
-			}
-			a.key[j] = v
+		if err := evalInto(a.ctx, a.groupBy, r, a.key); err != nil {
+			return err
 		}
 		e, err := a.group(a.key)
 		if err != nil {

@@ -19,9 +19,10 @@ import (
 //     window or DISTINCT ranks, a view's rows) plus the sum of their output
 //     (what a top-N, window or DISTINCT emitted). A tap in front of such an
 //     operator logs every input change, and a tap behind it every output
-//     change; the operator itself does nothing. Stored deltas are summed by
-//     the store's merge operator (see MergeWeights), and a record whose
-//     weight reaches zero disappears.
+//     change; the operator itself does nothing. The store sums the deltas
+//     stored under a record's key (storage.Batch.AddWeight); a record whose
+//     weight sums to zero is handed back as dead by LoadStored, for the
+//     caller to delete.
 //   - A unit: all the records of one group, replaced whole. An aggregate or
 //     a set operation keeps per group values that are not sums of rows
 //     (accumulators, counts per side), so at Flush it logs every group it
@@ -43,8 +44,8 @@ const (
 // StateWriter receives the changes a checkpoint stores, keys relative to
 // the dataflow's own prefix.
 type StateWriter interface {
-	// AddWeight adds delta to the weight stored under key (see
-	// MergeWeights).
+	// AddWeight adds delta (a zig-zag varint) to the weight stored under
+	// key.
 	AddWeight(key, delta []byte) error
 	// Put replaces the value under key.
 	Put(key, value []byte) error
@@ -59,6 +60,8 @@ type stateLog struct {
 	on   *bool // shared by a dataflow's logs: whether changes are logged
 	buf  []byte
 	ents []logEntry
+	// recs is scratch for the records of a unit, which follow their count.
+	recs []byte
 }
 
 // logEntry is one change in a stateLog's buffer: buf[start:keyEnd] is the
@@ -87,15 +90,15 @@ func (l *stateLog) unit(key types.Row, save func(yield func(StateRecord) error) 
 	l.buf = append(l.buf, entryUnit)
 	l.buf = types.AppendEqualKey(l.buf, key)
 	keyEnd := len(l.buf)
-	// The count goes first: reserve its room, the records follow.
+	// The count goes first, so the records are encoded aside.
 	var n uint64
-	var recs []byte
+	l.recs = l.recs[:0]
 	if save != nil {
 		err := save(func(rec StateRecord) error {
 			n++
-			recs = append(recs, byte(rec.Table))
-			recs = types.AppendTypedRow(recs, rec.Row)
-			recs = binary.AppendVarint(recs, rec.Weight)
+			l.recs = append(l.recs, byte(rec.Table))
+			l.recs = types.AppendTypedRow(l.recs, rec.Row)
+			l.recs = binary.AppendVarint(l.recs, rec.Weight)
 			return nil
 		})
 		if err != nil {
@@ -103,7 +106,7 @@ func (l *stateLog) unit(key types.Row, save func(yield func(StateRecord) error) 
 		}
 	}
 	l.buf = binary.AppendUvarint(l.buf, n)
-	l.buf = append(l.buf, recs...)
+	l.buf = append(l.buf, l.recs...)
 	l.ents = append(l.ents, logEntry{start: start, keyEnd: keyEnd, end: len(l.buf), remove: n == 0})
 	return nil
 }
@@ -133,8 +136,8 @@ func (l *stateLog) drain(op int, w StateWriter) error {
 }
 
 // decodeStored turns a stored entry back into its operator number and
-// records.
-func decodeStored(key, val []byte, yield func(op int, rec StateRecord) error) error {
+// records; a record whose weight summed to zero goes to dead instead.
+func decodeStored(key, val []byte, yield func(op int, rec StateRecord) error, dead func(key []byte)) error {
 	if len(key) < 5 {
 		return errBadState()
 	}
@@ -151,6 +154,10 @@ func decodeStored(key, val []byte, yield func(op int, rec StateRecord) error) er
 		w, n := binary.Varint(val)
 		if n <= 0 || n != len(val) {
 			return errBadState()
+		}
+		if w == 0 {
+			dead(key)
+			return nil
 		}
 		return yield(op, StateRecord{Table: int(key[5]), Row: row, Weight: w})
 	case entryUnit:
@@ -194,10 +201,9 @@ func errBadState() error {
 type inputLogged interface {
 	// inputTable is the state table an input port's changes add to.
 	inputTable(port int) int
-	// outputTable is the state table its output adds to, or -1.
-	outputTable() int
-	// emitter is where its output leaves it.
-	emitter() *Emitter
+	// loggedOutput is where its output leaves it and the state table the
+	// output adds to; out is nil when its output is not state.
+	loggedOutput() (out *Emitter, table int)
 }
 
 // unitLogged is a Stateful operator that logs its changed groups itself.
@@ -235,10 +241,8 @@ func attachLog(op Stateful, l *stateLog) Operator {
 	case unitLogged:
 		x.setLog(l)
 	case inputLogged:
-		if t := x.outputTable(); t >= 0 {
-			if e := x.emitter(); e != nil {
-				e.out = &tap{next: e.out, log: l, table: func(int) int { return t }}
-			}
+		if e, t := x.loggedOutput(); e != nil {
+			e.out = &tap{next: e.out, log: l, table: func(int) int { return t }}
 		}
 		return &tap{next: op, log: l, table: x.inputTable}
 	}
@@ -263,16 +267,6 @@ func (d *Dataflow) WriteChanges(w StateWriter) error {
 	return nil
 }
 
-// DropChanges forgets the logged changes (after a failed epoch, whose
-// state is not kept).
-func (d *Dataflow) DropChanges() {
-	for _, o := range d.ops {
-		for _, l := range o.logs {
-			l.buf, l.ents = l.buf[:0], l.ents[:0]
-		}
-	}
-}
-
 // LoadStored loads state that WriteChanges stored (each key and value as
 // stored, relative to the dataflow's prefix) into a freshly built dataflow
 // of the same plan, on any number of shards. A record whose weight summed
@@ -282,17 +276,13 @@ func (d *Dataflow) LoadStored(entries iter.Seq2[[]byte, []byte], dead func(key [
 	var err error
 	recs := func(yield func(int, StateRecord) bool) {
 		for k, v := range entries {
-			if len(k) > 4 && k[4] == entryRecord && len(v) == 1 && v[0] == 0 {
-				dead(k)
-				continue
-			}
 			stop := false
 			if derr := decodeStored(k, v, func(op int, rec StateRecord) error {
 				if !yield(op, rec) {
 					stop = true
 				}
 				return nil
-			}); derr != nil {
+			}, dead); derr != nil {
 				err = derr
 				return
 			}
@@ -307,29 +297,23 @@ func (d *Dataflow) LoadStored(entries iter.Seq2[[]byte, []byte], dead func(key [
 	return err
 }
 
-func (h *HashJoin) inputTable(port int) int { return port }
-func (h *HashJoin) outputTable() int        { return -1 }
-func (h *HashJoin) emitter() *Emitter       { return h.out }
+func (h *HashJoin) inputTable(port int) int       { return port }
+func (h *HashJoin) loggedOutput() (*Emitter, int) { return nil, 0 }
 
-func (t *TopN) inputTable(int) int { return topNInputTable }
-func (t *TopN) outputTable() int   { return topNEmittedTable }
-func (t *TopN) emitter() *Emitter  { return t.out }
+func (t *TopN) inputTable(int) int            { return topNInputTable }
+func (t *TopN) loggedOutput() (*Emitter, int) { return t.out, topNEmittedTable }
 
-func (t *RankTopN) inputTable(int) int { return rankInputTable }
-func (t *RankTopN) outputTable() int   { return rankEmittedTable }
-func (t *RankTopN) emitter() *Emitter  { return t.out }
+func (t *RankTopN) inputTable(int) int            { return rankInputTable }
+func (t *RankTopN) loggedOutput() (*Emitter, int) { return t.out, rankEmittedTable }
 
-func (w *Window) inputTable(int) int { return windowInputTable }
-func (w *Window) outputTable() int   { return windowEmittedTable }
-func (w *Window) emitter() *Emitter  { return w.out }
+func (w *Window) inputTable(int) int            { return windowInputTable }
+func (w *Window) loggedOutput() (*Emitter, int) { return w.out, windowEmittedTable }
 
-func (d *Distinct) inputTable(int) int { return distinctInputTable }
-func (d *Distinct) outputTable() int   { return distinctEmittedTable }
-func (d *Distinct) emitter() *Emitter  { return d.out }
+func (d *Distinct) inputTable(int) int            { return distinctInputTable }
+func (d *Distinct) loggedOutput() (*Emitter, int) { return d.out, distinctEmittedTable }
 
-func (s *ViewSink) inputTable(int) int { return 0 }
-func (s *ViewSink) outputTable() int   { return -1 }
-func (s *ViewSink) emitter() *Emitter  { return nil }
+func (s *ViewSink) inputTable(int) int            { return 0 }
+func (s *ViewSink) loggedOutput() (*Emitter, int) { return nil, 0 }
 
 func (a *Aggregate) setLog(l *stateLog) { a.log = l }
 func (s *SetOp) setLog(l *stateLog)     { s.log = l }

@@ -91,12 +91,8 @@ func (d *Distinct) row(r types.Row) *rowEntry[*distinctRow] {
 
 // onGroup returns the group of row r (DISTINCT ON).
 func (d *Distinct) onGroup(r types.Row) (*rowEntry[*distinctOnGroup], error) {
-	for j, e := range d.on {
-		v, err := e.Eval(d.ctx, r)
-		if err != nil {
-			return nil, err
-		}
-		d.key[j] = v
+	if err := evalInto(d.ctx, d.on, r, d.key); err != nil {
+		return nil, err
 	}
 	g, _ := d.onGrp.getOrCreate(d.key, func() *distinctOnGroup { return &distinctOnGroup{rows: newMultiset()} })
 	return g, nil

@@ -57,12 +57,8 @@ func (s *exchangeSender) route(r types.Row) (int, error) {
 	if s.wholeRow {
 		return int(hashRow(r) % uint64(n)), nil
 	}
-	for i, k := range s.keys {
-		v, err := k.Eval(s.ctx, r)
-		if err != nil {
-			return 0, err
-		}
-		s.key[i] = v
+	if err := evalInto(s.ctx, s.keys, r, s.key); err != nil {
+		return 0, err
 	}
 	return int(hashRow(s.key) % uint64(n)), nil
 }

@@ -462,7 +462,7 @@ func reloaded(c incCase, stored memState, rec Operator) (Operator, error) {
 		if err := decodeStored([]byte(k), v, func(_ int, r StateRecord) error {
 			recs = append(recs, r)
 			return nil
-		}); err != nil {
+		}, func([]byte) {}); err != nil {
 			return nil, err
 		}
 	}

@@ -56,13 +56,8 @@ func NewProject(ctx *expr.Ctx, exprs []expr.Expr, out Operator, port int) *Proje
 func (p *Project) Push(_ int, c *types.Chunk) error {
 	for i := 0; i < c.Len(); i++ {
 		in := c.Row(i)
-		row := p.out.Space(c.Weights[i])
-		for j, e := range p.exprs {
-			v, err := e.Eval(p.ctx, in)
-			if err != nil {
-				return err
-			}
-			row[j] = v
+		if err := evalInto(p.ctx, p.exprs, in, p.out.Space(c.Weights[i])); err != nil {
+			return err
 		}
 		if err := p.out.Done(); err != nil {
 			return err

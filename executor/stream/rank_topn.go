@@ -49,12 +49,8 @@ func NewRankTopN(ctx *expr.Ctx, n *plan.Window, width int, out Operator, port in
 // part returns the partition of row r (an input row, or an output row,
 // which starts with its input row).
 func (t *RankTopN) part(r types.Row) (*rowEntry[*rankPart], error) {
-	for j, e := range t.call.PartitionBy {
-		v, err := e.Eval(t.ctx, r)
-		if err != nil {
-			return nil, err
-		}
-		t.key[j] = v
+	if err := evalInto(t.ctx, t.call.PartitionBy, r, t.key); err != nil {
+		return nil, err
 	}
 	e, _ := t.parts.getOrCreate(t.key, func() *rankPart {
 		return &rankPart{rows: newOrderedRows(t.ctx, t.call.OrderBy), emitted: newMultiset()}

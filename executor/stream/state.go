@@ -61,14 +61,19 @@ func canonicalKey(key types.Row, f *forms) types.Row {
 // evalRow evaluates es on r into a new row.
 func evalRow(ctx *expr.Ctx, es []expr.Expr, r types.Row) (types.Row, error) {
 	out := make(types.Row, len(es))
+	return out, evalInto(ctx, es, r, out)
+}
+
+// evalInto evaluates es on r into out (of their length).
+func evalInto(ctx *expr.Ctx, es []expr.Expr, r, out types.Row) error {
 	for i, e := range es {
 		v, err := e.Eval(ctx, r)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		out[i] = v
 	}
-	return out, nil
+	return nil
 }
 
 // badRecord is the error of a record an operator cannot place.

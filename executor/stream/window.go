@@ -73,12 +73,8 @@ func (w *Window) Push(_ int, c *types.Chunk) error {
 // part returns the partition of row r (an input row, or an output row,
 // which starts with its input row).
 func (w *Window) part(r types.Row) (*rowEntry[*winPart], error) {
-	for j, e := range w.partBy {
-		v, err := e.Eval(w.ctx, r)
-		if err != nil {
-			return nil, err
-		}
-		w.key[j] = v
+	if err := evalInto(w.ctx, w.partBy, r, w.key); err != nil {
+		return nil, err
 	}
 	e, _ := w.parts.getOrCreate(w.key, func() *winPart { return &winPart{rows: newMultiset(), emitted: newMultiset()} })
 	return e, nil
