@@ -26,7 +26,33 @@ const (
 	RelView             RelKind = 'v'
 	RelMaterializedView RelKind = 'm'
 	RelSystem           RelKind = 's' // a virtual pg_catalog / information_schema relation (reported as 'r' or 'v')
+	// RelSource is a source: a stream read from outside (a Kafka topic),
+	// not stored; each materialized view over it reads it itself. Postgres
+	// clients see it as a foreign table.
+	RelSource RelKind = 'f'
 )
+
+// SourceSpec says where a source reads from and how its messages decode.
+type SourceSpec struct {
+	// Connector names the connector: "kafka".
+	Connector string `json:"connector"`
+	// Options are the WITH options (connector excluded), keys lower-case.
+	Options map[string]string `json:"options"`
+	// Format and Encode name how messages decode: PLAIN and JSON.
+	Format string `json:"format"`
+	Encode string `json:"encode"`
+	// Includes are the columns filled from message attributes rather
+	// than from its value, after the value's columns.
+	Includes []SourceInclude `json:"includes,omitempty"`
+}
+
+// SourceInclude is a column filled from a message attribute: its index
+// among the source's columns and the attribute (partition, offset,
+// timestamp or key).
+type SourceInclude struct {
+	Column int    `json:"column"`
+	Kind   string `json:"kind"`
+}
 
 // Schema is a namespace.
 type Schema struct {
@@ -63,6 +89,8 @@ type Table struct {
 	Query string `json:"query,omitempty"`
 	// Depends lists the relations a view's query reads directly.
 	Depends []uint32 `json:"depends,omitempty"`
+	// Source describes a source's connector and format.
+	Source *SourceSpec `json:"source,omitempty"`
 	// Generate produces the rows of a system relation from a snapshot, as
 	// the session s (nil when there is none) sees them.
 	Generate func(c *Catalog, s Session) []types.Row `json:"-"`

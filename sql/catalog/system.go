@@ -39,7 +39,7 @@ type systemTable struct {
 // pg_class rows and regclass values stay stable across restarts.
 func systemTables() []*Table {
 	var out []*Table
-	for _, group := range [][]systemTable{pgCatalogTables(), infoSchemaTables()} {
+	for _, group := range [][]systemTable{pgCatalogTables(), infoSchemaTables(), sourceTables()} {
 		for _, s := range group {
 			out = append(out, &Table{
 				ID:       s.id,

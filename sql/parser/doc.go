@@ -4,8 +4,10 @@
 // 42601 and the 1-based character position Postgres would report.
 //
 // Statements Postgres' grammar lacks (SHOW MATERIALIZED VIEWS, SHOW SOURCES,
-// SHOW SINKS) are recognised when the grammar rejects the text, and given
-// Postgres-shaped trees (a VariableShowStmt naming the object kind).
+// SHOW SINKS, CREATE SOURCE) are recognised when the grammar rejects the
+// text, and given Postgres-shaped trees (a VariableShowStmt naming the
+// object kind); CREATE SOURCE is read by a small parser on Postgres'
+// scanner into a CreateSource.
 //
 // It imports sql/sqlerr and pg_query only; it knows nothing of the catalog.
 package parser

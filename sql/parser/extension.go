@@ -5,27 +5,37 @@ import (
 	"strings"
 
 	pg "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/freshetdb/freshet/sql/sqlerr"
 )
 
 // showExtension matches the SHOW statements Freshet adds to Postgres'
 // grammar, whose object names are several words: SHOW MATERIALIZED VIEWS.
 var showExtension = regexp.MustCompile(`(?is)^\s*show\s+(materialized\s+views|sources|sinks)\s*;?\s*$`)
 
+// createSource and createSink match the start of CREATE SOURCE and CREATE
+// SINK.
+var (
+	createSource = regexp.MustCompile(`(?is)^\s*create\s+source\b`)
+	createSink   = regexp.MustCompile(`(?is)^\s*create\s+sink\b`)
+)
+
 // parseExtensions parses sql when Postgres' grammar rejected it: each
 // statement is either one of Freshet's extension statements or must parse
 // as Postgres on its own. It returns ok false when some statement is
-// neither, so that the caller reports Postgres' own syntax error.
-func parseExtensions(sql string) ([]*Stmt, bool) {
+// neither, so that the caller reports Postgres' own syntax error; an
+// extension statement that does not parse is its own error.
+func parseExtensions(sql string) ([]*Stmt, bool, error) {
 	pieces, err := pg.SplitWithScanner(sql, false)
 	if err != nil {
-		return nil, false
+		return nil, false, nil
 	}
 	var out []*Stmt
 	offset, extensions := 0, 0
 	for _, piece := range pieces {
 		start := strings.Index(sql[offset:], piece)
 		if start < 0 {
-			return nil, false
+			return nil, false, nil
 		}
 		start += offset
 		offset = start + len(piece)
@@ -40,16 +50,29 @@ func parseExtensions(sql string) ([]*Stmt, bool) {
 			extensions++
 			continue
 		}
+		if createSink.MatchString(text) {
+			return nil, false, sqlerr.Unsupported("CREATE SINK")
+		}
+		if createSource.MatchString(text) {
+			cs, err := parseCreateSource(text)
+			if err != nil {
+				return nil, false, err
+			}
+			ast := &pg.Node{Node: &pg.Node_CreateStmt{CreateStmt: cs.Table}}
+			out = append(out, &Stmt{AST: ast, Text: text, Offset: start, Source: cs})
+			extensions++
+			continue
+		}
 		tree, err := pg.Parse(piece)
 		if err != nil || len(tree.Stmts) != 1 {
-			return nil, false
+			return nil, false, nil
 		}
 		out = append(out, &Stmt{AST: tree.Stmts[0].Stmt, Text: text, Offset: start})
 	}
 	// The scanner may drop a trailing statement it cannot split; then the
 	// text is not fully accounted for and Postgres' error stands.
 	if strings.Trim(sql[offset:], " \t\r\n;") != "" {
-		return nil, false
+		return nil, false, nil
 	}
-	return out, extensions > 0
+	return out, extensions > 0, nil
 }

@@ -19,6 +19,9 @@ type Stmt struct {
 	Text string
 	// Offset is the byte offset of Text within the string given to Parse.
 	Offset int
+	// Source is set for CREATE SOURCE, a statement Postgres' grammar
+	// lacks; AST is then its column definitions as a CREATE TABLE.
+	Source *CreateSource
 }
 
 // SQL returns the statement's text.
@@ -29,7 +32,11 @@ func (s *Stmt) SQL() string { return s.Text }
 func Parse(sql string) ([]*Stmt, error) {
 	tree, err := pg.Parse(sql)
 	if err != nil {
-		if stmts, ok := parseExtensions(sql); ok {
+		stmts, ok, xerr := parseExtensions(sql)
+		if xerr != nil {
+			return nil, xerr
+		}
+		if ok {
 			return stmts, nil
 		}
 		return nil, syntaxError(sql, err)

@@ -77,3 +77,56 @@ func TestExtensionStatements(t *testing.T) {
 		}
 	}
 }
+
+func TestParseCreateSource(t *testing.T) {
+	stmts, err := Parse(`SELECT 1; CREATE SOURCE IF NOT EXISTS s.bids (auction BIGINT, "Price" numeric(10,2))
+		INCLUDE partition AS part INCLUDE offset
+		WITH (connector = 'kafka', topic = 'bids', properties.bootstrap.server = '127.0.0.1:9092', n = 3)
+		FORMAT plain ENCODE json (note = 'it''s')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stmts) != 2 || stmts[1].Source == nil {
+		t.Fatalf("got %d statements: %+v", len(stmts), stmts)
+	}
+	cs := stmts[1].Source
+	if cs.Table.Relation.Schemaname != "s" || cs.Table.Relation.Relname != "bids" || !cs.Table.IfNotExists || len(cs.Table.TableElts) != 2 {
+		t.Fatalf("table: %+v", cs.Table)
+	}
+	if len(cs.Includes) != 2 || cs.Includes[0] != (Include{Kind: "partition", As: "part"}) || cs.Includes[1] != (Include{Kind: "offset"}) {
+		t.Fatalf("includes: %+v", cs.Includes)
+	}
+	want := []Option{{"connector", "kafka"}, {"topic", "bids"}, {"properties.bootstrap.server", "127.0.0.1:9092"}, {"n", "3"}}
+	if len(cs.With) != len(want) {
+		t.Fatalf("with: %+v", cs.With)
+	}
+	for i := range want {
+		if cs.With[i] != want[i] {
+			t.Fatalf("with: %+v", cs.With)
+		}
+	}
+	if cs.Format != "PLAIN" || cs.Encode != "JSON" || len(cs.EncodeOptions) != 1 || cs.EncodeOptions[0].Value != "it's" {
+		t.Fatalf("format: %+v", cs)
+	}
+}
+
+func TestParseCreateSourceErrors(t *testing.T) {
+	for _, c := range []struct {
+		sql  string
+		code sqlerr.Code
+	}{
+		{"CREATE SOURCE s (a int, WATERMARK FOR a AS a - 1) WITH (connector = 'kafka')", sqlerr.FeatureNotSupported},
+		{"CREATE SOURCE s (a int) WITH (connector 'kafka')", sqlerr.SyntaxError},
+		{"CREATE SOURCE s (a int) WITH (connector = 'kafka') FORMAT PLAIN", sqlerr.SyntaxError},
+		{"CREATE SOURCE s (a int", sqlerr.SyntaxError},
+		{"CREATE SOURCE", sqlerr.SyntaxError},
+		{"CREATE SOURCE s (a nosuch type here) WITH (connector = 'kafka')", sqlerr.SyntaxError},
+		{"CREATE SOURCE s (a int) WITH (connector = 'kafka') extra", sqlerr.SyntaxError},
+		{"CREATE SINK k FROM v WITH (connector = 'kafka')", sqlerr.FeatureNotSupported},
+	} {
+		_, err := Parse(c.sql)
+		if e := sqlerr.As(err); e == nil || e.Code != c.code {
+			t.Errorf("%s: got %v, want %s", c.sql, err, c.code)
+		}
+	}
+}

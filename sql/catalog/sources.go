@@ -1,0 +1,41 @@
+package catalog
+
+import (
+	"github.com/freshetdb/freshet/sql/types"
+)
+
+// Runtime is what a session may offer of the server's running state, for
+// the system relations that show it. A Session without it shows them
+// empty.
+type Runtime interface {
+	// SourcePartitions returns one row of freshet_source_partitions per
+	// partition of every source a materialized view reads.
+	SourcePartitions() []types.Row
+	// SourceErrors returns the rows of freshet_source_errors.
+	SourceErrors() []types.Row
+}
+
+// SourcePartitionColumns and SourceErrorColumns declare the columns of
+// freshet_source_partitions and freshet_source_errors, in the order the
+// Runtime's rows hold them.
+const (
+	SourcePartitionColumns = `source name, view name, partition int4, committed_offset int8, high_watermark int8, lag int8, messages int8, bytes int8, errors int8, status text`
+	SourceErrorColumns     = `source name, partition int4, message_offset int8, error text, payload bytea, recorded_at timestamptz`
+)
+
+// sourceTables declares Freshet's system relations about sources, in
+// pg_catalog so that they need no schema name.
+func sourceTables() []systemTable {
+	runtime := func(get func(Runtime) []types.Row) func(*rowBuilder, *Catalog, Session) []types.Row {
+		return func(_ *rowBuilder, _ *Catalog, s Session) []types.Row {
+			if rt, ok := s.(Runtime); ok {
+				return get(rt)
+			}
+			return nil
+		}
+	}
+	return []systemTable{
+		catalogView(9200, "freshet_source_partitions", SourcePartitionColumns, runtime(Runtime.SourcePartitions)),
+		catalogView(9201, "freshet_source_errors", SourceErrorColumns, runtime(Runtime.SourceErrors)),
+	}
+}

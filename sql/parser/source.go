@@ -1,0 +1,301 @@
+package parser
+
+import (
+	"strings"
+
+	pg "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/freshetdb/freshet/sql/sqlerr"
+)
+
+// CreateSource is a CREATE SOURCE statement:
+//
+//	CREATE SOURCE [IF NOT EXISTS] name [(column definitions)]
+//	  [INCLUDE partition | offset | timestamp | key [AS column]] ...
+//	  WITH (connector = 'kafka', topic = '...', ...)
+//	  [FORMAT PLAIN ENCODE JSON [(options)]]
+type CreateSource struct {
+	// Table holds the name and the column definitions, parsed by
+	// Postgres' grammar as those of a CREATE TABLE.
+	Table *pg.CreateStmt
+	// Includes lists the INCLUDE clauses in order.
+	Includes []Include
+	// With holds the WITH options, keys lower-cased, in order.
+	With []Option
+	// Format and Encode are the FORMAT and ENCODE names, upper-cased; ""
+	// when the clause is absent.
+	Format, Encode string
+	// EncodeOptions are the options after ENCODE, keys lower-cased.
+	EncodeOptions []Option
+}
+
+// Include is one INCLUDE clause: a message attribute made a column.
+type Include struct {
+	// Kind is the attribute, lower-cased: key, partition, offset,
+	// timestamp or header.
+	Kind string
+	// As is the column's name; "" for the default (_rw_kafka_<kind>, as
+	// RisingWave names it).
+	As string
+}
+
+// Option is one key = 'value' option.
+type Option struct {
+	Key, Value string
+}
+
+// token is one token of an extension statement.
+type token struct {
+	kind pg.Token
+	text string // as written
+	pos  int    // byte offset in the statement
+}
+
+// scanTokens splits text into tokens, dropping comments.
+func scanTokens(text string) ([]token, error) {
+	res, err := pg.Scan(text)
+	if err != nil {
+		return nil, sqlerr.Newf(sqlerr.SyntaxError, "%s", err.Error())
+	}
+	var out []token
+	for _, t := range res.Tokens {
+		if t.Token == pg.Token_SQL_COMMENT || t.Token == pg.Token_C_COMMENT {
+			continue
+		}
+		out = append(out, token{kind: t.Token, text: text[t.Start:t.End], pos: int(t.Start)})
+	}
+	return out, nil
+}
+
+// tokenReader walks the tokens of one statement.
+type tokenReader struct {
+	text string
+	toks []token
+	i    int
+}
+
+func (r *tokenReader) peek() *token {
+	if r.i < len(r.toks) {
+		return &r.toks[r.i]
+	}
+	return nil
+}
+
+// word reports whether the next token is the keyword or identifier w
+// (lower case), and consumes it if so.
+func (r *tokenReader) word(w string) bool {
+	if t := r.peek(); t != nil && t.kind != pg.Token_SCONST && strings.ToLower(t.text) == w {
+		r.i++
+		return true
+	}
+	return false
+}
+
+func (r *tokenReader) punct(p string) bool {
+	if t := r.peek(); t != nil && t.text == p {
+		r.i++
+		return true
+	}
+	return false
+}
+
+// fail is a syntax error at the next token, positioned as Postgres does
+// (1-based characters).
+func (r *tokenReader) fail(want string) error {
+	t := r.peek()
+	if t == nil {
+		return sqlerr.Newf(sqlerr.SyntaxError, "syntax error at end of input: expected %s", want)
+	}
+	e := sqlerr.Newf(sqlerr.SyntaxError, "syntax error at or near %q: expected %s", t.text, want)
+	e.Position = len([]rune(r.text[:t.pos])) + 1
+	return e
+}
+
+// ident reads an identifier: lower-cased unless double-quoted.
+func (r *tokenReader) ident(what string) (string, error) {
+	t := r.peek()
+	if t == nil || t.kind == pg.Token_SCONST || t.kind == pg.Token_ICONST || t.kind == pg.Token_FCONST || len(t.text) == 0 || strings.ContainsAny(t.text[:1], "(),;=.'") {
+		return "", r.fail(what)
+	}
+	r.i++
+	if strings.HasPrefix(t.text, `"`) {
+		return strings.ReplaceAll(strings.Trim(t.text, `"`), `""`, `"`), nil
+	}
+	return strings.ToLower(t.text), nil
+}
+
+// options reads '(' key = value, ... ')'; a key is dotted identifiers
+// (properties.bootstrap.server), a value a string, a number or a word.
+func (r *tokenReader) options() ([]Option, error) {
+	if !r.punct("(") {
+		return nil, r.fail("'('")
+	}
+	var out []Option
+	for {
+		var key []string
+		for {
+			k, err := r.ident("an option name")
+			if err != nil {
+				return nil, err
+			}
+			key = append(key, strings.ToLower(k))
+			if !r.punct(".") {
+				break
+			}
+		}
+		if !r.punct("=") {
+			return nil, r.fail("'='")
+		}
+		t := r.peek()
+		if t == nil || t.text == "," || t.text == ")" {
+			return nil, r.fail("an option value")
+		}
+		r.i++
+		val := t.text
+		switch {
+		case t.kind == pg.Token_SCONST && strings.HasPrefix(val, "'"):
+			val = strings.ReplaceAll(val[1:len(val)-1], "''", "'")
+		case t.kind == pg.Token_SCONST:
+			return nil, sqlerr.Newf(sqlerr.SyntaxError, "option %q: write the value as a plain 'string'", strings.Join(key, "."))
+		}
+		out = append(out, Option{Key: strings.Join(key, "."), Value: val})
+		if r.punct(")") {
+			return out, nil
+		}
+		if !r.punct(",") {
+			return nil, r.fail("',' or ')'")
+		}
+	}
+}
+
+// parens returns the text inside the parenthesised list that starts at
+// the next token, and moves past it.
+func (r *tokenReader) parens() (string, error) {
+	open := r.peek()
+	if open == nil || open.text != "(" {
+		return "", r.fail("'('")
+	}
+	depth := 0
+	for j := r.i; j < len(r.toks); j++ {
+		switch r.toks[j].text {
+		case "(":
+			depth++
+		case ")":
+			depth--
+			if depth == 0 {
+				inner := r.text[open.pos+1 : r.toks[j].pos]
+				r.i = j + 1
+				return inner, nil
+			}
+		}
+	}
+	r.i = len(r.toks)
+	return "", r.fail("')'")
+}
+
+// parseCreateSource parses text, which starts with CREATE SOURCE.
+func parseCreateSource(text string) (*CreateSource, error) {
+	toks, err := scanTokens(text)
+	if err != nil {
+		return nil, err
+	}
+	r := &tokenReader{text: text, toks: toks}
+	r.word("create")
+	r.word("source")
+	ifNotExists := false
+	if r.word("if") {
+		if !r.word("not") || !r.word("exists") {
+			return nil, r.fail("IF NOT EXISTS")
+		}
+		ifNotExists = true
+	}
+	nameStart := r.peek()
+	if _, err := r.ident("a source name"); err != nil {
+		return nil, err
+	}
+	if r.punct(".") {
+		if _, err := r.ident("a source name"); err != nil {
+			return nil, err
+		}
+	}
+	name := text[nameStart.pos:r.toks[r.i-1].pos+len(r.toks[r.i-1].text)]
+	cols := ""
+	if t := r.peek(); t != nil && t.text == "(" {
+		inner, err := r.parens()
+		if err != nil {
+			return nil, err
+		}
+		if err := refuseWatermark(inner); err != nil {
+			return nil, err
+		}
+		cols = inner
+	}
+	cs := &CreateSource{}
+	tree, err := pg.Parse("CREATE TABLE " + name + " (" + cols + ")")
+	if err != nil || len(tree.Stmts) != 1 || tree.Stmts[0].Stmt.GetCreateStmt() == nil {
+		if err == nil {
+			err = sqlerr.New(sqlerr.SyntaxError, "malformed column definitions")
+		}
+		return nil, sqlerr.Newf(sqlerr.SyntaxError, "in the column definitions of CREATE SOURCE: %s", strings.TrimPrefix(err.Error(), "syntax error "))
+	}
+	cs.Table = tree.Stmts[0].Stmt.GetCreateStmt()
+	cs.Table.IfNotExists = ifNotExists
+	for r.word("include") {
+		kind, err := r.ident("what to include (key, partition, offset, timestamp or header)")
+		if err != nil {
+			return nil, err
+		}
+		inc := Include{Kind: kind}
+		if r.word("as") {
+			if inc.As, err = r.ident("a column name"); err != nil {
+				return nil, err
+			}
+		}
+		cs.Includes = append(cs.Includes, inc)
+	}
+	if !r.word("with") {
+		return nil, r.fail("WITH (connector = '...', ...)")
+	}
+	if cs.With, err = r.options(); err != nil {
+		return nil, err
+	}
+	if r.word("format") {
+		f, err := r.ident("a format name (PLAIN)")
+		if err != nil {
+			return nil, err
+		}
+		if !r.word("encode") {
+			return nil, r.fail("ENCODE")
+		}
+		e, err := r.ident("an encoding name (JSON)")
+		if err != nil {
+			return nil, err
+		}
+		cs.Format, cs.Encode = strings.ToUpper(f), strings.ToUpper(e)
+		if t := r.peek(); t != nil && t.text == "(" {
+			if cs.EncodeOptions, err = r.options(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	r.punct(";")
+	if r.peek() != nil {
+		return nil, r.fail("the end of the statement")
+	}
+	return cs, nil
+}
+
+// refuseWatermark fails on a WATERMARK FOR clause in a column list:
+// watermarks are not supported yet.
+func refuseWatermark(cols string) error {
+	toks, err := scanTokens(cols)
+	if err != nil {
+		return err
+	}
+	for i := 0; i+1 < len(toks); i++ {
+		if strings.EqualFold(toks[i].text, "watermark") && strings.EqualFold(toks[i+1].text, "for") {
+			return sqlerr.Unsupported("WATERMARK FOR in CREATE SOURCE (event-time watermarks)")
+		}
+	}
+	return nil
+}
