@@ -39,6 +39,9 @@ type Options struct {
 	// ChunkRows is the number of changes a dataflow moves at a time;
 	// default 1024.
 	ChunkRows int
+	// BarrierInterval is how often what sources read is committed as an
+	// epoch; default 100 ms.
+	BarrierInterval time.Duration
 	// NoSync skips fsync on commit (tests only: data survives a process
 	// crash but not a power loss).
 	NoSync bool
@@ -89,7 +92,7 @@ func Start(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.store = st
-	if s.engine, err = engine.New(engine.Options{Store: st, Logger: opts.Logger.With("component", "engine"), Version: opts.Version, Workers: opts.Workers, ChunkRows: opts.ChunkRows}); err != nil {
+	if s.engine, err = engine.New(engine.Options{Store: st, Logger: opts.Logger.With("component", "engine"), Version: opts.Version, Workers: opts.Workers, ChunkRows: opts.ChunkRows, BarrierInterval: opts.BarrierInterval}); err != nil {
 		_ = st.Close()
 		return nil, err
 	}

@@ -10,9 +10,11 @@ import "encoding/binary"
 //
 //	tag  namespace        key                                 value
 //	'c'  catalog          'c' objectID(u32)                   descriptor bytes (owned by the catalog)
+//	'e'  source errors    'e' sourceID(u32) partition(u32)    the record of a message that could not
+//	                      offset(u64)                         be read (owned by the engine)
 //	'm'  meta             'm' name                            small values: id counters (see NextID), etc.
-//	'o'  source offsets   'o' sourceID(u32) partition(u32)    connector offset bytes
-//	's'  operator state   's' objectID(u32) <operator bytes>  operator state bytes
+//	's'  operator state   's' objectID(u32) <operator bytes>  operator state bytes, and the source
+//	                                                          offsets of a view (its own bytes)
 //	't'  table rows       't' tableID(u32) <key bytes>        row bytes; key bytes are the primary key
 //	                                                          encoded by types.AppendKey, or a row id
 //
@@ -21,8 +23,8 @@ import "encoding/binary"
 // without one return a fresh slice the caller owns.
 const (
 	tagCatalog byte = 'c'
+	tagError   byte = 'e'
 	tagMeta    byte = 'm'
-	tagOffset  byte = 'o'
 	tagState   byte = 's'
 	tagTable   byte = 't'
 )
@@ -108,19 +110,34 @@ func StateIDFromKey(key []byte) (id uint32, ok bool) {
 	return binary.BigEndian.Uint32(key[1:5]), true
 }
 
-// OffsetKey returns the key of the stored offset of one partition of source
-// sourceID ('o' sourceID partition).
-func OffsetKey(sourceID, partition uint32) []byte {
-	k := make([]byte, 0, 9)
-	k = append(k, tagOffset)
+// SourceErrorKey returns the key of the record of the message at offset
+// of one partition of source sourceID ('e' sourceID partition offset).
+func SourceErrorKey(sourceID, partition uint32, offset uint64) []byte {
+	k := make([]byte, 0, 17)
+	k = append(k, tagError)
 	k = binary.BigEndian.AppendUint32(k, sourceID)
-	return binary.BigEndian.AppendUint32(k, partition)
+	k = binary.BigEndian.AppendUint32(k, partition)
+	return binary.BigEndian.AppendUint64(k, offset)
 }
 
-// OffsetPrefix returns the bounds [lower, upper) that hold the offsets of
-// every partition of source sourceID, in partition order.
-func OffsetPrefix(sourceID uint32) (lower, upper []byte) {
-	return idPrefix(tagOffset, sourceID)
+// SourceErrorPrefix returns the bounds [lower, upper) that hold the error
+// records of source sourceID, in partition and offset order.
+func SourceErrorPrefix(sourceID uint32) (lower, upper []byte) {
+	return idPrefix(tagError, sourceID)
+}
+
+// SourceErrorSpan returns the bounds [lower, upper) of every source's
+// error records.
+func SourceErrorSpan() (lower, upper []byte) {
+	return []byte{tagError}, []byte{tagError + 1}
+}
+
+// SplitSourceErrorKey returns the parts of a key made by SourceErrorKey.
+func SplitSourceErrorKey(key []byte) (sourceID, partition uint32, offset uint64, ok bool) {
+	if len(key) != 17 || key[0] != tagError {
+		return 0, 0, 0, false
+	}
+	return binary.BigEndian.Uint32(key[1:]), binary.BigEndian.Uint32(key[5:]), binary.BigEndian.Uint64(key[9:]), true
 }
 
 // PrefixEnd returns the smallest key greater than every key that starts with

@@ -13,11 +13,11 @@ func TestKeyOrderAndNamespaces(t *testing.T) {
 		CatalogKey(1),
 		CatalogKey(256),
 		CatalogKey(math.MaxUint32),
+		SourceErrorKey(1, 0, 5),
+		SourceErrorKey(1, 7, 0),
+		SourceErrorKey(2, 0, 0),
 		MetaKey(""),
 		MetaKey("next_id"),
-		OffsetKey(1, 0),
-		OffsetKey(1, 7),
-		OffsetKey(2, 0),
 		StateKey(nil, 1),
 		append(StateKey(nil, 1), 0xff),
 		StateKey(nil, 2),
@@ -62,9 +62,9 @@ func TestPrefixBounds(t *testing.T) {
 			outside: [][]byte{StateKey(nil, 4), TableKey(nil, 3)},
 		},
 		{
-			lower: first(OffsetPrefix(5)), upper: second(OffsetPrefix(5)),
-			inside:  [][]byte{OffsetKey(5, 0), OffsetKey(5, math.MaxUint32)},
-			outside: [][]byte{OffsetKey(4, math.MaxUint32), OffsetKey(6, 0)},
+			lower: first(SourceErrorPrefix(5)), upper: second(SourceErrorPrefix(5)),
+			inside:  [][]byte{SourceErrorKey(5, 0, 0), SourceErrorKey(5, math.MaxUint32, math.MaxUint64)},
+			outside: [][]byte{SourceErrorKey(4, math.MaxUint32, math.MaxUint64), SourceErrorKey(6, 0, 0)},
 		},
 	} {
 		for _, k := range tc.inside {
@@ -117,6 +117,9 @@ func TestSplitKeys(t *testing.T) {
 	}
 	if _, ok := CatalogIDFromKey(append(CatalogKey(99), 0)); ok {
 		t.Fatal("a longer key parsed as a catalog key")
+	}
+	if s, p, o, ok := SplitSourceErrorKey(SourceErrorKey(3, 4, 5)); !ok || s != 3 || p != 4 || o != 5 {
+		t.Fatalf("SplitSourceErrorKey = %d %d %d %v", s, p, o, ok)
 	}
 }
 

@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/freshetdb/freshet/server"
 )
@@ -76,6 +77,17 @@ func envInt(name string, def int) int {
 	return def
 }
 
+// envDuration returns the environment variable as a duration (100ms,
+// 1s), or def.
+func envDuration(name string, def time.Duration) time.Duration {
+	if v, ok := os.LookupEnv(name); ok {
+		if d, err := time.ParseDuration(v); err == nil {
+			return d
+		}
+	}
+	return def
+}
+
 func serve(args []string, stderr io.Writer) int {
 	fs := flag.NewFlagSet("server", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -84,6 +96,7 @@ func serve(args []string, stderr io.Writer) int {
 	dataDir := fs.String("data-dir", envDefault("FRESHET_DATA_DIR", "./freshet-data"), "data directory (FRESHET_DATA_DIR)")
 	workers := fs.Int("workers", envInt("FRESHET_WORKERS", 0), "shards per materialized view, 0 = GOMAXPROCS (FRESHET_WORKERS)")
 	chunkRows := fs.Int("chunk-rows", envInt("FRESHET_CHUNK_ROWS", 0), "changes a dataflow moves at a time, 0 = 1024 (FRESHET_CHUNK_ROWS)")
+	barrier := fs.Duration("barrier-interval", envDuration("FRESHET_BARRIER_INTERVAL", 100*time.Millisecond), "how often what sources read is committed as an epoch (FRESHET_BARRIER_INTERVAL)")
 	logLevel := fs.String("log-level", envDefault("FRESHET_LOG_LEVEL", "info"), "log level: debug, info, warn, error (FRESHET_LOG_LEVEL)")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -94,7 +107,7 @@ func serve(args []string, stderr io.Writer) int {
 		return 2
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	srv, err := server.Start(server.Options{Listen: *listen, HTTPListen: *httpListen, DataDir: *dataDir, Version: version, Logger: logger, Workers: *workers, ChunkRows: *chunkRows})
+	srv, err := server.Start(server.Options{Listen: *listen, HTTPListen: *httpListen, DataDir: *dataDir, Version: version, Logger: logger, Workers: *workers, ChunkRows: *chunkRows, BarrierInterval: *barrier})
 	if err != nil {
 		logger.Error("cannot start", "err", err)
 		return 1

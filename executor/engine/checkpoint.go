@@ -121,11 +121,17 @@ func clearState(b *storage.Batch, id uint32) {
 // call into b. After a backfill (full) the log holds the whole state (with
 // what spill stored): it replaces whatever was stored, under a new header.
 func (v *mview) writeState(b *storage.Batch, full bool) error {
+	sb := newStateBatch(b, v.t.ID)
 	if full {
 		v.clearOnce(b)
 		b.Set(stateHeaderKey(v.t.ID), v.fingerprint)
+		for _, f := range v.feeds {
+			if err := f.writeOffsets(sb, f.next); err != nil {
+				return err
+			}
+		}
 	}
-	return v.flow.WriteChanges(newStateBatch(b, v.t.ID))
+	return v.flow.WriteChanges(sb)
 }
 
 // clearOnce deletes, in b, what was stored for the view before its
@@ -165,7 +171,8 @@ func (v *mview) loadState(r reader, dead *storage.Batch) error {
 		return errNoState
 	}
 	lo, _ := storage.StatePrefix(v.t.ID)
-	it, err := r.NewIter(lo, hdr)
+	// The operators' records come before the feeds' offsets.
+	it, err := r.NewIter(lo, append(storage.StateKey(nil, v.t.ID), offsetKey(0, 0)[:4]...))
 	if err != nil {
 		return err
 	}

@@ -18,68 +18,10 @@ func (s *Session) createTable(cs *pg.CreateStmt) (string, error) {
 	if len(cs.InhRelations) > 0 || cs.Partspec != nil || cs.Partbound != nil || cs.OfTypename != nil {
 		return "", sqlerr.Unsupported("inheritance, partitioning and typed tables")
 	}
-	b := s.binder("", nil)
 	t := &catalog.Table{Name: cs.Relation.Relname, Kind: catalog.RelTable}
-	var pk []string
-	pkName := ""
-	addPK := func(cols []string, name string) error {
-		if pk != nil {
-			return sqlerr.Newf(sqlerr.InvalidTableDefinition, "multiple primary keys for table %q are not allowed", t.Name)
-		}
-		pk, pkName = cols, name
-		return nil
-	}
-	for _, el := range cs.TableElts {
-		switch x := el.Node.(type) {
-		case *pg.Node_ColumnDef:
-			cd := x.ColumnDef
-			if t.ColumnIndex(cd.Colname) >= 0 {
-				return "", sqlerr.Newf(sqlerr.DuplicateColumn, "column %q specified more than once", cd.Colname)
-			}
-			typ, err := b.TypeName(cd.TypeName)
-			if err != nil {
-				return "", err
-			}
-			col := catalog.Column{Name: cd.Colname, Type: typ, NotNull: cd.IsNotNull}
-			for _, cn := range cd.Constraints {
-				c := cn.GetConstraint()
-				switch c.Contype {
-				case pg.ConstrType_CONSTR_NOTNULL:
-					col.NotNull = true
-				case pg.ConstrType_CONSTR_NULL:
-				case pg.ConstrType_CONSTR_DEFAULT:
-					def, err := b.CheckDefault(c.RawExpr, cd.Colname, typ)
-					if err != nil {
-						return "", err
-					}
-					col.Default = def
-				case pg.ConstrType_CONSTR_PRIMARY:
-					if err := addPK([]string{cd.Colname}, c.Conname); err != nil {
-						return "", err
-					}
-				default:
-					return "", sqlerr.Unsupported(constraintName(c.Contype) + " constraints")
-				}
-			}
-			t.Columns = append(t.Columns, col)
-		case *pg.Node_Constraint:
-			c := x.Constraint
-			if c.Contype != pg.ConstrType_CONSTR_PRIMARY {
-				return "", sqlerr.Unsupported(constraintName(c.Contype) + " constraints")
-			}
-			var cols []string
-			for _, k := range c.Keys {
-				cols = append(cols, k.GetString_().Sval)
-			}
-			if err := addPK(cols, c.Conname); err != nil {
-				return "", err
-			}
-		default:
-			return "", sqlerr.Unsupported("this CREATE TABLE element")
-		}
-	}
-	if len(t.Columns) > 1600 {
-		return "", sqlerr.New(sqlerr.ProgramLimitExceeded, "tables can have at most 1600 columns")
+	pk, pkName, err := s.tableColumns(cs, t)
+	if err != nil {
+		return "", err
 	}
 	for _, name := range pk {
 		i := t.ColumnIndex(name)
@@ -101,7 +43,7 @@ func (s *Session) createTable(cs *pg.CreateStmt) (string, error) {
 		}
 	}
 	exists := false
-	_, err := s.e.cat.Apply(func(e *catalog.Edit) (err error) {
+	_, err = s.e.cat.Apply(func(e *catalog.Edit) (err error) {
 		exists, err = s.putNewRelation(e, t, cs.Relation.Schemaname, cs.IfNotExists)
 		return err
 	})
@@ -112,6 +54,72 @@ func (s *Session) createTable(cs *pg.CreateStmt) (string, error) {
 		return "CREATE TABLE", s.notice("42P07", "relation \""+t.Name+"\" already exists, skipping")
 	}
 	return "CREATE TABLE", nil
+}
+
+// tableColumns reads the column definitions of a CREATE TABLE into t's
+// columns and returns the primary key's columns and constraint name.
+func (s *Session) tableColumns(cs *pg.CreateStmt, t *catalog.Table) (pk []string, pkName string, err error) {
+	b := s.binder("", nil)
+	addPK := func(cols []string, name string) error {
+		if pk != nil {
+			return sqlerr.Newf(sqlerr.InvalidTableDefinition, "multiple primary keys for table %q are not allowed", t.Name)
+		}
+		pk, pkName = cols, name
+		return nil
+	}
+	for _, el := range cs.TableElts {
+		switch x := el.Node.(type) {
+		case *pg.Node_ColumnDef:
+			cd := x.ColumnDef
+			if t.ColumnIndex(cd.Colname) >= 0 {
+				return nil, "", sqlerr.Newf(sqlerr.DuplicateColumn, "column %q specified more than once", cd.Colname)
+			}
+			typ, err := b.TypeName(cd.TypeName)
+			if err != nil {
+				return nil, "", err
+			}
+			col := catalog.Column{Name: cd.Colname, Type: typ, NotNull: cd.IsNotNull}
+			for _, cn := range cd.Constraints {
+				c := cn.GetConstraint()
+				switch c.Contype {
+				case pg.ConstrType_CONSTR_NOTNULL:
+					col.NotNull = true
+				case pg.ConstrType_CONSTR_NULL:
+				case pg.ConstrType_CONSTR_DEFAULT:
+					def, err := b.CheckDefault(c.RawExpr, cd.Colname, typ)
+					if err != nil {
+						return nil, "", err
+					}
+					col.Default = def
+				case pg.ConstrType_CONSTR_PRIMARY:
+					if err := addPK([]string{cd.Colname}, c.Conname); err != nil {
+						return nil, "", err
+					}
+				default:
+					return nil, "", sqlerr.Unsupported(constraintName(c.Contype) + " constraints")
+				}
+			}
+			t.Columns = append(t.Columns, col)
+		case *pg.Node_Constraint:
+			c := x.Constraint
+			if c.Contype != pg.ConstrType_CONSTR_PRIMARY {
+				return nil, "", sqlerr.Unsupported(constraintName(c.Contype) + " constraints")
+			}
+			var cols []string
+			for _, k := range c.Keys {
+				cols = append(cols, k.GetString_().Sval)
+			}
+			if err := addPK(cols, c.Conname); err != nil {
+				return nil, "", err
+			}
+		default:
+			return nil, "", sqlerr.Unsupported("this CREATE TABLE element")
+		}
+	}
+	if len(t.Columns) > 1600 {
+		return nil, "", sqlerr.New(sqlerr.ProgramLimitExceeded, "tables can have at most 1600 columns")
+	}
+	return pk, pkName, nil
 }
 
 // putNewRelation adds relation t in the schema named (or the creation
@@ -264,10 +272,12 @@ func (s *Session) drop(ds *pg.DropStmt) (string, error) {
 		return s.dropSchema(ds, cascade)
 	case pg.ObjectType_OBJECT_MATVIEW:
 		tag, want = "DROP MATERIALIZED VIEW", catalog.RelMaterializedView
+	case pg.ObjectType_OBJECT_FOREIGN_TABLE:
+		tag, want = "DROP SOURCE", catalog.RelSource
 	default:
 		return "", sqlerr.Unsupported("DROP " + strings.TrimPrefix(ds.RemoveType.String(), "OBJECT_"))
 	}
-	kindName := map[catalog.RelKind]string{catalog.RelTable: "table", catalog.RelView: "view", catalog.RelMaterializedView: "materialized view"}[want]
+	kindName := relKindName(want)
 	var notices []string
 	_, err := s.e.cat.Apply(func(e *catalog.Edit) error {
 		for _, obj := range ds.Objects {
@@ -289,7 +299,7 @@ func (s *Session) drop(ds *pg.DropStmt) (string, error) {
 			}
 			if t.Kind != want {
 				return sqlerr.Newf(sqlerr.WrongObjectType, "%q is not a %s", name, kindName).
-					WithHint("Use DROP " + strings.ToUpper(map[catalog.RelKind]string{catalog.RelTable: "table", catalog.RelView: "view", catalog.RelMaterializedView: "materialized view"}[t.Kind]) + " to remove a " + map[catalog.RelKind]string{catalog.RelTable: "table", catalog.RelView: "view", catalog.RelMaterializedView: "materialized view"}[t.Kind] + ".")
+					WithHint("Use DROP " + strings.ToUpper(relKindName(t.Kind)) + " to remove a " + relKindName(t.Kind) + ".")
 			}
 			if err := dropWithDependents(e, t, cascade, &notices); err != nil {
 				return err
@@ -334,6 +344,8 @@ func relKindName(k catalog.RelKind) string {
 		return "view"
 	case catalog.RelMaterializedView:
 		return "materialized view"
+	case catalog.RelSource:
+		return "source"
 	}
 	return "table"
 }

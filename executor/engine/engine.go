@@ -37,6 +37,10 @@ type Options struct {
 	// (stream.SetChunkRows); default stream.DefaultChunkRows. Results do not
 	// depend on it.
 	ChunkRows int
+	// BarrierInterval is how often what the views' sources read is
+	// committed as an epoch; default 100 ms. A write to a table is an epoch
+	// of its own at once.
+	BarrierInterval time.Duration
 }
 
 // EnsureDefaults fills unset options with their defaults.
@@ -56,6 +60,9 @@ func (o *Options) EnsureDefaults() {
 	if o.ChunkRows <= 0 {
 		o.ChunkRows = stream.DefaultChunkRows
 	}
+	if o.BarrierInterval <= 0 {
+		o.BarrierInterval = 100 * time.Millisecond
+	}
 }
 
 // Engine executes statements for every session. It is safe for concurrent
@@ -73,6 +80,12 @@ type Engine struct {
 	start   time.Time
 	views   *viewManager
 	stats   stats
+	// sources lists the views' source feeds; ingestWake asks for a source
+	// epoch now; stopIngest and ingestDone stop the loop committing them.
+	sources    feedRegistry
+	ingestWake chan struct{}
+	stopIngest chan struct{}
+	ingestDone chan struct{}
 }
 
 // New loads the catalog from the store and returns an engine.
@@ -86,7 +99,8 @@ func New(opts Options) (*Engine, error) {
 		return nil, fmt.Errorf("load catalog: %w", err)
 	}
 	stream.SetChunkRows(opts.ChunkRows)
-	e := &Engine{opts: opts, store: opts.Store, cat: cat, start: opts.Clock(), views: newViewManager(opts.Workers)}
+	e := &Engine{opts: opts, store: opts.Store, cat: cat, start: opts.Clock(), views: newViewManager(opts.Workers),
+		ingestWake: make(chan struct{}, 1), stopIngest: make(chan struct{}), ingestDone: make(chan struct{})}
 	e.nextPID.Store(1000)
 	e.nextXID.Store(1000)
 	if err := e.startViews(); err != nil {
@@ -95,6 +109,7 @@ func New(opts Options) (*Engine, error) {
 	// Loading left the decoded records as garbage, as large as the state:
 	// give that memory back now rather than at the heap's next goal.
 	debug.FreeOSMemory()
+	go e.runIngest(e.stopIngest, e.ingestDone)
 	return e, nil
 }
 
@@ -258,6 +273,9 @@ func (e *Engine) sweepState(cat *catalog.Catalog) error {
 	if err := it.Error(); err != nil {
 		return err
 	}
+	if err := sweepSourceErrors(e.store, cat, b); err != nil {
+		return err
+	}
 	if b.Len() == 0 {
 		return nil
 	}
@@ -284,7 +302,7 @@ func (e *Engine) commit(tx *txn) error {
 	defer b.Close()
 	b.Include(tx.batch)
 	before := b.Size()
-	e.views.apply(tx.changes, tx.batch, b)
+	e.views.apply(tx.changes, tx.batch, b, nil)
 	if n := b.Size() - before; n > 0 {
 		e.stats.checkpoints.Add(1)
 		e.stats.checkpointBytes.Add(int64(n))
@@ -305,8 +323,13 @@ func (e *Engine) NewSession(_ context.Context, params map[string]string) (pgwire
 	return newSession(e, params), nil
 }
 
-// Close stops the materialized views' workers.
-func (e *Engine) Close() { e.views.close() }
+// Close stops committing source epochs, then the materialized views'
+// source readers and workers.
+func (e *Engine) Close() {
+	close(e.stopIngest)
+	<-e.ingestDone
+	e.views.close()
+}
 
 // Catalog returns the current catalog snapshot.
 func (e *Engine) Catalog() *catalog.Catalog { return e.cat.Current() }

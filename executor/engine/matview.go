@@ -84,19 +84,24 @@ func (s *Session) createMaterializedView(ctx context.Context, cs *pg.CreateTable
 }
 
 // pruneViews stops the dataflows of views that DDL removed and deletes
-// their stored state (a crash before that is mended at the next start,
-// which deletes the state of views that no longer exist).
+// their stored state, and the error records of dropped sources (a crash
+// before that is mended at the next start, which deletes the state of
+// views and the records of sources that no longer exist).
 func (e *Engine) pruneViews() {
 	e.views.mu.Lock()
 	defer e.views.mu.Unlock()
-	dropped := e.views.prune(e.cat.Current())
-	if len(dropped) == 0 {
-		return
-	}
+	cat := e.cat.Current()
+	dropped := e.views.prune(cat)
 	b := e.store.NewBatch()
 	defer b.Close()
 	for _, id := range dropped {
 		clearState(b, id)
+	}
+	if err := sweepSourceErrors(e.store, cat, b); err != nil {
+		e.opts.Logger.Warn("could not read the error records of sources", "err", err)
+	}
+	if b.Len() == 0 {
+		return
 	}
 	if err := e.store.Commit(b); err != nil {
 		e.opts.Logger.Warn("could not delete the state of dropped materialized views; the next start deletes it", "err", err)

@@ -2,10 +2,10 @@ package engine
 
 import (
 	"context"
-
 	"encoding/binary"
-	"github.com/freshetdb/freshet/executor/query"
+	"fmt"
 
+	"github.com/freshetdb/freshet/executor/query"
 	"github.com/freshetdb/freshet/sql/catalog"
 	"github.com/freshetdb/freshet/sql/sqlerr"
 	"github.com/freshetdb/freshet/sql/types"
@@ -59,8 +59,12 @@ type tableSource struct {
 // exclusive lower bound starts after all of them and an inclusive upper
 // bound ends after all of them.
 func (s *tableSource) ScanTable(ctx context.Context, t *catalog.Table, span query.KeySpan, fn func(types.Row) error) error {
-	if t.Kind == catalog.RelMaterializedView {
+	switch t.Kind {
+	case catalog.RelMaterializedView:
 		return s.views.scan(t.ID, t.Name, fn)
+	case catalog.RelSource:
+		return sqlerr.Unsupported(fmt.Sprintf("reading source %q outside a materialized view", t.Name)).
+			WithHint("Create a materialized view over the source, for example CREATE MATERIALIZED VIEW v AS SELECT * FROM " + t.Name + ", and query the view.")
 	}
 	prefix := prefixKey(nil, t, span.Prefix)
 	lower, upper := prefix, storage.PrefixEnd(prefix)

@@ -11,6 +11,7 @@ import (
 	"github.com/freshetdb/freshet/pgwire"
 	"github.com/freshetdb/freshet/planner/norm"
 	"github.com/freshetdb/freshet/planner/plan"
+	"github.com/freshetdb/freshet/sql/catalog"
 	"github.com/freshetdb/freshet/sql/parser"
 	"github.com/freshetdb/freshet/sql/sqlerr"
 	"github.com/freshetdb/freshet/sql/types"
@@ -46,6 +47,9 @@ func textColumns(names ...string) []pgwire.Column {
 
 // utility prepares a statement that is not a query or DML.
 func (s *Session) utility(ctx context.Context, stmt *parser.Stmt) (utilFn, []pgwire.Column, error) {
+	if stmt.Source != nil {
+		return s.tagOnly(func() (string, error) { return s.createSource(stmt.Source) }), nil, nil
+	}
 	switch n := stmt.AST.Node.(type) {
 	case *pg.Node_CreateStmt:
 		return s.tagOnly(func() (string, error) { return s.createTable(n.CreateStmt) }), nil, nil
@@ -221,8 +225,10 @@ func (s *Session) showStmt(vs *pg.VariableShowStmt) (utilFn, []pgwire.Column, er
 			}
 			return result{rows: rows, tag: "SHOW"}, nil
 		}, textColumns("name", "setting", "description"), nil
-	case "sources", "sinks":
-		return nil, nil, sqlerr.Unsupported("SHOW " + strings.ToUpper(name) + " (sources and sinks arrive with the Kafka work)")
+	case "sinks":
+		return nil, nil, sqlerr.Unsupported("SHOW SINKS (sinks are not supported yet)")
+	case "sources":
+		return s.showRelations(catalog.RelSource), textColumns("name"), nil
 	case "materialized views":
 		return func(context.Context, []types.Datum, pgwire.ResultWriter) (result, error) {
 			var rows []types.Row
@@ -232,19 +238,7 @@ func (s *Session) showStmt(vs *pg.VariableShowStmt) (utilFn, []pgwire.Column, er
 			return result{rows: rows, tag: "SHOW"}, nil
 		}, textColumns("name"), nil
 	case "tables":
-		return func(context.Context, []types.Datum, pgwire.ResultWriter) (result, error) {
-			cat := s.e.cat.Current()
-			var rows []types.Row
-			for _, p := range s.SearchPath() {
-				sch, _ := cat.SchemaByName(p)
-				for _, t := range cat.TablesInSchema(sch.ID) {
-					if t.Kind == 'r' {
-						rows = append(rows, types.Row{types.NewText(t.Name)})
-					}
-				}
-			}
-			return result{rows: rows, tag: "SHOW"}, nil
-		}, textColumns("name"), nil
+		return s.showRelations(catalog.RelTable), textColumns("name"), nil
 	}
 	if _, ok := s.vars[name]; !ok {
 		return nil, nil, sqlerr.Newf(sqlerr.UndefinedObject, "unrecognized configuration parameter %q", vs.Name)
@@ -252,6 +246,24 @@ func (s *Session) showStmt(vs *pg.VariableShowStmt) (utilFn, []pgwire.Column, er
 	return func(context.Context, []types.Datum, pgwire.ResultWriter) (result, error) {
 		return result{rows: []types.Row{{types.NewText(s.vars[name])}}, tag: "SHOW"}, nil
 	}, textColumns(displayName(name)), nil
+}
+
+// showRelations lists the names of the relations of one kind in the
+// schemas of the search path.
+func (s *Session) showRelations(kind catalog.RelKind) utilFn {
+	return func(context.Context, []types.Datum, pgwire.ResultWriter) (result, error) {
+		cat := s.e.cat.Current()
+		var rows []types.Row
+		for _, p := range s.SearchPath() {
+			sch, _ := cat.SchemaByName(p)
+			for _, t := range cat.TablesInSchema(sch.ID) {
+				if t.Kind == kind {
+					rows = append(rows, types.Row{types.NewText(t.Name)})
+				}
+			}
+		}
+		return result{rows: rows, tag: "SHOW"}, nil
+	}
 }
 
 func (s *Session) transactionStmt(ts *pg.TransactionStmt) (utilFn, []pgwire.Column, error) {

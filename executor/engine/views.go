@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/freshetdb/freshet/connectors/kafka"
 	"github.com/freshetdb/freshet/executor/query"
 	"github.com/freshetdb/freshet/executor/stream"
 	"github.com/freshetdb/freshet/planner/bind"
@@ -51,6 +52,8 @@ type mview struct {
 	done   chan struct{}
 	tables map[uint32][]*stream.ShardLeaf // table id -> leaves reading it
 	consts []*stream.ShardLeaf            // leaves without changes after backfill
+	// feeds read the sources the view scans, one per source leaf.
+	feeds []*sourceFeed
 	// upstream lists the views whose sinks feed this one.
 	upstream []*mview
 	// err is set when the view's query failed on the data; reads report
@@ -187,6 +190,10 @@ func (m *viewManager) add(v *mview) {
 	m.subscribe(v)
 	m.views[v.t.ID] = v
 	m.order = append(m.order, v)
+	for _, f := range v.feeds {
+		f.start()
+		v.engine.sources.add(f)
+	}
 }
 
 // register adds a view that could not be built (its query fails on the
@@ -254,12 +261,54 @@ func (m *viewManager) build(ctx context.Context, e *Engine, cat *catalog.Catalog
 		v.flow.SetLogging(!how.unlogged)
 		err = m.backfill(ctx, v, ecs[0], r, 0)
 	}
+	if err == nil {
+		err = m.addFeeds(v, r, how.load != nil)
+	}
 	if err != nil {
 		v.stop()
 		return nil, err
 	}
 	v.flow.SetLogging(true)
 	return v, nil
+}
+
+// addFeeds gives view v a feed for every source leaf: from the offsets
+// stored with its state when it was loaded, else from each source's start
+// mode (resolved now, so that a restart before the first epoch starts at
+// the same offsets).
+func (m *viewManager) addFeeds(v *mview, r reader, loaded bool) error {
+	var stored map[int]map[int32]int64
+	if loaded {
+		var err error
+		if stored, err = readOffsets(r, v.t.ID); err != nil {
+			return err
+		}
+	}
+	for i := range v.flow.Leaves {
+		s, ok := v.flow.Leaves[i].Node.(*plan.Scan)
+		if !ok || s.Table.Kind != catalog.RelSource {
+			continue
+		}
+		offsets := stored[i]
+		if !loaded {
+			cfg, err := kafka.ParseConfig(s.Table.Source.Options)
+			if err != nil {
+				return err
+			}
+			if offsets, err = kafka.StartOffsets(cfg); err != nil {
+				return err
+			}
+		}
+		if offsets == nil {
+			offsets = map[int32]int64{}
+		}
+		f, err := v.engine.newFeed(v, i, s.Table, offsets)
+		if err != nil {
+			return err
+		}
+		v.feeds = append(v.feeds, f)
+	}
+	return nil
 }
 
 // load loads view v's stored state, when every view it reads runs.
@@ -283,7 +332,7 @@ func (m *viewManager) subscribe(v *mview) {
 			if up, isView := m.views[s.Table.ID]; isView && up.err == nil {
 				up.sink.Subscribe(stream.Leaf{Out: &stream.ShardInput{Leaf: l, Workers: v.workers}}, v)
 				v.upstream = append(v.upstream, up)
-			} else {
+			} else if s.Table.Kind != catalog.RelSource {
 				v.tables[s.Table.ID] = append(v.tables[s.Table.ID], l)
 			}
 		} else {
@@ -330,7 +379,10 @@ func (m *viewManager) backfill(ctx context.Context, v *mview, ec *expr.Ctx, r re
 		}
 		switch x := l.Node.(type) {
 		case *plan.Scan:
-			err = src.ScanTable(ctx, x.Table, query.KeySpan{}, post)
+			if x.Table.Kind != catalog.RelSource {
+				// A source's rows come from its feed.
+				err = src.ScanTable(ctx, x.Table, query.KeySpan{}, post)
+			}
 		case *plan.Values:
 			for _, exprs := range x.Rows {
 				row := make(types.Row, len(exprs))
@@ -357,8 +409,13 @@ func (m *viewManager) backfill(ctx context.Context, v *mview, ec *expr.Ctx, r re
 	return v.wait()
 }
 
-// stop unsubscribes the view from its upstream views and stops its workers.
+// stop stops the view's source feeds, unsubscribes it from its upstream
+// views and stops its workers.
 func (v *mview) stop() {
+	for _, f := range v.feeds {
+		f.close()
+		v.engine.sources.remove(f)
+	}
 	for _, up := range v.upstream {
 		if up.sink != nil {
 			up.sink.Unsubscribe(v)
@@ -369,14 +426,20 @@ func (v *mview) stop() {
 	}
 }
 
-// apply feeds one commit's table changes to every view, upstream views
-// first, waits for each to complete, and writes the state changes of the
-// epoch into b, the commit's batch; r reads the committed data with the
-// commit's writes. The caller holds mu and commits b afterwards. A view
-// whose update fails keeps the error and reports it on every read, and its
-// stored state is deleted; the others go on.
-func (m *viewManager) apply(changes map[uint32][]*types.Chunk, r reader, b *storage.Batch) {
+// apply feeds one epoch to every view, upstream views first: a commit's
+// table changes, and what the source feeds read (taken), waits for each
+// view to complete, and writes the state changes of the epoch and the
+// feeds' offsets into b, the epoch's batch; r reads the committed data
+// with the commit's writes. The caller holds mu and commits b afterwards.
+// A view whose update fails keeps the error and reports it on every read,
+// and its stored state is deleted; the others go on.
+func (m *viewManager) apply(changes map[uint32][]*types.Chunk, r reader, b *storage.Batch, taken map[*sourceFeed]*feedTake) {
 	for i, v := range m.order {
+		if v.err != nil && v.readsSource() {
+			// Its sources' messages are not stored: it cannot be built
+			// again from what is; it reports its error until dropped.
+			continue
+		}
 		if v.err != nil {
 			// A failed view is built again from the data as of this
 			// commit: it recovers once the input that made it fail is
@@ -411,9 +474,17 @@ func (m *viewManager) apply(changes map[uint32][]*types.Chunk, r reader, b *stor
 		for _, l := range v.consts {
 			l.PostFlush(v.workers)
 		}
+		for _, f := range v.feeds {
+			f.post(v.workers, taken[f])
+		}
 		err := v.wait()
 		if err == nil {
 			err = v.writeState(b, false)
+		}
+		for _, f := range v.feeds {
+			if t := taken[f]; t != nil && err == nil {
+				err = f.writeOffsets(newStateBatch(b, v.t.ID), t.next)
+			}
 		}
 		if err != nil {
 			v.fail(b, err)
@@ -441,6 +512,10 @@ func (m *viewManager) reset(r reader) {
 		v.stop()
 	}
 	for _, v := range old {
+		if v.readsSource() {
+			m.registerFailed(v.engine, v.t, sqlerr.Newf(sqlerr.IOError, "materialized view %q stopped reading its sources when a write failed; restart the server", v.t.Name))
+			continue
+		}
 		nv, err := m.build(context.Background(), v.engine, v.engine.cat.Current(), v.t, r, buildHow{unlogged: true})
 		if err != nil {
 			m.registerFailed(v.engine, v.t, err)

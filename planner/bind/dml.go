@@ -25,6 +25,8 @@ func (b *Binder) targetTable(rv *pg.RangeVar) (*catalog.Table, string, error) {
 			kind = "system relation"
 		case catalog.RelMaterializedView:
 			kind = "materialized view"
+		case catalog.RelSource:
+			kind = "source"
 		}
 		return nil, "", b.errAt(sqlerr.Newf(sqlerr.WrongObjectType, "cannot change %s %q", kind, t.Name), rv.Location)
 	}

@@ -18,6 +18,9 @@ var showExtension = regexp.MustCompile(`(?is)^\s*show\s+(materialized\s+views|so
 var (
 	createSource = regexp.MustCompile(`(?is)^\s*create\s+source\b`)
 	createSink   = regexp.MustCompile(`(?is)^\s*create\s+sink\b`)
+	// dropSource matches DROP SOURCE and captures the rest, parsed as
+	// DROP FOREIGN TABLE's: a source is a foreign table to Postgres.
+	dropSource = regexp.MustCompile(`(?is)^\s*drop\s+source\b(.*)$`)
 )
 
 // parseExtensions parses sql when Postgres' grammar rejected it: each
@@ -60,6 +63,15 @@ func parseExtensions(sql string) ([]*Stmt, bool, error) {
 			}
 			ast := &pg.Node{Node: &pg.Node_CreateStmt{CreateStmt: cs.Table}}
 			out = append(out, &Stmt{AST: ast, Text: text, Offset: start, Source: cs})
+			extensions++
+			continue
+		}
+		if m := dropSource.FindStringSubmatch(text); m != nil {
+			tree, err := pg.Parse("DROP FOREIGN TABLE " + m[1])
+			if err != nil || len(tree.Stmts) != 1 {
+				return nil, false, nil
+			}
+			out = append(out, &Stmt{AST: tree.Stmts[0].Stmt, Text: text, Offset: start})
 			extensions++
 			continue
 		}

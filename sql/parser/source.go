@@ -218,7 +218,7 @@ func parseCreateSource(text string) (*CreateSource, error) {
 			return nil, err
 		}
 	}
-	name := text[nameStart.pos:r.toks[r.i-1].pos+len(r.toks[r.i-1].text)]
+	name := text[nameStart.pos : r.toks[r.i-1].pos+len(r.toks[r.i-1].text)]
 	cols := ""
 	if t := r.peek(); t != nil && t.text == "(" {
 		inner, err := r.parens()

@@ -1,0 +1,485 @@
+package engine
+
+import (
+	"cmp"
+	"encoding/binary"
+	"errors"
+	"maps"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/freshetdb/freshet/connectors/format"
+	"github.com/freshetdb/freshet/connectors/kafka"
+	"github.com/freshetdb/freshet/executor/stream"
+	"github.com/freshetdb/freshet/sql/catalog"
+	"github.com/freshetdb/freshet/sql/sqlerr"
+	"github.com/freshetdb/freshet/sql/types"
+	"github.com/freshetdb/freshet/storage"
+)
+
+// Sources
+//
+// A source is not stored: every materialized view over it reads it with a
+// feed of its own, from the offsets the view stored, so a view created
+// later replays the topic from its start mode (the Kappa property). A
+// feed decodes messages into rows as they arrive and holds them; every
+// barrier interval (or sooner when a feed holds maxPendingRows) a source
+// epoch takes what every feed holds and commits it like a write to a
+// table: the views take the rows, and their state changes, the offsets
+// the feeds reached and the messages that could not be read are written in
+// one synced batch. After a crash each view resumes from the offsets
+// stored with its state, so every message counts exactly once.
+
+// maxPendingRows is the number of rows a feed holds before its reader
+// waits for an epoch to take them: the back-pressure that bounds memory
+// when views fall behind.
+const maxPendingRows = 64 * 1024
+
+// maxPayloadPrefix is how much of a message that cannot be read its error
+// record keeps.
+const maxPayloadPrefix = 256
+
+// offsetsOp is the operator number under which a view's state stores its
+// feeds' offsets: after every operator's, before the header.
+const offsetsOp = 0xFFFFFFFE
+
+// sourceFeed is one materialized view's reading of one source leaf.
+type sourceFeed struct {
+	src  *catalog.Table
+	view *catalog.Table
+	leaf *stream.ShardLeaf
+	// index is the leaf's number in the view's dataflow; it keys the
+	// stored offsets.
+	index int
+	cfg   kafka.Config
+	cols  []format.Column
+	// wake asks the engine for a source epoch now.
+	wake func()
+
+	mu    sync.Mutex
+	space *sync.Cond // signalled when an epoch takes the rows
+	// chunks hold the rows decoded since the last epoch.
+	chunks []*types.Chunk
+	rows   int
+	// next is the offset after the last message handled, per partition;
+	// committed the one the last epoch stored.
+	next, committed map[int32]int64
+	errs            []sourceError
+	parts           map[int32]*feedPartition
+	closed          bool
+	// stopped says why the feed stopped reading before it was closed.
+	stopped string
+	reader  *kafka.Reader
+}
+
+// feedPartition is a feed's reading of one partition: its decoder and
+// counters.
+type feedPartition struct {
+	dec                      *format.JSON
+	row                      types.Row
+	messages, bytes, invalid int64
+}
+
+// sourceError is a message that could not be read.
+type sourceError struct {
+	partition int32
+	offset    int64
+	err       string
+	payload   []byte
+	at        time.Time
+}
+
+// feedTake is what an epoch takes from a feed.
+type feedTake struct {
+	chunks []*types.Chunk
+	next   map[int32]int64
+	errs   []sourceError
+}
+
+// newFeed returns the feed of leaf index of view v, reading source src
+// from the offsets given (a partition missing from them starts at the
+// source's start mode).
+func (e *Engine) newFeed(v *mview, index int, src *catalog.Table, offsets map[int32]int64) (*sourceFeed, error) {
+	cfg, err := kafka.ParseConfig(src.Source.Options)
+	if err != nil {
+		return nil, err
+	}
+	f := &sourceFeed{src: src, view: v.t, leaf: &v.flow.Leaves[index], index: index, cfg: cfg,
+		cols: valueColumns(src), wake: e.wakeIngest, next: offsets, committed: maps.Clone(offsets),
+		parts: map[int32]*feedPartition{}}
+	f.space = sync.NewCond(&f.mu)
+	return f, nil
+}
+
+// start starts the feed's reader.
+func (f *sourceFeed) start() {
+	f.mu.Lock()
+	start := maps.Clone(f.next)
+	f.mu.Unlock()
+	r := kafka.Start(f.cfg, start, f.handle)
+	f.mu.Lock()
+	f.reader = r
+	f.mu.Unlock()
+}
+
+// close stops the feed's reader; rows not taken are dropped (the view's
+// stored offsets are before them).
+func (f *sourceFeed) close() {
+	f.mu.Lock()
+	f.closed = true
+	f.space.Broadcast()
+	r := f.reader
+	f.mu.Unlock()
+	if r != nil {
+		r.Close()
+	}
+}
+
+// handle decodes one message into the feed's pending rows, or records why
+// it cannot; it waits while the feed holds maxPendingRows.
+func (f *sourceFeed) handle(m *kafka.Message) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for f.rows >= maxPendingRows && !f.closed {
+		f.space.Wait()
+	}
+	if f.closed {
+		return false
+	}
+	p := f.parts[m.Partition]
+	if p == nil {
+		p = &feedPartition{dec: format.NewJSON(f.cols), row: make(types.Row, len(f.src.Columns))}
+		f.parts[m.Partition] = p
+	}
+	p.messages++
+	p.bytes += int64(len(m.Value))
+	var err error
+	if len(m.Value) == 0 {
+		err = errors.New("empty message")
+	} else {
+		err = p.dec.Decode(m.Value, p.row[:len(f.cols)])
+	}
+	if err != nil {
+		p.invalid++
+		f.errs = append(f.errs, sourceError{partition: m.Partition, offset: m.Offset, err: err.Error(),
+			payload: slices.Clone(m.Value[:min(len(m.Value), maxPayloadPrefix)]), at: time.Now()})
+	} else {
+		for _, inc := range f.src.Source.Includes {
+			p.row[inc.Column] = includeValue(inc.Kind, m)
+		}
+		if len(f.chunks) == 0 || f.chunks[len(f.chunks)-1].Len() >= stream.ChunkRows() {
+			f.chunks = append(f.chunks, types.NewChunk(len(p.row), stream.ChunkRows()))
+		}
+		f.chunks[len(f.chunks)-1].Append(p.row, 1)
+		f.rows++
+	}
+	f.next[m.Partition] = m.Offset + 1
+	if f.rows >= maxPendingRows {
+		f.wake()
+	}
+	return true
+}
+
+// includeValue is the value of a message attribute INCLUDE names.
+func includeValue(kind string, m *kafka.Message) types.Datum {
+	switch kind {
+	case "partition":
+		return types.NewInt4(m.Partition)
+	case "offset":
+		return types.NewInt8(m.Offset)
+	case "timestamp":
+		if m.Timestamp.IsZero() {
+			return types.NullDatum
+		}
+		return types.NewTimestamp(types.KindTimestampTZ, m.Timestamp.UnixMicro())
+	case "key":
+		if m.Key == nil {
+			return types.NullDatum
+		}
+		return types.NewBytea(m.Key)
+	}
+	return types.NullDatum
+}
+
+// take hands what the feed read since the last epoch to a new epoch; nil
+// when it read nothing.
+func (f *sourceFeed) take() *feedTake {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.chunks) == 0 && len(f.errs) == 0 && maps.Equal(f.next, f.committed) {
+		return nil
+	}
+	t := &feedTake{chunks: f.chunks, next: maps.Clone(f.next), errs: f.errs}
+	f.chunks, f.rows, f.errs = nil, 0, nil
+	f.space.Broadcast()
+	return t
+}
+
+// done notes that the epoch holding t is stored.
+func (f *sourceFeed) done(t *feedTake) {
+	f.mu.Lock()
+	f.committed = t.next
+	f.mu.Unlock()
+}
+
+// post sends the rows of t (nil: none) to the feed's leaf and ends its
+// epoch.
+func (f *sourceFeed) post(w *stream.Workers, t *feedTake) {
+	if t != nil && len(t.chunks) > 0 {
+		f.leaf.PostShared(w, t.chunks)
+	}
+	f.leaf.PostFlush(w)
+}
+
+// offsetKey is the key, within its view's state, of the stored offset of
+// one partition of feed leaf.
+func offsetKey(leaf int, partition int32) []byte {
+	k := binary.BigEndian.AppendUint32(nil, offsetsOp)
+	k = binary.BigEndian.AppendUint32(k, uint32(leaf))
+	return binary.BigEndian.AppendUint32(k, uint32(partition))
+}
+
+// writeOffsets writes the offsets of t into the view's state in b.
+func (f *sourceFeed) writeOffsets(sb *stateBatch, next map[int32]int64) error {
+	for p, off := range next {
+		if err := sb.Put(offsetKey(f.index, p), binary.AppendUvarint(nil, uint64(off))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeErrors records the messages of t that could not be read, keyed by
+// source, partition and offset: views that read the same message record it
+// once.
+func (f *sourceFeed) writeErrors(b *storage.Batch, t *feedTake) {
+	for _, se := range t.errs {
+		v := binary.AppendVarint(nil, se.at.UnixMicro())
+		v = binary.AppendUvarint(v, uint64(len(se.err)))
+		v = append(v, se.err...)
+		v = append(v, se.payload...)
+		b.Set(storage.SourceErrorKey(f.src.ID, uint32(se.partition), uint64(se.offset)), v)
+	}
+}
+
+// decodeSourceError reads a record written by writeErrors.
+func decodeSourceError(v []byte) (at int64, msg string, payload []byte, err error) {
+	at, n := binary.Varint(v)
+	if n <= 0 {
+		return 0, "", nil, errBadErrorRecord
+	}
+	v = v[n:]
+	l, n := binary.Uvarint(v)
+	if n <= 0 || uint64(len(v)-n) < l {
+		return 0, "", nil, errBadErrorRecord
+	}
+	return at, string(v[n : n+int(l)]), v[n+int(l):], nil
+}
+
+var errBadErrorRecord = sqlerr.New(sqlerr.DataCorrupted, "a stored source error record does not decode")
+
+// readOffsets reads the stored offsets of view id's feeds, by leaf and
+// partition.
+func readOffsets(r reader, id uint32) (map[int]map[int32]int64, error) {
+	prefix := storage.StateKey(nil, id)
+	lo := append(slices.Clone(prefix), binary.BigEndian.AppendUint32(nil, offsetsOp)...)
+	it, err := r.NewIter(lo, stateHeaderKey(id))
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	out := map[int]map[int32]int64{}
+	for it.First(); it.Valid(); it.Next() {
+		k := it.Key()[len(lo):]
+		off, n := binary.Uvarint(it.Value())
+		if len(k) != 8 || n <= 0 {
+			return nil, sqlerr.New(sqlerr.DataCorrupted, "a stored source offset does not decode")
+		}
+		leaf := int(binary.BigEndian.Uint32(k))
+		if out[leaf] == nil {
+			out[leaf] = map[int32]int64{}
+		}
+		out[leaf][int32(binary.BigEndian.Uint32(k[4:]))] = int64(off)
+	}
+	return out, it.Error()
+}
+
+// wakeIngest asks the ingest loop for a source epoch now.
+func (e *Engine) wakeIngest() {
+	select {
+	case e.ingestWake <- struct{}{}:
+	default:
+	}
+}
+
+// runIngest commits a source epoch every barrier interval, and sooner when
+// a feed is full, until stop closes.
+func (e *Engine) runIngest(stop <-chan struct{}, done chan<- struct{}) {
+	defer close(done)
+	tick := time.NewTicker(e.opts.BarrierInterval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-tick.C:
+		case <-e.ingestWake:
+		}
+		if err := e.sourceEpoch(); err != nil {
+			e.opts.Logger.Error("a source epoch could not be stored; the views over sources stop", "err", err)
+		}
+	}
+}
+
+// sourceEpoch takes what every feed read and commits it as one epoch, like
+// a write: the views take the rows, and their state changes, the feeds'
+// offsets and the messages that could not be read are written in one
+// synced batch.
+func (e *Engine) sourceEpoch() error {
+	e.writeMu.Lock()
+	defer e.writeMu.Unlock()
+	e.views.mu.Lock()
+	defer e.views.mu.Unlock()
+	taken := map[*sourceFeed]*feedTake{}
+	for _, v := range e.views.order {
+		for _, f := range v.feeds {
+			if t := f.take(); t != nil {
+				taken[f] = t
+			}
+		}
+	}
+	if len(taken) == 0 {
+		return nil
+	}
+	b := e.store.NewBatch()
+	defer b.Close()
+	e.views.apply(nil, e.store, b, taken)
+	for f, t := range taken {
+		f.writeErrors(b, t)
+	}
+	e.stats.checkpoints.Add(1)
+	e.stats.checkpointBytes.Add(int64(b.Size()))
+	if err := e.store.Commit(b); err != nil {
+		snap := e.store.NewSnapshot()
+		defer snap.Close()
+		e.views.reset(snap)
+		return err
+	}
+	for f, t := range taken {
+		f.done(t)
+	}
+	return nil
+}
+
+// SourcePartitions implements catalog.Runtime.
+func (s *Session) SourcePartitions() []types.Row {
+	var rows []types.Row
+	for _, f := range s.e.sources.list() {
+		hw := map[int32]int64{}
+		status := "stopped"
+		f.mu.Lock()
+		r := f.reader
+		f.mu.Unlock()
+		if r != nil {
+			for _, p := range r.Partitions() {
+				hw[p.Partition] = p.HighWatermark
+			}
+			status = r.Status()
+		}
+		f.mu.Lock()
+		if f.stopped != "" {
+			status = "stopped: " + f.stopped
+		}
+		ids := slices.Sorted(maps.Keys(f.parts))
+		for p := range hw {
+			if _, ok := f.parts[p]; !ok {
+				ids = append(ids, p)
+			}
+		}
+		slices.Sort(ids)
+		for _, id := range ids {
+			p := f.parts[id]
+			if p == nil {
+				p = &feedPartition{}
+			}
+			off, ok := f.committed[id]
+			committed, lag := types.NullDatum, types.NullDatum
+			if ok {
+				committed = types.NewInt8(off)
+			}
+			high := types.NullDatum
+			if h, ok := hw[id]; ok && h >= 0 {
+				high = types.NewInt8(h)
+				lag = types.NewInt8(max(0, h-off))
+			}
+			rows = append(rows, types.Row{types.NewString(types.KindName, f.src.Name), types.NewString(types.KindName, f.view.Name),
+				types.NewInt4(id), committed, high, lag, types.NewInt8(p.messages), types.NewInt8(p.bytes), types.NewInt8(p.invalid),
+				types.NewText(status)})
+		}
+		f.mu.Unlock()
+	}
+	return rows
+}
+
+// SourceErrors implements catalog.Runtime.
+func (s *Session) SourceErrors() []types.Row {
+	cat := s.e.cat.Current()
+	lo, hi := storage.SourceErrorSpan()
+	it, err := s.e.store.NewIter(lo, hi)
+	if err != nil {
+		return nil
+	}
+	defer it.Close()
+	var rows []types.Row
+	for it.First(); it.Valid(); it.Next() {
+		src, part, off, ok := storage.SplitSourceErrorKey(it.Key())
+		t, found := cat.TableByID(src)
+		if !ok || !found {
+			continue
+		}
+		at, msg, payload, err := decodeSourceError(it.Value())
+		if err != nil {
+			continue
+		}
+		rows = append(rows, types.Row{types.NewString(types.KindName, t.Name), types.NewInt4(int32(part)), types.NewInt8(int64(off)),
+			types.NewText(msg), types.NewBytea(payload), types.NewTimestamp(types.KindTimestampTZ, at)})
+	}
+	return rows
+}
+
+// feedRegistry lists the running feeds, for the system relations; it has
+// its own lock because queries read it while holding the views' lock.
+type feedRegistry struct {
+	mu    sync.Mutex
+	feeds map[*sourceFeed]struct{}
+}
+
+func (r *feedRegistry) add(f *sourceFeed) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.feeds == nil {
+		r.feeds = map[*sourceFeed]struct{}{}
+	}
+	r.feeds[f] = struct{}{}
+}
+
+func (r *feedRegistry) remove(f *sourceFeed) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.feeds, f)
+}
+
+// list returns the feeds ordered by source and view name.
+func (r *feedRegistry) list() []*sourceFeed {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := slices.Collect(maps.Keys(r.feeds))
+	slices.SortFunc(out, func(a, b *sourceFeed) int {
+		if a.src.Name != b.src.Name {
+			return cmp.Compare(a.src.Name, b.src.Name)
+		}
+		return cmp.Compare(a.view.Name, b.view.Name)
+	})
+	return out
+}

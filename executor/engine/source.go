@@ -1,0 +1,170 @@
+package engine
+
+import (
+	"github.com/freshetdb/freshet/connectors/format"
+	"github.com/freshetdb/freshet/connectors/kafka"
+	"github.com/freshetdb/freshet/sql/catalog"
+	"github.com/freshetdb/freshet/sql/parser"
+	"github.com/freshetdb/freshet/sql/sqlerr"
+	"github.com/freshetdb/freshet/sql/types"
+	"github.com/freshetdb/freshet/storage"
+)
+
+// includeTypes are the column types of the message attributes INCLUDE
+// makes columns of.
+var includeTypes = map[string]types.T{
+	"partition": types.Int4,
+	"offset":    types.Int8,
+	"timestamp": types.TimestampTZ,
+	"key":       types.Bytea,
+}
+
+// createSource runs CREATE SOURCE: it checks the options, that the broker
+// answers and the topic exists, and adds the source to the catalog. It
+// reads nothing: each materialized view over the source reads it.
+func (s *Session) createSource(cs *parser.CreateSource) (string, error) {
+	t := &catalog.Table{Name: cs.Table.Relation.Relname, Kind: catalog.RelSource}
+	spec := &catalog.SourceSpec{Options: map[string]string{}, Format: cs.Format, Encode: cs.Encode}
+	for _, o := range cs.With {
+		if _, dup := spec.Options[o.Key]; dup || o.Key == "connector" && spec.Connector != "" {
+			return "", sqlerr.Newf(sqlerr.InvalidParameterValue, "option %q is given twice", o.Key)
+		}
+		if o.Key == "connector" {
+			spec.Connector = o.Value
+			continue
+		}
+		spec.Options[o.Key] = o.Value
+	}
+	switch spec.Connector {
+	case "kafka":
+	case "":
+		return "", sqlerr.New(sqlerr.InvalidParameterValue, "CREATE SOURCE needs the option connector").
+			WithHint("For a Kafka topic: WITH (connector = 'kafka', topic = '...', properties.bootstrap.server = 'host:port').")
+	case "nexmark", "datagen", "postgres-cdc":
+		return "", sqlerr.Unsupported("connector '" + spec.Connector + "'")
+	default:
+		return "", sqlerr.Newf(sqlerr.InvalidParameterValue, "unknown connector %q; Freshet reads sources with connector 'kafka'", spec.Connector)
+	}
+	cfg, err := kafka.ParseConfig(spec.Options)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case spec.Format == "":
+		return "", sqlerr.New(sqlerr.InvalidParameterValue, "a Kafka source needs FORMAT PLAIN ENCODE JSON after its WITH options")
+	case spec.Format == "UPSERT" || spec.Format == "DEBEZIUM":
+		return "", sqlerr.Unsupported("FORMAT " + spec.Format + " (it keys a table, and CREATE TABLE with a connector is not supported yet)")
+	case spec.Format != "PLAIN":
+		return "", sqlerr.Newf(sqlerr.InvalidParameterValue, "unknown FORMAT %s; a source takes FORMAT PLAIN", spec.Format)
+	}
+	switch spec.Encode {
+	case "JSON":
+	case "CSV", "AVRO", "BYTES", "PROTOBUF":
+		return "", sqlerr.Unsupported("ENCODE " + spec.Encode)
+	default:
+		return "", sqlerr.Newf(sqlerr.InvalidParameterValue, "unknown ENCODE %s; a source takes ENCODE JSON", spec.Encode)
+	}
+	if len(cs.EncodeOptions) > 0 {
+		return "", sqlerr.Newf(sqlerr.InvalidParameterValue, "ENCODE JSON takes no options, got %q", cs.EncodeOptions[0].Key)
+	}
+	pk, _, err := s.tableColumns(cs.Table, t)
+	if err != nil {
+		return "", err
+	}
+	if len(pk) > 0 {
+		return "", sqlerr.New(sqlerr.InvalidTableDefinition, "a source has no primary key: it is a stream of events, not a table")
+	}
+	for _, c := range t.Columns {
+		if c.Default != "" || c.NotNull {
+			return "", sqlerr.Newf(sqlerr.InvalidTableDefinition, "column %q of a source cannot have DEFAULT or NOT NULL: a message missing the field gives NULL", c.Name)
+		}
+	}
+	if len(t.Columns) == 0 {
+		return "", sqlerr.New(sqlerr.InvalidTableDefinition, "a JSON source needs its columns: CREATE SOURCE name (column type, ...) WITH (...)")
+	}
+	for _, inc := range cs.Includes {
+		typ, ok := includeTypes[inc.Kind]
+		if !ok {
+			if inc.Kind == "header" {
+				return "", sqlerr.Unsupported("INCLUDE header")
+			}
+			return "", sqlerr.Newf(sqlerr.SyntaxError, "cannot INCLUDE %q; a Kafka source can include key, partition, offset or timestamp", inc.Kind)
+		}
+		name := inc.As
+		if name == "" {
+			name = "_rw_kafka_" + inc.Kind
+		}
+		if t.ColumnIndex(name) >= 0 {
+			return "", sqlerr.Newf(sqlerr.DuplicateColumn, "column %q specified more than once", name)
+		}
+		spec.Includes = append(spec.Includes, catalog.SourceInclude{Column: len(t.Columns), Kind: inc.Kind})
+		t.Columns = append(t.Columns, catalog.Column{Name: name, Type: typ})
+	}
+	t.Source = spec
+	if err := kafka.Probe(cfg); err != nil {
+		return "", err
+	}
+	exists := false
+	_, err = s.e.cat.Apply(func(e *catalog.Edit) (err error) {
+		exists, err = s.putNewRelation(e, t, cs.Table.Relation.Schemaname, cs.Table.IfNotExists)
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	if exists {
+		return "CREATE SOURCE", s.notice("42P07", "relation \""+t.Name+"\" already exists, skipping")
+	}
+	return "CREATE SOURCE", nil
+}
+
+// valueColumns returns the columns of source t that a message's value
+// fills, for its decoder: those before the included attributes.
+func valueColumns(t *catalog.Table) []format.Column {
+	var out []format.Column
+	for _, c := range t.Columns[:len(t.Columns)-len(t.Source.Includes)] {
+		out = append(out, format.Column{Name: c.Name, Type: c.Type})
+	}
+	return out
+}
+
+// sweepSourceErrors deletes, in b, the error records of sources that are
+// not in cat (dropped, perhaps by a crash before their records went).
+func sweepSourceErrors(r reader, cat *catalog.Catalog, b *storage.Batch) error {
+	lo, hi := storage.SourceErrorSpan()
+	it, err := r.NewIter(lo, hi)
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	for it.First(); it.Valid(); {
+		id, _, _, ok := storage.SplitSourceErrorKey(it.Key())
+		if !ok {
+			return sqlerr.Newf(sqlerr.DataCorrupted, "a stored source error has a malformed key %x", it.Key())
+		}
+		plo, phi := storage.SourceErrorPrefix(id)
+		if t, ok := cat.TableByID(id); !ok || t.Kind != catalog.RelSource {
+			b.DeleteRange(plo, phi)
+		}
+		it.SeekGE(phi)
+	}
+	return it.Error()
+}
+
+// readsSource reports whether view v reads a source itself (directly or
+// through plain views), as opposed to through the contents of other
+// materialized views.
+func (v *mview) readsSource() bool {
+	cat := v.engine.cat.Current()
+	var reads func(t *catalog.Table) bool
+	reads = func(t *catalog.Table) bool {
+		for _, id := range t.Depends {
+			d, ok := cat.TableByID(id)
+			if ok && (d.Kind == catalog.RelSource || d.Kind == catalog.RelView && reads(d)) {
+				return true
+			}
+		}
+		return false
+	}
+	return reads(v.t)
+}
