@@ -5,7 +5,9 @@
 #   make unit       go vet, gofmt check, go test of every package that needs no service
 #   make race       go test -race on the concurrent packages
 #   make fuzz       every Fuzz target for $(FUZZTIME) each
-#   make integration  private PostgreSQL + the tests in tests/ that need services
+#   make integration  private PostgreSQL and Kafka + the tests in tests/ that need services
+#   make kafka-up   a real Apache Kafka broker on 127.0.0.1:9092 (KRaft; fetched from
+#                   Maven Central the first time); make kafka-down stops it
 #   make test       all of the above (deps, build, unit, race, fuzz, integration)
 #   make soak       longer property runs: operator property tests and view oracle
 #   make bench      benchmarks in bench/ (print figures, never fail on speed)
@@ -39,13 +41,22 @@ export FRESHET_ORACLE_SEED = $(ORACLE_SEED)
 
 # Packages under tests/ that need a running PostgreSQL or a built server; `unit`
 # leaves them out and `integration` runs them.
-INTEGRATION_PKGS := ./tests/slt ./tests/oracle ./tests/compat ./tests/clients ./tests/crash
-INTEGRATION_RE := /tests/(slt|oracle|compat|clients|crash)$$
+INTEGRATION_PKGS := ./tests/slt ./tests/oracle ./tests/compat ./tests/clients ./tests/crash ./tests/kafka
+INTEGRATION_RE := /tests/(slt|oracle|compat|clients|crash|kafka)$$
 
 # Concurrent packages that `race` covers, those of them that exist.
 RACE_DIRS := pgwire executor storage server
 
-.PHONY: build run unit race fuzz integration test soak bench bench-stream clean deps
+.PHONY: build run unit race fuzz integration test soak bench bench-stream clean deps kafka-up kafka-down
+
+KAFKA_UP_DIR ?= /tmp/freshet-kafka
+
+kafka-up:
+	@scripts/kafka.sh start $(KAFKA_UP_DIR) 9092
+	@echo "Kafka broker on 127.0.0.1:9092 (data in $(KAFKA_UP_DIR))"
+
+kafka-down:
+	@scripts/kafka.sh stop $(KAFKA_UP_DIR) 9092
 
 deps:
 	@scripts/deps.sh

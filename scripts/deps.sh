@@ -8,8 +8,10 @@
 set -euo pipefail
 
 # Debian packages the suite needs. postgresql is the server (15 on Debian 12),
-# postgresql-client provides psql for tests/clients.
-packages=(postgresql postgresql-client)
+# postgresql-client provides psql for tests/clients, kcat produces Kafka
+# messages in tests/kafka. (The Kafka broker itself comes from Maven Central:
+# scripts/kafka.sh.)
+packages=(postgresql postgresql-client kcat)
 
 die() {
 	echo "deps.sh: $*" >&2
@@ -22,6 +24,8 @@ installed() {
 
 command -v dpkg-query >/dev/null 2>&1 || die "dpkg-query not found: this script supports Debian only"
 command -v go >/dev/null 2>&1 || die "the Go toolchain (go) is not on PATH"
+command -v java >/dev/null 2>&1 || die "java (17 or newer) is not on PATH; the Kafka broker of the tests needs it"
+command -v mvn >/dev/null 2>&1 || die "mvn (Maven) is not on PATH; scripts/kafka.sh fetches Kafka with it"
 
 missing=()
 for p in "${packages[@]}"; do
@@ -55,4 +59,5 @@ fi
 compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null ||
 	die "no PostgreSQL server under /usr/lib/postgresql/<version>/bin (package postgresql)"
 command -v psql >/dev/null 2>&1 || die "psql is not on PATH (package postgresql-client)"
+command -v kcat >/dev/null 2>&1 || die "kcat is not on PATH (package kcat)"
 id postgres >/dev/null 2>&1 || die "the postgres OS user does not exist (package postgresql creates it)"

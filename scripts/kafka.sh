@@ -103,7 +103,7 @@ offsets.topic.replication.factor=1
 transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 group.initial.rebalance.delay.ms=0
-message.max.bytes=4194304
+message.max.bytes=16777216
 PROPS
 	if [[ ! -f $dir/data/meta.properties ]]; then
 		# A fixed cluster id: the data directory is the test suite's own.

@@ -1,0 +1,305 @@
+package kafka
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/freshetdb/freshet/tests/testserver"
+)
+
+func TestMain(m *testing.M) { os.Exit(testserver.Main(m)) }
+
+// event is one valid message of the test topic; name nil is a missing
+// field.
+type event struct {
+	ID   int64   `json:"id"`
+	K    int     `json:"k"`
+	V    int64   `json:"v"`
+	Name *string `json:"name,omitempty"`
+}
+
+// malformed are messages a JSON source must count as errors, one per kind.
+var malformed = []string{
+	`{"id": 1, "k": 2, "v": 3`,          // truncated
+	`{"id": "one", "k": 2, "v": 3}`,     // a string that is not a bigint
+	`{"id": 1, "k": 2.5, "v": 3}`,       // a fraction for an int column
+	`{"id": 1, "k": 2, "v": true}`,      // a boolean for a bigint
+	`{"id": 1, "k": 99999999999, "v": 3}`, // out of range for int
+	`[1, 2, 3]`,                         // not an object
+	`{"id": 1, "name": 17}`,             // a number for a text column
+	`{"id": 1} trailing`,                // text after the object
+	`null`,
+}
+
+// workload makes n events from id first, some of them malformed, as the
+// lines of a file, and returns the file and the valid events.
+func workload(t *testing.T, rng *rand.Rand, first int64, n int) (string, []event, int) {
+	var buf bytes.Buffer
+	var valid []event
+	bad := 0
+	for i := 0; i < n; i++ {
+		if rng.IntN(100) == 0 {
+			buf.WriteString(malformed[rng.IntN(len(malformed))])
+			buf.WriteByte('\n')
+			bad++
+			continue
+		}
+		e := event{ID: first + int64(i), K: rng.IntN(13), V: rng.Int64N(1_000_000) - 500_000}
+		if rng.IntN(10) > 0 {
+			name := fmt.Sprintf("n%d", rng.IntN(1000))
+			e.Name = &name
+		}
+		b, err := json.Marshal(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rng.IntN(20) == 0 {
+			// An extra field, ignored.
+			b = append(b[:len(b)-1], `,"extra":{"nested":[1,"two",null]}}`...)
+		}
+		buf.Write(b)
+		buf.WriteByte('\n')
+		valid = append(valid, e)
+	}
+	path := filepath.Join(t.TempDir(), "events.jsonl")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path, valid, bad
+}
+
+// views are the materialized views over the source, each with the query
+// PostgreSQL runs over the valid events to check it.
+var views = []struct{ name, query string }{
+	{"totals", "SELECT count(*) AS n, sum(v) AS s, count(name) AS named, count(DISTINCT id) AS ids FROM ev"},
+	{"by_k", "SELECT k, count(*) AS n, sum(v) AS s, min(v) AS lo, max(length(name)) AS longest FROM ev GROUP BY k"},
+	{"top", "SELECT id, v FROM ev ORDER BY v DESC, id LIMIT 10"},
+}
+
+// TestJSONSource: 200,000 JSON events, some malformed, produced by
+// independent clients (kcat and Kafka's console producer) into a real
+// broker; the views equal PostgreSQL's answers over the valid events, the
+// malformed ones are recorded, a kill -9 during ingest and a restart change
+// nothing, and a view created later replays the whole topic.
+func TestJSONSource(t *testing.T) {
+	broker := testserver.Kafka(t)
+	seed := uint64(time.Now().UnixNano())
+	t.Logf("seed %d", seed)
+	rng := rand.New(rand.NewPCG(seed, 7))
+	topic := fmt.Sprintf("events_%d", seed)
+	testserver.CreateTopic(t, broker, topic, 4)
+
+	path, valid, bad := workload(t, rng, 0, 200_000)
+	testserver.ProduceFile(t, broker, topic, path)
+	// Messages a line cannot carry: empty ones, binary garbage, a 2 MB
+	// event and 2 MB of garbage.
+	testserver.ProduceLines(t, broker, topic, []string{"", ""})
+	bad += 2
+	big := strings.Repeat("x", 2<<20)
+	bigEvent := event{ID: -1, K: 0, V: 1, Name: &big}
+	bigJSON, _ := json.Marshal(bigEvent)
+	garbage := make([]byte, 300)
+	for i := range garbage {
+		garbage[i] = byte(rng.Uint32())
+	}
+	testserver.ProduceMessages(t, broker, topic, [][]byte{garbage, {0xff, 0xfe, 0}, bigJSON, []byte(big)})
+	valid = append(valid, bigEvent)
+	bad += 3
+
+	s := testserver.Start(t)
+	conn := s.Conn(t)
+	mustExec(t, conn, fmt.Sprintf(`CREATE SOURCE ev (id bigint, k int, v bigint, name text)
+		INCLUDE partition AS part INCLUDE offset AS off
+		WITH (connector = 'kafka', topic = '%s', properties.bootstrap.server = '%s', scan.startup.mode = 'earliest')
+		FORMAT PLAIN ENCODE JSON`, topic, broker))
+	for _, v := range views {
+		mustExec(t, conn, "CREATE MATERIALIZED VIEW "+v.name+" AS "+v.query)
+	}
+	start := time.Now()
+	waitCount(t, s, "totals", "n", len(valid))
+	t.Logf("%d valid events of %d messages in the views %.1fs after CREATE", len(valid), len(valid)+bad, time.Since(start).Seconds())
+
+	pg := loadOracle(t, valid)
+	checkViews(t, s, pg)
+	checkErrors(t, s, bad)
+
+	// kill -9 while a second batch streams in, then restart: every event
+	// counts exactly once.
+	path2, valid2, bad2 := workload(t, rng, 1_000_000, 50_000)
+	wait := testserver.ProduceFileAsync(t, broker, topic, path2)
+	time.Sleep(time.Duration(200+rng.IntN(800)) * time.Millisecond)
+	s.Kill(t)
+	wait()
+	s.Restart(t)
+	valid, bad = append(valid, valid2...), bad+bad2
+	waitCount(t, s, "totals", "n", len(valid))
+	insertOracle(t, pg, valid2)
+	checkViews(t, s, pg)
+	checkErrors(t, s, bad)
+
+	// A clean restart loads the same state and reads nothing twice.
+	s.Restart(t)
+	time.Sleep(500 * time.Millisecond)
+	checkViews(t, s, pg)
+	checkErrors(t, s, bad)
+
+	// A view created now replays the topic from the start (Kappa).
+	conn = s.Conn(t)
+	mustExec(t, conn, "CREATE MATERIALIZED VIEW late AS SELECT count(*) AS n, sum(v) AS s FROM ev")
+	waitCount(t, s, "late", "n", len(valid))
+	var late, total string
+	if err := conn.QueryRow(context.Background(), "SELECT (SELECT s::text FROM late), (SELECT s::text FROM totals)").Scan(&late, &total); err != nil {
+		t.Fatal(err)
+	}
+	if late != total {
+		t.Fatalf("late view's sum %s, totals' %s", late, total)
+	}
+	checkPartitions(t, s)
+}
+
+// waitCount waits until column col of the one-row view reaches want, and
+// fails if it passes it or does not reach it within two minutes.
+func waitCount(t *testing.T, s *testserver.Server, view, col string, want int) {
+	t.Helper()
+	conn := s.Conn(t)
+	defer conn.Close(context.Background())
+	deadline := time.Now().Add(2 * time.Minute)
+	var n int
+	for time.Now().Before(deadline) {
+		if err := conn.QueryRow(context.Background(), "SELECT "+col+" FROM "+view).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == want {
+			return
+		}
+		if n > want {
+			t.Fatalf("view %s counts %d events, more than the %d valid ones", view, n, want)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("view %s counts %d events after two minutes, want %d", view, n, want)
+}
+
+// loadOracle creates table ev in a private PostgreSQL database with the
+// valid events.
+func loadOracle(t *testing.T, valid []event) *pgx.Conn {
+	pg, err := pgx.Connect(context.Background(), testserver.Postgres(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pg.Close(context.Background()) })
+	if _, err := pg.Exec(context.Background(), "CREATE TABLE ev (id bigint, k int, v bigint, name text)"); err != nil {
+		t.Fatal(err)
+	}
+	insertOracle(t, pg, valid)
+	return pg
+}
+
+func insertOracle(t *testing.T, pg *pgx.Conn, events []event) {
+	rows := make([][]any, len(events))
+	for i, e := range events {
+		rows[i] = []any{e.ID, e.K, e.V, e.Name}
+	}
+	if _, err := pg.CopyFrom(context.Background(), pgx.Identifier{"ev"}, []string{"id", "k", "v", "name"}, pgx.CopyFromRows(rows)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// checkViews compares every view with PostgreSQL's answer to its query.
+func checkViews(t *testing.T, s *testserver.Server, pg *pgx.Conn) {
+	t.Helper()
+	conn := s.Conn(t)
+	defer conn.Close(context.Background())
+	for _, v := range views {
+		got := rowsText(t, conn, "SELECT * FROM "+v.name)
+		want := rowsText(t, pg, v.query)
+		if !slices.Equal(got, want) {
+			t.Fatalf("view %s differs from PostgreSQL:\n got %d rows %.400v\nwant %d rows %.400v", v.name, len(got), got, len(want), want)
+		}
+	}
+}
+
+// rowsText runs a query and returns its rows as sorted text lines.
+func rowsText(t *testing.T, conn *pgx.Conn, q string) []string {
+	t.Helper()
+	rows, err := conn.Query(context.Background(), q, pgx.QueryResultFormats{pgx.TextFormatCode})
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var parts []string
+		for _, raw := range rows.RawValues() {
+			if raw == nil {
+				parts = append(parts, "NULL")
+			} else {
+				parts = append(parts, string(raw))
+			}
+		}
+		out = append(out, strings.Join(parts, "|"))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// checkErrors checks that every malformed message is recorded once.
+func checkErrors(t *testing.T, s *testserver.Server, want int) {
+	t.Helper()
+	conn := s.Conn(t)
+	defer conn.Close(context.Background())
+	var n, distinct, empty int
+	err := conn.QueryRow(context.Background(), `SELECT count(*), count(DISTINCT (partition, message_offset)),
+		count(*) FILTER (WHERE error = 'empty message') FROM freshet_source_errors WHERE source = 'ev'`).Scan(&n, &distinct, &empty)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != want || distinct != want || empty != 2 {
+		t.Fatalf("freshet_source_errors holds %d records (%d distinct, %d empty messages), want %d (2 empty)", n, distinct, empty, want)
+	}
+}
+
+// checkPartitions checks that every partition was read to its end.
+func checkPartitions(t *testing.T, s *testserver.Server) {
+	t.Helper()
+	conn := s.Conn(t)
+	defer conn.Close(context.Background())
+	var parts, behind int
+	err := conn.QueryRow(context.Background(), `SELECT count(*), count(*) FILTER (WHERE lag <> 0 OR status <> 'running')
+		FROM freshet_source_partitions WHERE source = 'ev' AND view = 'totals'`).Scan(&parts, &behind)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if parts != 4 || behind != 0 {
+		t.Fatalf("freshet_source_partitions: %d partitions of totals, %d behind or not running; want 4, 0", parts, behind)
+	}
+}
+
+func mustExec(t *testing.T, conn *pgx.Conn, sqls ...string) {
+	t.Helper()
+	for _, s := range sqls {
+		if _, err := conn.Exec(context.Background(), s); err != nil {
+			var pe *pgconn.PgError
+			if errors.As(err, &pe) {
+				t.Fatalf("%s: %s (%s)", s, pe.Message, pe.Code)
+			}
+			t.Fatalf("%s: %v", s, err)
+		}
+	}
+}
