@@ -33,14 +33,14 @@ type event struct {
 
 // malformed are messages a JSON source must count as errors, one per kind.
 var malformed = []string{
-	`{"id": 1, "k": 2, "v": 3`,          // truncated
-	`{"id": "one", "k": 2, "v": 3}`,     // a string that is not a bigint
-	`{"id": 1, "k": 2.5, "v": 3}`,       // a fraction for an int column
-	`{"id": 1, "k": 2, "v": true}`,      // a boolean for a bigint
+	`{"id": 1, "k": 2, "v": 3`,            // truncated
+	`{"id": "one", "k": 2, "v": 3}`,       // a string that is not a bigint
+	`{"id": 1, "k": 2.5, "v": 3}`,         // a fraction for an int column
+	`{"id": 1, "k": 2, "v": true}`,        // a boolean for a bigint
 	`{"id": 1, "k": 99999999999, "v": 3}`, // out of range for int
-	`[1, 2, 3]`,                         // not an object
-	`{"id": 1, "name": 17}`,             // a number for a text column
-	`{"id": 1} trailing`,                // text after the object
+	`[1, 2, 3]`,                           // not an object
+	`{"id": 1, "name": 17}`,               // a number for a text column
+	`{"id": 1} trailing`,                  // text after the object
 	`null`,
 }
 
