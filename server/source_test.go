@@ -1,0 +1,186 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2/vfs"
+	"github.com/jackc/pgx/v5"
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
+)
+
+// fakeKafka starts an in-process broker with topic "ev" of 3 partitions
+// and returns its address and a function producing messages to it.
+func fakeKafka(t *testing.T) (*kfake.Cluster, string, func(msgs ...string)) {
+	t.Helper()
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(3, "ev"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.RecordPartitioner(kgo.RoundRobinPartitioner()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cl.Close)
+	produce := func(msgs ...string) {
+		t.Helper()
+		recs := make([]*kgo.Record, len(msgs))
+		for i, m := range msgs {
+			recs[i] = &kgo.Record{Topic: "ev", Value: []byte(m)}
+		}
+		if err := cl.ProduceSync(context.Background(), recs...).FirstErr(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return c, c.ListenAddrs()[0], produce
+}
+
+// events returns n JSON events from id first: k = id % 5, v = id; every
+// tenth is malformed instead. It returns the count and the sum of v of the
+// valid ones.
+func events(first, n int) (msgs []string, valid, sum int64) {
+	for id := first; id < first+n; id++ {
+		if id%10 == 9 {
+			msgs = append(msgs, fmt.Sprintf(`{"id": %d, "k": "not a number"}`, id))
+			continue
+		}
+		msgs = append(msgs, fmt.Sprintf(`{"id": %d, "k": %d, "v": %d}`, id, id%5, id))
+		valid++
+		sum += int64(id)
+	}
+	return msgs, valid, sum
+}
+
+// waitFor polls query until it returns want.
+func waitFor(t *testing.T, c *pgx.Conn, query, want string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	var got string
+	for time.Now().Before(deadline) {
+		if err := c.QueryRow(context.Background(), query).Scan(&got); err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+		if got == want {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("%s: %s after 30s, want %s", query, got, want)
+}
+
+// TestSourceFeedsViews: views over a Kafka source (an aggregate, a join
+// with a table, a view over a view) follow the topic, record malformed
+// messages, keep their offsets across a restart (nothing read twice), and
+// report a broker that went away while the server keeps serving.
+func TestSourceFeedsViews(t *testing.T) {
+	cluster, addr, produce := fakeKafka(t)
+	msgs, valid, sum := events(0, 3000)
+	produce(msgs...)
+	fs := vfs.NewMem()
+	r := startOn(t, fs)
+	c := r.conn(t)
+	mustExec(t, c,
+		"CREATE TABLE names (k int PRIMARY KEY, name text)",
+		"INSERT INTO names VALUES (0, 'zero'), (1, 'one'), (2, 'two')",
+		fmt.Sprintf(`CREATE SOURCE ev (id bigint, k int, v bigint) INCLUDE partition AS part
+			WITH (connector = 'kafka', topic = 'ev', properties.bootstrap.server = '%s') FORMAT PLAIN ENCODE JSON`, addr),
+		"CREATE MATERIALIZED VIEW by_k AS SELECT k, count(*) AS n, sum(v) AS s FROM ev GROUP BY k",
+		"CREATE MATERIALIZED VIEW named AS SELECT n.name, count(*) AS n FROM ev JOIN names n ON n.k = ev.k GROUP BY n.name",
+		"CREATE MATERIALIZED VIEW total AS SELECT sum(n) AS n FROM by_k")
+	waitFor(t, c, "SELECT coalesce(n, 0)::text FROM total", fmt.Sprint(valid))
+	waitFor(t, c, "SELECT count(*)::text FROM freshet_source_errors", "300")
+	check := func(c *pgx.Conn, names int) {
+		t.Helper()
+		// Every valid event counts once.
+		var n, s int64
+		if err := c.QueryRow(context.Background(), "SELECT sum(n), sum(s) FROM by_k").Scan(&n, &s); err != nil {
+			t.Fatal(err)
+		}
+		if n != valid || s != sum {
+			t.Fatalf("by_k counts %d events summing to %d, want %d and %d", n, s, valid, sum)
+		}
+		got := rows(t, c, "SELECT * FROM named")
+		if len(got) != names {
+			t.Fatalf("named: %v", got)
+		}
+	}
+	check(c, 3)
+	if got := rows(t, c, "SELECT partition, committed_offset, lag, status FROM freshet_source_partitions WHERE view = 'by_k'"); len(got) != 3 ||
+		!strings.Contains(got[0], "1000 0 running") {
+		t.Fatalf("partitions: %v", got)
+	}
+
+	// A restart loads the views and their offsets: nothing is read twice.
+	if err := r.stop(); err != nil {
+		t.Fatal(err)
+	}
+	r = startOn(t, fs)
+	c = r.conn(t)
+	more, valid2, sum2 := events(3000, 600)
+	produce(more...)
+	valid, sum = valid+valid2, sum+sum2
+	waitFor(t, c, "SELECT coalesce(n, 0)::text FROM total", fmt.Sprint(valid))
+	check(c, 3)
+	waitFor(t, c, "SELECT count(*)::text FROM freshet_source_errors", "360")
+
+	// The broker goes away: the feeds say so, the server serves on.
+	cluster.Close()
+	waitFor(t, c, "SELECT bool_and(status LIKE 'retrying:%')::text FROM freshet_source_partitions", "true")
+	mustExec(t, c, "INSERT INTO names VALUES (3, 'three')")
+	check(c, 4)
+}
+
+// TestSourceErrors: what CREATE SOURCE and statements on a source refuse,
+// with their SQLSTATEs.
+func TestSourceErrors(t *testing.T) {
+	_, addr, _ := fakeKafka(t)
+	r := startOn(t, vfs.NewMem())
+	c := r.conn(t)
+	with := func(opts string) string {
+		return "CREATE SOURCE s (a int) WITH (connector = 'kafka', " + opts + ") FORMAT PLAIN ENCODE JSON"
+	}
+	for _, tc := range []struct{ sql, code string }{
+		{with("topic = 'nope', properties.bootstrap.server = '" + addr + "'"), "42704"},
+		{with("topic = 'ev', properties.bootstrap.server = '127.0.0.1:1'"), "08001"},
+		{with("topic = 'ev'"), "22023"},
+		{with("topic = 'ev', properties.bootstrap.server = '" + addr + "', scan.startup.mode = 'soon'"), "22023"},
+		{"CREATE SOURCE s (a int) WITH (connector = 'kafka', topic = 'ev', properties.bootstrap.server = '" + addr + "')", "22023"},
+		{"CREATE SOURCE s (a int) WITH (connector = 'kafka', topic = 'ev', properties.bootstrap.server = '" + addr + "') FORMAT PLAIN ENCODE CSV", "0A000"},
+		{"CREATE SOURCE s (a int) WITH (connector = 'nexmark')", "0A000"},
+		{"CREATE SOURCE s (a int) WITH (connector = 'kafka', topic = 'ev', properties.bootstrap.server = '" + addr + "') FORMAT PLAIN ENCODE JSON (x = 'y')", "22023"},
+		{"CREATE SOURCE s (a int PRIMARY KEY) WITH (connector = 'kafka', topic = 'ev', properties.bootstrap.server = '" + addr + "') FORMAT PLAIN ENCODE JSON", "42P16"},
+		{"CREATE SOURCE s (a int, WATERMARK FOR a AS a) WITH (connector = 'kafka')", "0A000"},
+		{"CREATE SINK k FROM s WITH (connector = 'kafka')", "0A000"},
+	} {
+		_, err := c.Exec(context.Background(), tc.sql)
+		if got := sqlState(err); got != tc.code {
+			t.Errorf("%s: %v (%s), want %s", tc.sql, err, got, tc.code)
+		}
+	}
+	mustExec(t, c, with("topic = 'ev', properties.bootstrap.server = '"+addr+"'"),
+		"CREATE MATERIALIZED VIEW v AS SELECT count(*) FROM s")
+	for _, tc := range []struct{ sql, code string }{
+		{"SELECT * FROM s", "0A000"},
+		{"INSERT INTO s VALUES (1)", "42809"},
+		{"DROP SOURCE s", "2BP01"},
+		{"DROP TABLE s", "42809"},
+		{with("topic = 'ev', properties.bootstrap.server = '" + addr + "'"), "42P07"},
+	} {
+		_, err := c.Exec(context.Background(), tc.sql)
+		if got := sqlState(err); got != tc.code {
+			t.Errorf("%s: %v (%s), want %s", tc.sql, err, got, tc.code)
+		}
+	}
+	if got := rows(t, c, "SHOW SOURCES"); len(got) != 1 || got[0] != "[s]" {
+		t.Fatalf("SHOW SOURCES: %v", got)
+	}
+	mustExec(t, c, "DROP SOURCE s CASCADE", "DROP SOURCE IF EXISTS s")
+	if got := rows(t, c, "SELECT count(*) FROM freshet_source_partitions"); got[0] != "[0]" {
+		t.Fatalf("a dropped source's feed is still listed: %v", got)
+	}
+}
