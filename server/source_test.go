@@ -150,7 +150,10 @@ func TestSourceErrors(t *testing.T) {
 		{with("topic = 'ev'"), "22023"},
 		{with("topic = 'ev', properties.bootstrap.server = '" + addr + "', scan.startup.mode = 'soon'"), "22023"},
 		{"CREATE SOURCE s (a int) WITH (connector = 'kafka', topic = 'ev', properties.bootstrap.server = '" + addr + "')", "22023"},
-		{"CREATE SOURCE s (a int) WITH (connector = 'kafka', topic = 'ev', properties.bootstrap.server = '" + addr + "') FORMAT PLAIN ENCODE CSV", "0A000"},
+		{"CREATE SOURCE s (a int) WITH (connector = 'kafka', topic = 'ev', properties.bootstrap.server = '" + addr + "') FORMAT PLAIN ENCODE AVRO", "0A000"},
+		{"CREATE SOURCE s (a int) WITH (connector = 'kafka', topic = 'ev', properties.bootstrap.server = '" + addr + "') FORMAT PLAIN ENCODE BYTES", "42P16"},
+		{"CREATE SOURCE s (a int) WITH (connector = 'kafka', topic = 'ev', properties.bootstrap.server = '" + addr + "') FORMAT PLAIN ENCODE CSV (delimiter = ';;')", "22023"},
+		{"CREATE SOURCE s (a int) WITH (connector = 'kafka', topic = 'ev', properties.bootstrap.server = '" + addr + "') FORMAT PLAIN ENCODE CSV (colour = 'red')", "22023"},
 		{"CREATE SOURCE s (a int) WITH (connector = 'nexmark')", "0A000"},
 		{"CREATE SOURCE s (a int) WITH (connector = 'kafka', topic = 'ev', properties.bootstrap.server = '" + addr + "') FORMAT PLAIN ENCODE JSON (x = 'y')", "22023"},
 		{"CREATE SOURCE s (a int PRIMARY KEY) WITH (connector = 'kafka', topic = 'ev', properties.bootstrap.server = '" + addr + "') FORMAT PLAIN ENCODE JSON", "42P16"},
@@ -182,5 +185,29 @@ func TestSourceErrors(t *testing.T) {
 	mustExec(t, c, "DROP SOURCE s CASCADE", "DROP SOURCE IF EXISTS s")
 	if got := rows(t, c, "SELECT count(*) FROM freshet_source_partitions"); got[0] != "[0]" {
 		t.Fatalf("a dropped source's feed is still listed: %v", got)
+	}
+}
+
+// TestSourceEncodings: CSV lines (a header skipped, a malformed line
+// recorded) and whole messages as bytea.
+func TestSourceEncodings(t *testing.T) {
+	_, addr, produce := fakeKafka(t)
+	produce("id;name", "1;ada", `2;"b;""c"""`, "3;", "x;bad", "4;d;extra")
+	r := startOn(t, vfs.NewMem())
+	c := r.conn(t)
+	with := "WITH (connector = 'kafka', topic = 'ev', properties.bootstrap.server = '" + addr + "')"
+	mustExec(t, c,
+		"CREATE SOURCE lines (id int, name text) "+with+" FORMAT PLAIN ENCODE CSV (delimiter = ';')",
+		"CREATE SOURCE raw (payload bytea) INCLUDE offset AS off "+with+" FORMAT PLAIN ENCODE BYTES",
+		"CREATE MATERIALIZED VIEW csv_rows AS SELECT id, name FROM lines",
+		"CREATE MATERIALIZED VIEW raw_count AS SELECT count(*) AS n, sum(length(payload)) AS bytes FROM raw")
+	waitFor(t, c, "SELECT coalesce(n, 0)::text FROM raw_count", "6")
+	waitFor(t, c, "SELECT count(*)::text FROM csv_rows", "3")
+	if got := rows(t, c, "SELECT * FROM csv_rows"); fmt.Sprint(got) != `[[1 ada] [2 b;"c"] [3 <nil>]]` {
+		t.Fatalf("csv rows: %v", got)
+	}
+	waitFor(t, c, "SELECT count(*)::text FROM freshet_source_errors WHERE source = 'lines'", "2")
+	if got := rows(t, c, "SELECT bytes FROM raw_count"); got[0] != "[39]" {
+		t.Fatalf("raw bytes: %v", got)
 	}
 }

@@ -1,5 +1,6 @@
 // Package format decodes source messages into rows of a source's columns:
-// JSON objects (JSON). A decoder is used by one goroutine at a time; the
+// JSON objects (JSON), CSV lines (CSV), or whole messages into one bytea
+// column (Bytes). A decoder is used by one goroutine at a time; the
 // rows it fills own their values (nothing points into the message).
 //
 // It imports sql/types only.

@@ -1,6 +1,7 @@
 package format
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -48,8 +49,19 @@ func NewJSON(cols []Column) *JSON {
 	return d
 }
 
+// Decoder decodes one message into a row of a source's columns. A
+// decoder is used by one goroutine at a time.
+type Decoder interface {
+	// Decode fills row (of the columns' width) from msg; the row owns
+	// its values after.
+	Decode(msg []byte, row types.Row) error
+}
+
 // Decode fills row (of the columns' width) from msg.
 func (d *JSON) Decode(msg []byte, row types.Row) error {
+	if len(msg) == 0 {
+		return errors.New("empty message")
+	}
 	for i := range d.seen {
 		d.seen[i] = false
 	}

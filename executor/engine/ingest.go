@@ -76,7 +76,7 @@ type sourceFeed struct {
 // feedPartition is a feed's reading of one partition: its decoder and
 // counters.
 type feedPartition struct {
-	dec                      *format.JSON
+	dec                      format.Decoder
 	row                      types.Row
 	messages, bytes, invalid int64
 }
@@ -103,6 +103,9 @@ type feedTake struct {
 func (e *Engine) newFeed(v *mview, index int, src *catalog.Table, offsets map[int32]int64) (*sourceFeed, error) {
 	cfg, err := kafka.ParseConfig(src.Source.Options)
 	if err != nil {
+		return nil, err
+	}
+	if _, err := newDecoder(src); err != nil {
 		return nil, err
 	}
 	f := &sourceFeed{src: src, view: v.t, leaf: &v.flow.Leaves[index], index: index, cfg: cfg,
@@ -149,22 +152,21 @@ func (f *sourceFeed) handle(m *kafka.Message) bool {
 	}
 	p := f.parts[m.Partition]
 	if p == nil {
-		p = &feedPartition{dec: format.NewJSON(f.cols), row: make(types.Row, len(f.src.Columns))}
+		// newFeed checked the source's encoding.
+		dec, _ := newDecoder(f.src)
+		p = &feedPartition{dec: dec, row: make(types.Row, len(f.src.Columns))}
 		f.parts[m.Partition] = p
 	}
 	p.messages++
 	p.bytes += int64(len(m.Value))
-	var err error
-	if len(m.Value) == 0 {
-		err = errors.New("empty message")
-	} else {
-		err = p.dec.Decode(m.Value, p.row[:len(f.cols)])
-	}
-	if err != nil {
+	err := p.dec.Decode(m.Value, p.row[:len(f.cols)])
+	switch {
+	case errors.Is(err, format.ErrHeader):
+	case err != nil:
 		p.invalid++
 		f.errs = append(f.errs, sourceError{partition: m.Partition, offset: m.Offset, err: err.Error(),
 			payload: slices.Clone(m.Value[:min(len(m.Value), maxPayloadPrefix)]), at: time.Now()})
-	} else {
+	default:
 		for _, inc := range f.src.Source.Includes {
 			p.row[inc.Column] = includeValue(inc.Kind, m)
 		}

@@ -1,6 +1,9 @@
 package engine
 
 import (
+	"maps"
+	"strings"
+
 	"github.com/freshetdb/freshet/connectors/format"
 	"github.com/freshetdb/freshet/connectors/kafka"
 	"github.com/freshetdb/freshet/sql/catalog"
@@ -58,14 +61,17 @@ func (s *Session) createSource(cs *parser.CreateSource) (string, error) {
 		return "", sqlerr.Newf(sqlerr.InvalidParameterValue, "unknown FORMAT %s; a source takes FORMAT PLAIN", spec.Format)
 	}
 	switch spec.Encode {
-	case "JSON":
-	case "CSV", "AVRO", "BYTES", "PROTOBUF":
+	case "JSON", "CSV", "BYTES":
+	case "AVRO", "PROTOBUF":
 		return "", sqlerr.Unsupported("ENCODE " + spec.Encode)
 	default:
-		return "", sqlerr.Newf(sqlerr.InvalidParameterValue, "unknown ENCODE %s; a source takes ENCODE JSON", spec.Encode)
+		return "", sqlerr.Newf(sqlerr.InvalidParameterValue, "unknown ENCODE %s; a source takes ENCODE JSON, CSV or BYTES", spec.Encode)
 	}
-	if len(cs.EncodeOptions) > 0 {
-		return "", sqlerr.Newf(sqlerr.InvalidParameterValue, "ENCODE JSON takes no options, got %q", cs.EncodeOptions[0].Key)
+	for _, o := range cs.EncodeOptions {
+		if spec.EncodeOptions == nil {
+			spec.EncodeOptions = map[string]string{}
+		}
+		spec.EncodeOptions[o.Key] = o.Value
 	}
 	pk, _, err := s.tableColumns(cs.Table, t)
 	if err != nil {
@@ -101,6 +107,9 @@ func (s *Session) createSource(cs *parser.CreateSource) (string, error) {
 		t.Columns = append(t.Columns, catalog.Column{Name: name, Type: typ})
 	}
 	t.Source = spec
+	if _, err := newDecoder(t); err != nil {
+		return "", err
+	}
 	if err := kafka.Probe(cfg); err != nil {
 		return "", err
 	}
@@ -116,6 +125,52 @@ func (s *Session) createSource(cs *parser.CreateSource) (string, error) {
 		return "CREATE SOURCE", s.notice("42P07", "relation \""+t.Name+"\" already exists, skipping")
 	}
 	return "CREATE SOURCE", nil
+}
+
+// newDecoder returns the decoder of source t's messages, checking its
+// encoding's options and columns.
+func newDecoder(t *catalog.Table) (format.Decoder, error) {
+	spec := t.Source
+	cols := valueColumns(t)
+	opts := maps.Clone(spec.EncodeOptions)
+	take := func(key string) (string, bool) {
+		v, ok := opts[key]
+		delete(opts, key)
+		return v, ok
+	}
+	var d format.Decoder
+	switch spec.Encode {
+	case "JSON":
+		d = format.NewJSON(cols)
+	case "CSV":
+		delim := byte(',')
+		if v, ok := take("delimiter"); ok {
+			if len(v) != 1 {
+				return nil, sqlerr.Newf(sqlerr.InvalidParameterValue, "ENCODE CSV delimiter must be one single-byte character, not %q", v)
+			}
+			delim = v[0]
+		}
+		noHeader := false
+		if v, ok := take("without_header"); ok {
+			switch strings.ToLower(v) {
+			case "true":
+				noHeader = true
+			case "false":
+			default:
+				return nil, sqlerr.Newf(sqlerr.InvalidParameterValue, "ENCODE CSV without_header must be 'true' or 'false', not %q", v)
+			}
+		}
+		d = format.NewCSV(cols, delim, noHeader)
+	case "BYTES":
+		if len(cols) != 1 || cols[0].Type.Kind != types.KindBytea {
+			return nil, sqlerr.New(sqlerr.InvalidTableDefinition, "ENCODE BYTES fills exactly one column, of type bytea")
+		}
+		d = format.Bytes{}
+	}
+	for k := range opts {
+		return nil, sqlerr.Newf(sqlerr.InvalidParameterValue, "ENCODE %s has no option %q", spec.Encode, k)
+	}
+	return d, nil
 }
 
 // valueColumns returns the columns of source t that a message's value

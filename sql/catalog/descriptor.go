@@ -38,9 +38,11 @@ type SourceSpec struct {
 	Connector string `json:"connector"`
 	// Options are the WITH options (connector excluded), keys lower-case.
 	Options map[string]string `json:"options"`
-	// Format and Encode name how messages decode: PLAIN and JSON.
-	Format string `json:"format"`
-	Encode string `json:"encode"`
+	// Format and Encode name how messages decode: PLAIN, and JSON, CSV
+	// or BYTES; EncodeOptions are the encoding's options.
+	Format        string            `json:"format"`
+	Encode        string            `json:"encode"`
+	EncodeOptions map[string]string `json:"encode_options,omitempty"`
 	// Includes are the columns filled from message attributes rather
 	// than from its value, after the value's columns.
 	Includes []SourceInclude `json:"includes,omitempty"`
