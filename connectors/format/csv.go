@@ -19,12 +19,12 @@ var ErrHeader = errors.New("a CSV header line")
 // fields are the column names is a header, skipped (ErrHeader) unless the
 // source says it has none.
 type CSV struct {
-	cols      []Column
-	delim     byte
-	noHeader  bool
-	ctx       *types.FormatContext
-	fields    []field
-	buf       []byte
+	cols     []Column
+	delim    byte
+	noHeader bool
+	ctx      *types.FormatContext
+	fields   []field
+	buf      []byte
 }
 
 // field is one field of a line: its text (in CSV.buf) and whether it was
