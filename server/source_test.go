@@ -2,7 +2,9 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -209,5 +211,112 @@ func TestSourceEncodings(t *testing.T) {
 	waitFor(t, c, "SELECT count(*)::text FROM freshet_source_errors WHERE source = 'lines'", "2")
 	if got := rows(t, c, "SELECT bytes FROM raw_count"); got[0] != "[39]" {
 		t.Fatalf("raw bytes: %v", got)
+	}
+}
+
+// readTopic reads every committed message of topic (read_committed) from
+// the start until it has want of them.
+func readTopic(t *testing.T, addr, topic string, want int) []*kgo.Record {
+	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(addr), kgo.ConsumeTopics(topic), kgo.FetchIsolationLevel(kgo.ReadCommitted()),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	var out []*kgo.Record
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	for len(out) < want {
+		fs := cl.PollFetches(ctx)
+		if ctx.Err() != nil {
+			t.Fatalf("read %d of %d messages of %s", len(out), want, topic)
+		}
+		fs.EachRecord(func(r *kgo.Record) { out = append(out, r) })
+	}
+	return out
+}
+
+// TestSinkWritesChangesOnce: an UPSERT sink and a DEBEZIUM sink write a
+// view's changes, each epoch in one transaction, across a restart with
+// nothing written twice.
+func TestSinkWritesChangesOnce(t *testing.T) {
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(2, "up", "dbz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cluster.Close)
+	addr := cluster.ListenAddrs()[0]
+	fs := vfs.NewMem()
+	r := startOn(t, fs)
+	c := r.conn(t)
+	with := "WITH (connector = 'kafka', properties.bootstrap.server = '" + addr + "', primary_key = 'k', topic = "
+	mustExec(t, c,
+		"CREATE TABLE t (id int PRIMARY KEY, k int, v int)",
+		"INSERT INTO t VALUES (1, 1, 10), (2, 2, 20)",
+		"CREATE MATERIALIZED VIEW agg AS SELECT k, sum(v) AS s FROM t GROUP BY k",
+		"CREATE SINK up FROM agg "+with+"'up') FORMAT UPSERT ENCODE JSON",
+		"CREATE SINK dbz FROM agg "+with+"'dbz') FORMAT DEBEZIUM ENCODE JSON",
+		"UPDATE t SET v = 11 WHERE id = 1",
+		"DELETE FROM t WHERE id = 2",
+		"INSERT INTO t VALUES (3, 3, 30)")
+	// The snapshot (2 rows), an update, a delete, an insert.
+	up := readTopic(t, addr, "up", 5)
+	var got []string
+	for _, m := range up {
+		got = append(got, string(m.Key)+" "+string(m.Value))
+	}
+	want := []string{`{"k":1} {"k":1,"s":10}`, `{"k":2} {"k":2,"s":20}`, `{"k":1} {"k":1,"s":11}`, `{"k":2} `, `{"k":3} {"k":3,"s":30}`}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Fatalf("upsert messages:\n got %q\nwant %q", got, want)
+	}
+	dbz := readTopic(t, addr, "dbz", 5)
+	ops := map[string]int{}
+	for _, m := range dbz {
+		var ev struct {
+			Before, After map[string]any
+			Op            string
+		}
+		if err := json.Unmarshal(m.Value, &ev); err != nil {
+			t.Fatalf("%s: %v", m.Value, err)
+		}
+		ops[ev.Op]++
+	}
+	if ops["c"] != 3 || ops["u"] != 1 || ops["d"] != 1 {
+		t.Fatalf("debezium ops %v", ops)
+	}
+	// A restart writes nothing again; later changes follow.
+	if err := r.stop(); err != nil {
+		t.Fatal(err)
+	}
+	r = startOn(t, fs)
+	c = r.conn(t)
+	mustExec(t, c, "INSERT INTO t VALUES (4, 1, 1)")
+	up = readTopic(t, addr, "up", 6)
+	if last := string(up[5].Value); last != `{"k":1,"s":12}` || len(up) != 6 {
+		t.Fatalf("after the restart: %d messages, last %s", len(up), last)
+	}
+	waitFor(t, c, "SELECT status FROM freshet_sinks WHERE sink = 'up'", "running")
+	if got := rows(t, c, "SHOW SINKS"); len(got) != 2 {
+		t.Fatalf("SHOW SINKS: %v", got)
+	}
+	for _, tc := range []struct{ sql, code string }{
+		{"SELECT * FROM up", "42809"},
+		{"DROP MATERIALIZED VIEW agg", "2BP01"},
+		{"CREATE SINK bad FROM agg " + with + "'up') FORMAT UPSERT ENCODE AVRO", "0A000"},
+		{"CREATE SINK bad FROM t " + with + "'up') FORMAT UPSERT ENCODE JSON", "0A000"},
+		{"CREATE SINK bad FROM agg WITH (connector = 'kafka', properties.bootstrap.server = '" + addr + "', topic = 'up') FORMAT UPSERT ENCODE JSON", "22023"},
+		{"CREATE SINK bad FROM agg " + with + "'nope') FORMAT UPSERT ENCODE JSON", "42704"},
+	} {
+		_, err := c.Exec(context.Background(), tc.sql)
+		if got := sqlState(err); got != tc.code {
+			t.Errorf("%s: %v (%s), want %s", tc.sql, err, got, tc.code)
+		}
+	}
+	mustExec(t, c, "DROP SINK up", "DROP MATERIALIZED VIEW agg CASCADE")
+	if got := rows(t, c, "SELECT count(*) FROM freshet_sinks"); got[0] != "[0]" {
+		t.Fatalf("sinks after drop: %v", got)
 	}
 }

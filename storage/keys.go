@@ -12,6 +12,8 @@ import "encoding/binary"
 //	'c'  catalog          'c' objectID(u32)                   descriptor bytes (owned by the catalog)
 //	'e'  source errors    'e' sourceID(u32) partition(u32)    the record of a message that could not
 //	                      offset(u64)                         be read (owned by the engine)
+//	'k'  sink log         'k' sinkID(u32) epoch(u64) seq(u32) a message a sink has yet to deliver;
+//	                                                          epoch 0 seq 0 holds the last epoch logged
 //	'm'  meta             'm' name                            small values: id counters (see NextID), etc.
 //	's'  operator state   's' objectID(u32) <operator bytes>  operator state bytes, and the source
 //	                                                          offsets of a view (its own bytes)
@@ -24,6 +26,7 @@ import "encoding/binary"
 const (
 	tagCatalog byte = 'c'
 	tagError   byte = 'e'
+	tagSink    byte = 'k'
 	tagMeta    byte = 'm'
 	tagState   byte = 's'
 	tagTable   byte = 't'
@@ -138,6 +141,34 @@ func SplitSourceErrorKey(key []byte) (sourceID, partition uint32, offset uint64,
 		return 0, 0, 0, false
 	}
 	return binary.BigEndian.Uint32(key[1:]), binary.BigEndian.Uint32(key[5:]), binary.BigEndian.Uint64(key[9:]), true
+}
+
+// SinkLogKey returns the key of message seq of epoch epoch of sink
+// sinkID's log ('k' sinkID epoch seq); epoch 0 is the log's counter.
+func SinkLogKey(sinkID uint32, epoch uint64, seq uint32) []byte {
+	k := make([]byte, 0, 17)
+	k = append(k, tagSink)
+	k = binary.BigEndian.AppendUint32(k, sinkID)
+	k = binary.BigEndian.AppendUint64(k, epoch)
+	return binary.BigEndian.AppendUint32(k, seq)
+}
+
+// SinkLogPrefix returns the bounds [lower, upper) of sink sinkID's log.
+func SinkLogPrefix(sinkID uint32) (lower, upper []byte) {
+	return idPrefix(tagSink, sinkID)
+}
+
+// SinkLogSpan returns the bounds [lower, upper) of every sink's log.
+func SinkLogSpan() (lower, upper []byte) {
+	return []byte{tagSink}, []byte{tagSink + 1}
+}
+
+// SplitSinkLogKey returns the parts of a key made by SinkLogKey.
+func SplitSinkLogKey(key []byte) (sinkID uint32, epoch uint64, seq uint32, ok bool) {
+	if len(key) != 17 || key[0] != tagSink {
+		return 0, 0, 0, false
+	}
+	return binary.BigEndian.Uint32(key[1:]), binary.BigEndian.Uint64(key[5:]), binary.BigEndian.Uint32(key[13:]), true
 }
 
 // PrefixEnd returns the smallest key greater than every key that starts with

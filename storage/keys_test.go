@@ -16,6 +16,10 @@ func TestKeyOrderAndNamespaces(t *testing.T) {
 		SourceErrorKey(1, 0, 5),
 		SourceErrorKey(1, 7, 0),
 		SourceErrorKey(2, 0, 0),
+		SinkLogKey(1, 0, 0),
+		SinkLogKey(1, 1, 7),
+		SinkLogKey(1, 2, 0),
+		SinkLogKey(2, 0, 0),
 		MetaKey(""),
 		MetaKey("next_id"),
 		StateKey(nil, 1),
@@ -120,6 +124,9 @@ func TestSplitKeys(t *testing.T) {
 	}
 	if s, p, o, ok := SplitSourceErrorKey(SourceErrorKey(3, 4, 5)); !ok || s != 3 || p != 4 || o != 5 {
 		t.Fatalf("SplitSourceErrorKey = %d %d %d %v", s, p, o, ok)
+	}
+	if s, e, q, ok := SplitSinkLogKey(SinkLogKey(3, 4, 5)); !ok || s != 3 || e != 4 || q != 5 {
+		t.Fatalf("SplitSinkLogKey = %d %d %d %v", s, e, q, ok)
 	}
 }
 

@@ -274,6 +274,8 @@ func (s *Session) drop(ds *pg.DropStmt) (string, error) {
 		tag, want = "DROP MATERIALIZED VIEW", catalog.RelMaterializedView
 	case pg.ObjectType_OBJECT_FOREIGN_TABLE:
 		tag, want = "DROP SOURCE", catalog.RelSource
+	case parser.DropSinkObject:
+		tag, want = "DROP SINK", catalog.RelSink
 	default:
 		return "", sqlerr.Unsupported("DROP " + strings.TrimPrefix(ds.RemoveType.String(), "OBJECT_"))
 	}
@@ -346,6 +348,8 @@ func relKindName(k catalog.RelKind) string {
 		return "materialized view"
 	case catalog.RelSource:
 		return "source"
+	case catalog.RelSink:
+		return "sink"
 	}
 	return "table"
 }

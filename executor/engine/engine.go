@@ -82,7 +82,8 @@ type Engine struct {
 	stats   stats
 	// sources lists the views' source feeds; ingestWake asks for a source
 	// epoch now; stopIngest and ingestDone stop the loop committing them.
-	sources    feedRegistry
+	sources    registry[*sourceFeed]
+	sinkList   registry[*msink]
 	ingestWake chan struct{}
 	stopIngest chan struct{}
 	ingestDone chan struct{}
@@ -109,6 +110,9 @@ func New(opts Options) (*Engine, error) {
 	// Loading left the decoded records as garbage, as large as the state:
 	// give that memory back now rather than at the heap's next goal.
 	debug.FreeOSMemory()
+	if err := e.startSinks(); err != nil {
+		return nil, err
+	}
 	go e.runIngest(e.stopIngest, e.ingestDone)
 	return e, nil
 }
@@ -276,6 +280,9 @@ func (e *Engine) sweepState(cat *catalog.Catalog) error {
 	if err := sweepSourceErrors(e.store, cat, b); err != nil {
 		return err
 	}
+	if err := sweepSinkLogs(e.store, cat, b); err != nil {
+		return err
+	}
 	if b.Len() == 0 {
 		return nil
 	}
@@ -303,6 +310,7 @@ func (e *Engine) commit(tx *txn) error {
 	b.Include(tx.batch)
 	before := b.Size()
 	e.views.apply(tx.changes, tx.batch, b, nil)
+	e.views.logSinks(b)
 	if n := b.Size() - before; n > 0 {
 		e.stats.checkpoints.Add(1)
 		e.stats.checkpointBytes.Add(int64(n))
@@ -315,6 +323,7 @@ func (e *Engine) commit(tx *txn) error {
 		e.views.reset(snap)
 		return err
 	}
+	e.views.committedSinks()
 	return nil
 }
 
@@ -328,6 +337,12 @@ func (e *Engine) NewSession(_ context.Context, params map[string]string) (pgwire
 func (e *Engine) Close() {
 	close(e.stopIngest)
 	<-e.ingestDone
+	e.views.mu.Lock()
+	for _, s := range e.views.sinks {
+		s.close()
+	}
+	e.views.sinks = nil
+	e.views.mu.Unlock()
 	e.views.close()
 }
 

@@ -357,6 +357,7 @@ func (e *Engine) sourceEpoch() error {
 	b := e.store.NewBatch()
 	defer b.Close()
 	e.views.apply(nil, e.store, b, taken)
+	e.views.logSinks(b)
 	for f, t := range taken {
 		f.writeErrors(b, t)
 	}
@@ -371,13 +372,14 @@ func (e *Engine) sourceEpoch() error {
 	for f, t := range taken {
 		f.done(t)
 	}
+	e.views.committedSinks()
 	return nil
 }
 
 // SourcePartitions implements catalog.Runtime.
 func (s *Session) SourcePartitions() []types.Row {
 	var rows []types.Row
-	for _, f := range s.e.sources.list() {
+	for _, f := range s.e.sources.list(byFeedName) {
 		hw := map[int32]int64{}
 		status := "stopped"
 		f.mu.Lock()
@@ -450,38 +452,41 @@ func (s *Session) SourceErrors() []types.Row {
 	return rows
 }
 
-// feedRegistry lists the running feeds, for the system relations; it has
+// registry lists running feeds or sinks, for the system relations; it has
 // its own lock because queries read it while holding the views' lock.
-type feedRegistry struct {
+type registry[T comparable] struct {
 	mu    sync.Mutex
-	feeds map[*sourceFeed]struct{}
+	items map[T]struct{}
 }
 
-func (r *feedRegistry) add(f *sourceFeed) {
+func (r *registry[T]) add(x T) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.feeds == nil {
-		r.feeds = map[*sourceFeed]struct{}{}
+	if r.items == nil {
+		r.items = map[T]struct{}{}
 	}
-	r.feeds[f] = struct{}{}
+	r.items[x] = struct{}{}
 }
 
-func (r *feedRegistry) remove(f *sourceFeed) {
+func (r *registry[T]) remove(x T) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	delete(r.feeds, f)
+	delete(r.items, x)
 }
 
-// list returns the feeds ordered by source and view name.
-func (r *feedRegistry) list() []*sourceFeed {
+// list returns the items in the order of compare.
+func (r *registry[T]) list(compare func(a, b T) int) []T {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	out := slices.Collect(maps.Keys(r.feeds))
-	slices.SortFunc(out, func(a, b *sourceFeed) int {
-		if a.src.Name != b.src.Name {
-			return cmp.Compare(a.src.Name, b.src.Name)
-		}
-		return cmp.Compare(a.view.Name, b.view.Name)
-	})
+	out := slices.Collect(maps.Keys(r.items))
+	slices.SortFunc(out, compare)
 	return out
+}
+
+// byFeedName orders feeds by source and view name.
+func byFeedName(a, b *sourceFeed) int {
+	if a.src.Name != b.src.Name {
+		return cmp.Compare(a.src.Name, b.src.Name)
+	}
+	return cmp.Compare(a.view.Name, b.view.Name)
 }

@@ -97,6 +97,7 @@ func (e *Engine) pruneViews() {
 	for _, id := range dropped {
 		clearState(b, id)
 	}
+	e.views.pruneSinks(cat, b)
 	if err := sweepSourceErrors(e.store, cat, b); err != nil {
 		e.opts.Logger.Warn("could not read the error records of sources", "err", err)
 	}

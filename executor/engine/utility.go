@@ -50,6 +50,9 @@ func (s *Session) utility(ctx context.Context, stmt *parser.Stmt) (utilFn, []pgw
 	if stmt.Source != nil {
 		return s.tagOnly(func() (string, error) { return s.createSource(stmt.Source) }), nil, nil
 	}
+	if stmt.Sink != nil {
+		return s.tagOnly(func() (string, error) { return s.createSink(stmt.Sink) }), nil, nil
+	}
 	switch n := stmt.AST.Node.(type) {
 	case *pg.Node_CreateStmt:
 		return s.tagOnly(func() (string, error) { return s.createTable(n.CreateStmt) }), nil, nil
@@ -226,7 +229,7 @@ func (s *Session) showStmt(vs *pg.VariableShowStmt) (utilFn, []pgwire.Column, er
 			return result{rows: rows, tag: "SHOW"}, nil
 		}, textColumns("name", "setting", "description"), nil
 	case "sinks":
-		return nil, nil, sqlerr.Unsupported("SHOW SINKS (sinks are not supported yet)")
+		return s.showRelations(catalog.RelSink), textColumns("name"), nil
 	case "sources":
 		return s.showRelations(catalog.RelSource), textColumns("name"), nil
 	case "materialized views":

@@ -36,6 +36,8 @@ type viewManager struct {
 	order []*mview
 	// workers is the number of shards (and worker goroutines) of each view.
 	workers int
+	// sinks write the changes of views to Kafka.
+	sinks []*msink
 }
 
 // mview is one maintained view: a dataflow sharded over workers.

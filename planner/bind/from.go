@@ -136,6 +136,9 @@ func (b *Binder) rangeVar(rv *pg.RangeVar, outer *scope) (plan.Node, *scope, err
 // relation returns the plan reading a catalog relation: a scan of a table
 // or system relation, or the bound query of a view.
 func (b *Binder) relation(t *catalog.Table) (plan.Node, error) {
+	if t.Kind == catalog.RelSink {
+		return nil, sqlerr.Newf(sqlerr.WrongObjectType, "%q is a sink: it writes to Kafka and holds no rows to read", t.Name)
+	}
 	if t.Kind == catalog.RelView {
 		stmts, err := parser.Parse(t.Query)
 		if err != nil || len(stmts) != 1 || stmts[0].AST.GetSelectStmt() == nil {

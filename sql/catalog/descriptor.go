@@ -30,7 +30,26 @@ const (
 	// not stored; each materialized view over it reads it itself. Postgres
 	// clients see it as a foreign table.
 	RelSource RelKind = 'f'
+	// RelSink is a sink: it writes the changes of a materialized view to a
+	// Kafka topic. It is in the catalog for its name and dependency, but
+	// not a relation to Postgres clients (pg_class does not list it).
+	RelSink RelKind = 'k'
 )
+
+// SinkSpec says where a sink writes and how it encodes changes.
+type SinkSpec struct {
+	// Connector names the connector: "kafka".
+	Connector string `json:"connector"`
+	// Options are the WITH options (connector and primary_key excluded).
+	Options map[string]string `json:"options"`
+	// Format is PLAIN, UPSERT or DEBEZIUM; Encode is JSON.
+	Format string `json:"format"`
+	Encode string `json:"encode"`
+	// From is the materialized view whose changes the sink writes.
+	From uint32 `json:"from"`
+	// Key lists the columns of From that key the messages (primary_key).
+	Key []int `json:"key,omitempty"`
+}
 
 // SourceSpec says where a source reads from and how its messages decode.
 type SourceSpec struct {
@@ -93,6 +112,8 @@ type Table struct {
 	Depends []uint32 `json:"depends,omitempty"`
 	// Source describes a source's connector and format.
 	Source *SourceSpec `json:"source,omitempty"`
+	// Sink describes a sink's connector and format.
+	Sink *SinkSpec `json:"sink,omitempty"`
 	// Generate produces the rows of a system relation from a snapshot, as
 	// the session s (nil when there is none) sees them.
 	Generate func(c *Catalog, s Session) []types.Row `json:"-"`

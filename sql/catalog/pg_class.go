@@ -29,6 +29,9 @@ func pgClass() systemTable {
 		func(b *rowBuilder, c *Catalog, _ Session) []types.Row {
 			var rows []types.Row
 			for _, t := range c.Tables() {
+				if t.Kind == RelSink {
+					continue
+				}
 				kind := t.RelKind()
 				am, filenode, replident := uint32(0), uint32(0), "n"
 				if kind == RelTable || kind == RelMaterializedView {

@@ -13,6 +13,8 @@ type Runtime interface {
 	SourcePartitions() []types.Row
 	// SourceErrors returns the rows of freshet_source_errors.
 	SourceErrors() []types.Row
+	// SinkStatus returns one row of freshet_sinks per running sink.
+	SinkStatus() []types.Row
 }
 
 // SourcePartitionColumns and SourceErrorColumns declare the columns of
@@ -21,6 +23,7 @@ type Runtime interface {
 const (
 	SourcePartitionColumns = `source name, view name, partition int4, committed_offset int8, high_watermark int8, lag int8, messages int8, bytes int8, errors int8, status text`
 	SourceErrorColumns     = `source name, partition int4, message_offset int8, error text, payload bytea, recorded_at timestamptz`
+	SinkColumns            = `sink name, view name, topic text, format text, delivered_epoch int8, status text`
 )
 
 // sourceTables declares Freshet's system relations about sources, in
@@ -37,5 +40,6 @@ func sourceTables() []systemTable {
 	return []systemTable{
 		catalogView(9200, "freshet_source_partitions", SourcePartitionColumns, runtime(Runtime.SourcePartitions)),
 		catalogView(9201, "freshet_source_errors", SourceErrorColumns, runtime(Runtime.SourceErrors)),
+		catalogView(9202, "freshet_sinks", SinkColumns, runtime(Runtime.SinkStatus)),
 	}
 }

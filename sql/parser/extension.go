@@ -5,8 +5,6 @@ import (
 	"strings"
 
 	pg "github.com/pganalyze/pg_query_go/v6"
-
-	"github.com/freshetdb/freshet/sql/sqlerr"
 )
 
 // showExtension matches the SHOW statements Freshet adds to Postgres'
@@ -21,6 +19,9 @@ var (
 	// dropSource matches DROP SOURCE and captures the rest, parsed as
 	// DROP FOREIGN TABLE's: a source is a foreign table to Postgres.
 	dropSource = regexp.MustCompile(`(?is)^\s*drop\s+source\b(.*)$`)
+	// dropSink matches DROP SINK, parsed the same way into a DropStmt of
+	// DropSinkObject.
+	dropSink = regexp.MustCompile(`(?is)^\s*drop\s+sink\b(.*)$`)
 )
 
 // parseExtensions parses sql when Postgres' grammar rejected it: each
@@ -54,7 +55,25 @@ func parseExtensions(sql string) ([]*Stmt, bool, error) {
 			continue
 		}
 		if createSink.MatchString(text) {
-			return nil, false, sqlerr.Unsupported("CREATE SINK")
+			cs, err := parseCreateSink(text)
+			if err != nil {
+				return nil, false, err
+			}
+			// The tree Postgres would have: a no-op it never runs.
+			ast := &pg.Node{Node: &pg.Node_CreateStmt{CreateStmt: &pg.CreateStmt{Relation: &pg.RangeVar{Relname: cs.Name, Schemaname: cs.Schema}}}}
+			out = append(out, &Stmt{AST: ast, Text: text, Offset: start, Sink: cs})
+			extensions++
+			continue
+		}
+		if m := dropSink.FindStringSubmatch(text); m != nil {
+			tree, err := pg.Parse("DROP FOREIGN TABLE " + m[1])
+			if err != nil || len(tree.Stmts) != 1 {
+				return nil, false, nil
+			}
+			tree.Stmts[0].Stmt.GetDropStmt().RemoveType = DropSinkObject
+			out = append(out, &Stmt{AST: tree.Stmts[0].Stmt, Text: text, Offset: start})
+			extensions++
+			continue
 		}
 		if createSource.MatchString(text) {
 			cs, err := parseCreateSource(text)

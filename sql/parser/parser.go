@@ -22,6 +22,8 @@ type Stmt struct {
 	// Source is set for CREATE SOURCE, a statement Postgres' grammar
 	// lacks; AST is then its column definitions as a CREATE TABLE.
 	Source *CreateSource
+	// Sink is set for CREATE SINK; AST is then a CREATE TABLE of its name.
+	Sink *CreateSink
 }
 
 // SQL returns the statement's text.

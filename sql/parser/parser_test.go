@@ -122,11 +122,28 @@ func TestParseCreateSourceErrors(t *testing.T) {
 		{"CREATE SOURCE", sqlerr.SyntaxError},
 		{"CREATE SOURCE s (a nosuch type here) WITH (connector = 'kafka')", sqlerr.SyntaxError},
 		{"CREATE SOURCE s (a int) WITH (connector = 'kafka') extra", sqlerr.SyntaxError},
-		{"CREATE SINK k FROM v WITH (connector = 'kafka')", sqlerr.FeatureNotSupported},
+		{"CREATE SINK k AS SELECT 1 WITH (connector = 'kafka') FORMAT UPSERT ENCODE JSON", sqlerr.FeatureNotSupported},
+		{"CREATE SINK k FROM v WITH (connector = 'kafka')", sqlerr.SyntaxError},
+		{"CREATE SINK k v WITH (connector = 'kafka') FORMAT UPSERT ENCODE JSON", sqlerr.SyntaxError},
 	} {
 		_, err := Parse(c.sql)
 		if e := sqlerr.As(err); e == nil || e.Code != c.code {
 			t.Errorf("%s: got %v, want %s", c.sql, err, c.code)
 		}
+	}
+}
+
+func TestParseSink(t *testing.T) {
+	stmts, err := Parse(`CREATE SINK IF NOT EXISTS out FROM s.v WITH (connector = 'kafka', topic = 't', primary_key = 'a,b') FORMAT UPSERT ENCODE JSON; DROP SINK IF EXISTS out CASCADE`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := stmts[0].Sink
+	if cs == nil || cs.Name != "out" || cs.FromSchema != "s" || cs.From != "v" || !cs.IfNotExists || cs.Format != "UPSERT" || cs.Encode != "JSON" || len(cs.With) != 3 {
+		t.Fatalf("sink: %+v", cs)
+	}
+	ds := stmts[1].AST.GetDropStmt()
+	if ds == nil || ds.RemoveType != DropSinkObject || !ds.MissingOk {
+		t.Fatalf("drop: %+v", stmts[1].AST)
 	}
 }

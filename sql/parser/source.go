@@ -44,6 +44,29 @@ type Option struct {
 	Key, Value string
 }
 
+// CreateSink is a CREATE SINK statement:
+//
+//	CREATE SINK [IF NOT EXISTS] name FROM relation
+//	  WITH (connector = 'kafka', topic = '...', ...)
+//	  FORMAT PLAIN | UPSERT | DEBEZIUM ENCODE JSON [(options)]
+type CreateSink struct {
+	// Schema and Name name the sink; FromSchema and From the relation
+	// whose changes it writes.
+	Schema, Name     string
+	FromSchema, From string
+	IfNotExists      bool
+	// With holds the WITH options, keys lower-cased, in order.
+	With []Option
+	// Format and Encode are upper-cased.
+	Format, Encode string
+	EncodeOptions  []Option
+}
+
+// DropSinkObject is the object type of the DropStmt that DROP SINK parses
+// into: one Postgres' DROP never produces (user mappings have a statement
+// of their own).
+const DropSinkObject = pg.ObjectType_OBJECT_USER_MAPPING
+
 // token is one token of an extension statement.
 type token struct {
 	kind pg.Token
@@ -259,24 +282,94 @@ func parseCreateSource(text string) (*CreateSource, error) {
 	if cs.With, err = r.options(); err != nil {
 		return nil, err
 	}
-	if r.word("format") {
-		f, err := r.ident("a format name (PLAIN)")
-		if err != nil {
+	if t := r.peek(); t != nil && strings.EqualFold(t.text, "format") {
+		if cs.Format, cs.Encode, cs.EncodeOptions, err = r.formatClause("PLAIN"); err != nil {
 			return nil, err
 		}
-		if !r.word("encode") {
-			return nil, r.fail("ENCODE")
+	}
+	r.punct(";")
+	if r.peek() != nil {
+		return nil, r.fail("the end of the statement")
+	}
+	return cs, nil
+}
+
+// qualifiedName reads name or schema.name.
+func (r *tokenReader) qualifiedName(what string) (schema, name string, err error) {
+	if name, err = r.ident(what); err != nil {
+		return "", "", err
+	}
+	if r.punct(".") {
+		schema = name
+		if name, err = r.ident(what); err != nil {
+			return "", "", err
 		}
-		e, err := r.ident("an encoding name (JSON)")
-		if err != nil {
+	}
+	return schema, name, nil
+}
+
+// formatClause reads FORMAT name ENCODE name [(options)], required.
+func (r *tokenReader) formatClause(formats string) (format, encode string, opts []Option, err error) {
+	if !r.word("format") {
+		return "", "", nil, r.fail("FORMAT " + formats + " ENCODE JSON")
+	}
+	f, err := r.ident("a format name (" + formats + ")")
+	if err != nil {
+		return "", "", nil, err
+	}
+	if !r.word("encode") {
+		return "", "", nil, r.fail("ENCODE")
+	}
+	e, err := r.ident("an encoding name (JSON)")
+	if err != nil {
+		return "", "", nil, err
+	}
+	if t := r.peek(); t != nil && t.text == "(" {
+		if opts, err = r.options(); err != nil {
+			return "", "", nil, err
+		}
+	}
+	return strings.ToUpper(f), strings.ToUpper(e), opts, nil
+}
+
+// parseCreateSink parses text, which starts with CREATE SINK.
+func parseCreateSink(text string) (*CreateSink, error) {
+	toks, err := scanTokens(text)
+	if err != nil {
+		return nil, err
+	}
+	r := &tokenReader{text: text, toks: toks}
+	r.word("create")
+	r.word("sink")
+	cs := &CreateSink{}
+	if r.word("if") {
+		if !r.word("not") || !r.word("exists") {
+			return nil, r.fail("IF NOT EXISTS")
+		}
+		cs.IfNotExists = true
+	}
+	if cs.Schema, cs.Name, err = r.qualifiedName("a sink name"); err != nil {
+		return nil, err
+	}
+	switch {
+	case r.word("from"):
+		if cs.FromSchema, cs.From, err = r.qualifiedName("the materialized view the sink writes"); err != nil {
 			return nil, err
 		}
-		cs.Format, cs.Encode = strings.ToUpper(f), strings.ToUpper(e)
-		if t := r.peek(); t != nil && t.text == "(" {
-			if cs.EncodeOptions, err = r.options(); err != nil {
-				return nil, err
-			}
-		}
+	case r.word("as"):
+		return nil, sqlerr.Unsupported("CREATE SINK ... AS query").
+			WithHint("Create a materialized view of the query and CREATE SINK ... FROM it.")
+	default:
+		return nil, r.fail("FROM a materialized view")
+	}
+	if !r.word("with") {
+		return nil, r.fail("WITH (connector = 'kafka', ...)")
+	}
+	if cs.With, err = r.options(); err != nil {
+		return nil, err
+	}
+	if cs.Format, cs.Encode, cs.EncodeOptions, err = r.formatClause("PLAIN, UPSERT or DEBEZIUM"); err != nil {
+		return nil, err
 	}
 	r.punct(";")
 	if r.peek() != nil {

@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -102,6 +104,8 @@ func TestJSONSource(t *testing.T) {
 	rng := rand.New(rand.NewPCG(seed, 7))
 	topic := fmt.Sprintf("events_%d", seed)
 	testserver.CreateTopic(t, broker, topic, 4)
+	sinkTopic := topic + "_by_k"
+	testserver.CreateTopic(t, broker, sinkTopic, 2)
 
 	path, valid, bad := workload(t, rng, 0, 200_000)
 	testserver.ProduceFile(t, broker, topic, path)
@@ -129,6 +133,8 @@ func TestJSONSource(t *testing.T) {
 	for _, v := range views {
 		mustExec(t, conn, "CREATE MATERIALIZED VIEW "+v.name+" AS "+v.query)
 	}
+	mustExec(t, conn, fmt.Sprintf(`CREATE SINK by_k_out FROM by_k WITH (connector = 'kafka', topic = '%s',
+		properties.bootstrap.server = '%s', primary_key = 'k') FORMAT UPSERT ENCODE JSON`, sinkTopic, broker))
 	start := time.Now()
 	waitCount(t, s, "totals", "n", len(valid))
 	t.Logf("%d valid events of %d messages in the views %.1fs after CREATE", len(valid), len(valid)+bad, time.Since(start).Seconds())
@@ -173,6 +179,88 @@ func TestJSONSource(t *testing.T) {
 		t.Fatalf("late view's sum %s, totals' %s", late, total)
 	}
 	checkPartitions(t, s)
+	checkSink(t, s, broker, sinkTopic)
+}
+
+// checkSink reads the upsert sink's topic with read_committed (kcat) and
+// checks that no epoch was written twice (each key at most once per
+// epoch, epochs in order per partition) and that the last value of each
+// key is the view's row.
+func checkSink(t *testing.T, s *testserver.Server, broker, topic string) {
+	t.Helper()
+	conn := s.Conn(t)
+	defer conn.Close(context.Background())
+	view := map[string]string{}
+	rows, err := conn.Query(context.Background(), "SELECT k::text, n, s::text, lo, longest FROM by_k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var k, sum string
+		var n, lo int64
+		var longest *int64
+		if err := rows.Scan(&k, &n, &sum, &lo, &longest); err != nil {
+			t.Fatal(err)
+		}
+		l := "null"
+		if longest != nil {
+			l = fmt.Sprint(*longest)
+		}
+		view[k] = fmt.Sprintf(`{"k":%s,"n":%d,"s":%s,"lo":%d,"longest":%s}`, k, n, sum, lo, l)
+	}
+	deadline := time.Now().Add(time.Minute)
+	for {
+		last, err := readSink(t, broker, topic)
+		if err == nil && maps.Equal(last, view) {
+			return
+		}
+		if err != nil || time.Now().After(deadline) {
+			t.Fatalf("sink topic %s: %v\n got %v\nwant %v", topic, err, last, view)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+}
+
+// readSink returns the last value of each key of an upsert topic, or an
+// error when an epoch appears twice.
+func readSink(t *testing.T, broker, topic string) (map[string]string, error) {
+	out, err := exec.Command("kcat", "-C", "-b", broker, "-t", topic, "-e", "-q", "-X", "isolation.level=read_committed",
+		"-f", "%p\t%h\t%k\t%s\n").Output()
+	if err != nil {
+		t.Fatalf("kcat -C: %v", err)
+	}
+	last := map[string]string{}
+	seen := map[string]bool{}
+	lastEpoch := map[string]int{}
+	for _, line := range strings.Split(strings.TrimSuffix(string(out), "\n"), "\n") {
+		f := strings.SplitN(line, "\t", 4)
+		if len(f) != 4 {
+			return nil, fmt.Errorf("kcat line %q", line)
+		}
+		part, hdr, key, val := f[0], f[1], f[2], f[3]
+		epoch, err := strconv.Atoi(strings.TrimPrefix(hdr, "freshet-epoch="))
+		if err != nil {
+			return nil, fmt.Errorf("header %q", hdr)
+		}
+		if seen[hdr+key] {
+			return nil, fmt.Errorf("key %s twice in epoch %d: an epoch was written twice", key, epoch)
+		}
+		seen[hdr+key] = true
+		if epoch < lastEpoch[part] {
+			return nil, fmt.Errorf("partition %s: epoch %d after %d", part, epoch, lastEpoch[part])
+		}
+		lastEpoch[part] = epoch
+		var k struct{ K int }
+		if err := json.Unmarshal([]byte(key), &k); err != nil {
+			return nil, fmt.Errorf("key %q: %v", key, err)
+		}
+		if val == "" {
+			delete(last, fmt.Sprint(k.K))
+		} else {
+			last[fmt.Sprint(k.K)] = val
+		}
+	}
+	return last, nil
 }
 
 // waitCount waits until column col of the one-row view reaches want, and

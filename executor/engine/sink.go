@@ -1,0 +1,634 @@
+package engine
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/freshetdb/freshet/connectors/format"
+	"github.com/freshetdb/freshet/connectors/kafka"
+	"github.com/freshetdb/freshet/executor/stream"
+	"github.com/freshetdb/freshet/sql/catalog"
+	"github.com/freshetdb/freshet/sql/parser"
+	"github.com/freshetdb/freshet/sql/sqlerr"
+	"github.com/freshetdb/freshet/sql/types"
+	"github.com/freshetdb/freshet/storage"
+)
+
+// Sinks
+//
+// A sink writes the changes of a materialized view to a Kafka topic,
+// exactly once. It subscribes to the view's changes; at every epoch
+// (a commit or a source epoch) it encodes the epoch's changes into
+// messages and writes them into its log in the epoch's own synced batch,
+// under the next sink epoch number. Once the batch is durable, the sink's
+// writer goroutine copies each logged epoch to the topic in one Kafka
+// transaction that also commits the epoch number as the offset of the
+// sink's own consumer group, then deletes the epoch from the log. After a
+// crash the writer asks the group which epoch the topic holds last and
+// writes the logged epochs after it: a read_committed consumer sees every
+// change once.
+
+// msink is one running sink.
+type msink struct {
+	t      *catalog.Table
+	spec   *catalog.SinkSpec
+	cols   []format.Column
+	cfg    kafka.Config
+	engine *Engine
+	// collect receives the changes of the view it is subscribed to.
+	collect *sinkCollector
+	view    *mview
+	// logged is the last epoch in the log; pending the one the current
+	// batch writes, 0 if none.
+	logged, pending uint64
+	// failed stops logging: the view's changes cannot be written in the
+	// sink's format.
+	failed string
+
+	wake chan struct{}
+	stop chan struct{}
+	done chan struct{}
+
+	mu        sync.Mutex
+	status    string
+	delivered uint64
+}
+
+// sinkCollector is the operator a sink subscribes to its view with: it
+// keeps the epoch's changes.
+type sinkCollector struct {
+	width   int
+	changes *types.Chunk
+}
+
+// Push implements stream.Operator.
+func (c *sinkCollector) Push(_ int, ch *types.Chunk) error {
+	for i := 0; i < ch.Len(); i++ {
+		c.changes.Append(ch.Row(i), ch.Weights[i])
+	}
+	return nil
+}
+
+// Flush implements stream.Operator.
+func (c *sinkCollector) Flush(int) error { return nil }
+
+// createSink runs CREATE SINK: it checks the options and the topic, adds
+// the sink to the catalog and starts it, its first epoch holding the
+// view's current rows.
+func (s *Session) createSink(cs *parser.CreateSink) (string, error) {
+	if s.tx != nil {
+		return "", sqlerr.New(sqlerr.ActiveSQLTransaction, "CREATE SINK cannot run inside a transaction block")
+	}
+	spec := &catalog.SinkSpec{Options: map[string]string{}, Format: cs.Format, Encode: cs.Encode}
+	var keyNames string
+	for _, o := range cs.With {
+		_, dup := spec.Options[o.Key]
+		switch {
+		case dup || o.Key == "connector" && spec.Connector != "":
+			return "", sqlerr.Newf(sqlerr.InvalidParameterValue, "option %q is given twice", o.Key)
+		case o.Key == "connector":
+			spec.Connector = o.Value
+		case o.Key == "primary_key":
+			keyNames = o.Value
+		case o.Key == "force_append_only" || strings.HasPrefix(o.Key, "scan."):
+			if o.Key != "force_append_only" {
+				return "", sqlerr.Newf(sqlerr.InvalidParameterValue, "option %q is for sources, not sinks", o.Key)
+			}
+			if o.Value != "true" && o.Value != "false" {
+				return "", sqlerr.New(sqlerr.InvalidParameterValue, "force_append_only must be 'true' or 'false'")
+			}
+			spec.Options[o.Key] = o.Value
+		default:
+			spec.Options[o.Key] = o.Value
+		}
+	}
+	if spec.Connector != "kafka" {
+		return "", sqlerr.Newf(sqlerr.InvalidParameterValue, "a sink needs connector = 'kafka', not %q", spec.Connector)
+	}
+	kopts := maps.Clone(spec.Options)
+	delete(kopts, "force_append_only")
+	cfg, err := kafka.ParseConfig(kopts)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case spec.Format != "PLAIN" && spec.Format != "UPSERT" && spec.Format != "DEBEZIUM":
+		return "", sqlerr.Newf(sqlerr.InvalidParameterValue, "unknown sink FORMAT %s; a sink takes PLAIN, UPSERT or DEBEZIUM", spec.Format)
+	case spec.Encode == "AVRO" || spec.Encode == "PROTOBUF":
+		return "", sqlerr.Unsupported("sink ENCODE " + spec.Encode)
+	case spec.Encode != "JSON":
+		return "", sqlerr.Newf(sqlerr.InvalidParameterValue, "unknown sink ENCODE %s; a sink takes ENCODE JSON", spec.Encode)
+	case len(cs.EncodeOptions) > 0:
+		return "", sqlerr.Newf(sqlerr.InvalidParameterValue, "sink ENCODE JSON takes no options, got %q", cs.EncodeOptions[0].Key)
+	case spec.Format == "PLAIN" && spec.Options["force_append_only"] == "" && keyNames != "":
+		return "", sqlerr.New(sqlerr.InvalidParameterValue, "a FORMAT PLAIN sink has no primary_key; use FORMAT UPSERT or DEBEZIUM to key its messages")
+	}
+	from, err := s.e.cat.Current().Resolve(s.searchPath(), cs.FromSchema, cs.From)
+	if err != nil {
+		return "", err
+	}
+	switch from.Kind {
+	case catalog.RelMaterializedView:
+	case catalog.RelTable, catalog.RelSource, catalog.RelView:
+		return "", sqlerr.Unsupported("a sink FROM a " + relKindName(from.Kind)).
+			WithHint("Create a materialized view over it and CREATE SINK ... FROM that view.")
+	default:
+		return "", sqlerr.Newf(sqlerr.WrongObjectType, "%q is not a materialized view", from.Name)
+	}
+	spec.From = from.ID
+	if keyNames != "" {
+		for _, name := range strings.Split(keyNames, ",") {
+			i := from.ColumnIndex(strings.TrimSpace(name))
+			if i < 0 {
+				return "", sqlerr.Newf(sqlerr.UndefinedColumn, "primary_key column %q is not a column of %q", strings.TrimSpace(name), from.Name)
+			}
+			spec.Key = append(spec.Key, i)
+		}
+	}
+	if spec.Format != "PLAIN" && len(spec.Key) == 0 {
+		return "", sqlerr.Newf(sqlerr.InvalidParameterValue, "a FORMAT %s sink needs the option primary_key: the columns that key its messages", spec.Format)
+	}
+	nonce := make([]byte, 8)
+	_, _ = rand.Read(nonce)
+	spec.Options["transactional.id"] = "freshet-sink-" + hex.EncodeToString(nonce)
+	if err := kafka.Probe(cfg); err != nil {
+		return "", err
+	}
+	t := &catalog.Table{Name: cs.Name, Kind: catalog.RelSink, Depends: []uint32{from.ID}, Sink: spec}
+	s.e.writeMu.Lock()
+	defer s.e.writeMu.Unlock()
+	exists := false
+	_, err = s.e.cat.Apply(func(e *catalog.Edit) (err error) {
+		exists, err = s.putNewRelation(e, t, cs.Schema, cs.IfNotExists)
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	if exists {
+		return "CREATE SINK", s.notice("42P07", "relation \""+t.Name+"\" already exists, skipping")
+	}
+	s.e.views.mu.Lock()
+	defer s.e.views.mu.Unlock()
+	if err := s.e.startSink(t); err != nil {
+		return "", err
+	}
+	return "CREATE SINK", nil
+}
+
+// sinkColumns returns the columns of the view a sink writes.
+func sinkColumns(view *catalog.Table) []format.Column {
+	out := make([]format.Column, len(view.Columns))
+	for i, c := range view.Columns {
+		out[i] = format.Column{Name: c.Name, Type: c.Type}
+	}
+	return out
+}
+
+// startSink starts sink t: its first epoch, when its log has none yet,
+// holds the view's current rows. The caller holds writeMu and the views'
+// lock.
+func (e *Engine) startSink(t *catalog.Table) error {
+	view, ok := e.cat.Current().TableByID(t.Sink.From)
+	if !ok {
+		return sqlerr.Internal("sink %q: its view %d is gone", t.Name, t.Sink.From)
+	}
+	kopts := maps.Clone(t.Sink.Options)
+	delete(kopts, "force_append_only")
+	delete(kopts, "transactional.id")
+	cfg, err := kafka.ParseConfig(kopts)
+	if err != nil {
+		return err
+	}
+	s := &msink{t: t, spec: t.Sink, cols: sinkColumns(view), cfg: cfg, engine: e,
+		collect: &sinkCollector{width: len(view.Columns), changes: types.NewChunk(len(view.Columns), 64)},
+		wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}), status: "starting"}
+	v, running := e.views.views[view.ID]
+	s.subscribe(e.views)
+	logged, ok, err := e.store.Get(storage.SinkLogKey(t.ID, 0, 0))
+	if err != nil {
+		return err
+	}
+	if ok {
+		n, k := binary.Uvarint(logged)
+		if k <= 0 {
+			return sqlerr.Newf(sqlerr.DataCorrupted, "the log of sink %q does not decode", t.Name)
+		}
+		s.logged = n
+	} else {
+		// The first epoch: every current row of the view, as inserted.
+		if !running || v.err != nil {
+			return sqlerr.Newf(sqlerr.ObjectNotInPrerequisiteState, "materialized view %q is not running", view.Name)
+		}
+		err := v.sink.Each(func(r types.Row, n int64) error {
+			s.collect.changes.Append(r, n)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		b := e.store.NewBatch()
+		defer b.Close()
+		s.logEpoch(b)
+		if err := e.store.Commit(b); err != nil {
+			return err
+		}
+		s.committed()
+	}
+	e.views.sinks = append(e.views.sinks, s)
+	e.sinkList.add(s)
+	go s.run()
+	return nil
+}
+
+// logSinks writes, into b, what every sink's view changed this epoch as
+// the sink's next epoch; committedSinks notes the epochs stored once b is.
+// The caller holds the views' lock.
+func (m *viewManager) logSinks(b *storage.Batch) {
+	for _, s := range m.sinks {
+		s.logEpoch(b)
+	}
+}
+
+func (m *viewManager) committedSinks() {
+	for _, s := range m.sinks {
+		s.committed()
+	}
+}
+
+// subscribe makes the sink follow the running instance of its view (a
+// view built again has a new one).
+func (s *msink) subscribe(m *viewManager) {
+	v := m.views[s.spec.From]
+	if v == s.view {
+		return
+	}
+	if s.view != nil && s.view.sink != nil {
+		s.view.sink.Unsubscribe(s)
+	}
+	s.view = v
+	if v != nil && v.sink != nil {
+		v.sink.Subscribe(stream.Leaf{Out: s.collect}, s)
+	}
+}
+
+// logEpoch encodes the changes collected into the sink's next epoch, in
+// b.
+func (s *msink) logEpoch(b *storage.Batch) {
+	s.subscribe(s.engine.views)
+	ch := s.collect.changes
+	defer ch.Reset()
+	s.pending = 0
+	if ch.Len() == 0 || s.failed != "" {
+		return
+	}
+	recs, err := s.encode(ch)
+	if err != nil {
+		s.failed = err.Error()
+		s.setStatus("stopped: " + s.failed)
+		return
+	}
+	if len(recs) == 0 {
+		return
+	}
+	epoch := s.logged + 1
+	for i, r := range recs {
+		v := binary.AppendUvarint(nil, uint64(len(r.Key)+1))
+		if r.Key != nil {
+			v = append(v, r.Key...)
+		} else {
+			v = binary.AppendUvarint(v[:0], 0)
+		}
+		if r.Value != nil {
+			v = append(append(v, 1), r.Value...)
+		} else {
+			v = append(v, 0)
+		}
+		b.Set(storage.SinkLogKey(s.t.ID, epoch, uint32(i)), v)
+	}
+	b.Set(storage.SinkLogKey(s.t.ID, 0, 0), binary.AppendUvarint(nil, epoch))
+	s.pending = epoch
+}
+
+// committed notes that the epoch logEpoch wrote is stored, and wakes the
+// writer.
+func (s *msink) committed() {
+	if s.pending == 0 {
+		return
+	}
+	s.logged, s.pending = s.pending, 0
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// decodeLogged reads a record logEpoch wrote.
+func decodeLogged(v []byte) (kafka.Record, error) {
+	var r kafka.Record
+	n, k := binary.Uvarint(v)
+	if k <= 0 || uint64(len(v)-k) < n {
+		return r, sqlerr.New(sqlerr.DataCorrupted, "a sink log record does not decode")
+	}
+	if n > 0 {
+		r.Key = slices.Clone(v[k : k+int(n)-1])
+	}
+	v = v[k+max(int(n)-1, 0):]
+	if len(v) == 0 {
+		return r, sqlerr.New(sqlerr.DataCorrupted, "a sink log record does not decode")
+	}
+	if v[0] == 1 {
+		r.Value = slices.Clone(v[1:])
+	}
+	return r, nil
+}
+
+// encode turns an epoch's changes into messages of the sink's format.
+func (s *msink) encode(ch *types.Chunk) ([]kafka.Record, error) {
+	var recs []kafka.Record
+	if s.spec.Format == "PLAIN" {
+		for i := 0; i < ch.Len(); i++ {
+			w := ch.Weights[i]
+			if w < 0 {
+				if s.spec.Options["force_append_only"] == "true" {
+					continue
+				}
+				return nil, fmt.Errorf("materialized view %q deleted or updated a row, which a FORMAT PLAIN sink cannot write; use FORMAT UPSERT or DEBEZIUM, or force_append_only = 'true' to drop deletes", s.view.t.Name)
+			}
+			val := format.AppendJSONObject(nil, s.cols, ch.Row(i))
+			for ; w > 0; w-- {
+				recs = append(recs, kafka.Record{Value: val})
+			}
+		}
+		return recs, nil
+	}
+	// Keyed formats: per key, the row it had before the epoch and the row
+	// it has after.
+	type change struct {
+		key           types.Row
+		before, after types.Row
+	}
+	var order []string
+	byKey := map[string]*change{}
+	keyCols := make([]format.Column, len(s.spec.Key))
+	for i, k := range s.spec.Key {
+		keyCols[i] = s.cols[k]
+	}
+	for i := 0; i < ch.Len(); i++ {
+		row := ch.Row(i)
+		key := make(types.Row, len(s.spec.Key))
+		for j, k := range s.spec.Key {
+			key[j] = row[k]
+		}
+		id := string(types.AppendEqualKey(nil, key))
+		c := byKey[id]
+		if c == nil {
+			c = &change{key: key}
+			byKey[id] = c
+			order = append(order, id)
+		}
+		if ch.Weights[i] < 0 {
+			c.before = row
+		} else {
+			c.after = row
+		}
+	}
+	now := time.Now().UnixMilli()
+	for _, id := range order {
+		c := byKey[id]
+		if c.before != nil && c.after != nil && slices.EqualFunc(c.before, c.after, types.Identical) {
+			continue
+		}
+		key := format.AppendJSONObject(nil, keyCols, c.key)
+		if s.spec.Format == "UPSERT" {
+			var val []byte
+			if c.after != nil {
+				val = format.AppendJSONObject(nil, s.cols, c.after)
+			}
+			recs = append(recs, kafka.Record{Key: key, Value: val})
+			continue
+		}
+		var val bytes.Buffer
+		val.WriteString(`{"before":`)
+		s.appendRow(&val, c.before)
+		val.WriteString(`,"after":`)
+		s.appendRow(&val, c.after)
+		op := "u"
+		switch {
+		case c.before == nil:
+			op = "c"
+		case c.after == nil:
+			op = "d"
+		}
+		fmt.Fprintf(&val, `,"op":%q,"ts_ms":%d}`, op, now)
+		recs = append(recs, kafka.Record{Key: key, Value: val.Bytes()})
+	}
+	return recs, nil
+}
+
+func (s *msink) appendRow(b *bytes.Buffer, row types.Row) {
+	if row == nil {
+		b.WriteString("null")
+		return
+	}
+	b.Write(format.AppendJSONObject(nil, s.cols, row))
+}
+
+func (s *msink) setStatus(st string) {
+	s.mu.Lock()
+	s.status = st
+	s.mu.Unlock()
+}
+
+// run is the sink's writer: it copies logged epochs to the topic until the
+// sink stops.
+func (s *msink) run() {
+	defer close(s.done)
+	var w *kafka.Writer
+	defer func() {
+		if w != nil {
+			w.Close()
+		}
+	}()
+	backoff := 200 * time.Millisecond
+	for {
+		err := s.deliver(&w)
+		if err != nil {
+			if w != nil {
+				w.Close()
+				w = nil
+			}
+			s.setStatus("retrying: " + err.Error())
+		} else {
+			backoff = 200 * time.Millisecond
+		}
+		wait := time.Second
+		if err != nil {
+			wait, backoff = backoff, min(2*backoff, 5*time.Second)
+		}
+		select {
+		case <-s.stop:
+			return
+		case <-s.wake:
+		case <-time.After(wait):
+		}
+	}
+}
+
+// deliver opens the writer if need be and writes every logged epoch the
+// topic does not hold yet, each in one transaction, deleting it from the
+// log once committed.
+func (s *msink) deliver(w **kafka.Writer) error {
+	st := s.engine.store
+	if *w == nil {
+		nw, err := kafka.NewWriter(s.cfg, s.spec.Options["transactional.id"])
+		if err != nil {
+			return err
+		}
+		*w = nw
+	}
+	delivered, err := (*w).Delivered()
+	if err != nil {
+		return err
+	}
+	_, hi := storage.SinkLogPrefix(s.t.ID)
+	for {
+		it, err := st.NewIter(storage.SinkLogKey(s.t.ID, 1, 0), hi)
+		if err != nil {
+			return err
+		}
+		var epoch uint64
+		var recs []kafka.Record
+		for it.First(); it.Valid(); it.Next() {
+			_, e, _, ok := storage.SplitSinkLogKey(it.Key())
+			if !ok || epoch != 0 && e != epoch {
+				break
+			}
+			epoch = e
+			r, err := decodeLogged(it.Value())
+			if err != nil {
+				it.Close()
+				return err
+			}
+			recs = append(recs, r)
+		}
+		err = it.Error()
+		it.Close()
+		if err != nil {
+			return err
+		}
+		if epoch == 0 {
+			s.mu.Lock()
+			s.status, s.delivered = "running", max(s.delivered, delivered)
+			if s.failed != "" {
+				s.status = "stopped: " + s.failed
+			}
+			s.mu.Unlock()
+			return nil
+		}
+		if epoch > delivered {
+			if err := (*w).Write(epoch, recs); err != nil {
+				return err
+			}
+			delivered = epoch
+		}
+		b := st.NewBatch()
+		b.DeleteRange(storage.SinkLogKey(s.t.ID, epoch, 0), storage.SinkLogKey(s.t.ID, epoch+1, 0))
+		err = st.Commit(b)
+		b.Close()
+		if err != nil {
+			return err
+		}
+		s.mu.Lock()
+		s.delivered = delivered
+		s.mu.Unlock()
+	}
+}
+
+// close stops the sink's writer and unsubscribes it.
+func (s *msink) close() {
+	close(s.stop)
+	<-s.done
+	if s.view != nil && s.view.sink != nil {
+		s.view.sink.Unsubscribe(s)
+	}
+	s.engine.sinkList.remove(s)
+}
+
+// startSinks starts every sink of the catalog, after the views.
+func (e *Engine) startSinks() error {
+	e.writeMu.Lock()
+	defer e.writeMu.Unlock()
+	e.views.mu.Lock()
+	defer e.views.mu.Unlock()
+	for _, t := range e.cat.Current().Tables() {
+		if t.Kind == catalog.RelSink {
+			if err := e.startSink(t); err != nil {
+				e.opts.Logger.Warn("sink cannot start", "sink", t.Name, "err", err)
+			}
+		}
+	}
+	return nil
+}
+
+// pruneSinks stops the sinks no longer in cat and deletes their logs, in
+// b. The caller holds the views' lock.
+func (m *viewManager) pruneSinks(cat *catalog.Catalog, b *storage.Batch) {
+	kept := m.sinks[:0]
+	for _, s := range m.sinks {
+		if _, ok := cat.TableByID(s.t.ID); ok {
+			kept = append(kept, s)
+			continue
+		}
+		s.close()
+		lo, hi := storage.SinkLogPrefix(s.t.ID)
+		b.DeleteRange(lo, hi)
+	}
+	m.sinks = kept
+}
+
+// sweepSinkLogs deletes, in b, the logs of sinks that are not in cat.
+func sweepSinkLogs(r reader, cat *catalog.Catalog, b *storage.Batch) error {
+	lo, hi := storage.SinkLogSpan()
+	it, err := r.NewIter(lo, hi)
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	for it.First(); it.Valid(); {
+		id, _, _, ok := storage.SplitSinkLogKey(it.Key())
+		if !ok {
+			return sqlerr.Newf(sqlerr.DataCorrupted, "a sink log has a malformed key %x", it.Key())
+		}
+		plo, phi := storage.SinkLogPrefix(id)
+		if t, ok := cat.TableByID(id); !ok || t.Kind != catalog.RelSink {
+			b.DeleteRange(plo, phi)
+		}
+		it.SeekGE(phi)
+	}
+	return it.Error()
+}
+
+// SinkStatus implements catalog.Runtime.
+func (s *Session) SinkStatus() []types.Row {
+	var rows []types.Row
+	for _, k := range s.e.sinkList.list(func(a, b *msink) int { return strings.Compare(a.t.Name, b.t.Name) }) {
+		k.mu.Lock()
+		view := ""
+		if v, ok := s.e.cat.Current().TableByID(k.spec.From); ok {
+			view = v.Name
+		}
+		rows = append(rows, types.Row{types.NewString(types.KindName, k.t.Name), types.NewString(types.KindName, view),
+			types.NewText(k.cfg.Topic), types.NewText(k.spec.Format), types.NewInt8(int64(k.delivered)), types.NewText(k.status)})
+		k.mu.Unlock()
+	}
+	return rows
+}
