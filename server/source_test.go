@@ -160,7 +160,7 @@ func TestSourceErrors(t *testing.T) {
 		{"CREATE SOURCE s (a int) WITH (connector = 'kafka', topic = 'ev', properties.bootstrap.server = '" + addr + "') FORMAT PLAIN ENCODE JSON (x = 'y')", "22023"},
 		{"CREATE SOURCE s (a int PRIMARY KEY) WITH (connector = 'kafka', topic = 'ev', properties.bootstrap.server = '" + addr + "') FORMAT PLAIN ENCODE JSON", "42P16"},
 		{"CREATE SOURCE s (a int, WATERMARK FOR a AS a) WITH (connector = 'kafka')", "0A000"},
-		{"CREATE SINK k FROM s WITH (connector = 'kafka')", "0A000"},
+		{"CREATE SINK k AS SELECT 1 WITH (connector = 'kafka') FORMAT UPSERT ENCODE JSON", "0A000"},
 	} {
 		_, err := c.Exec(context.Background(), tc.sql)
 		if got := sqlState(err); got != tc.code {

@@ -210,7 +210,7 @@ func (e *Engine) startSink(t *catalog.Table) error {
 	}
 	s := &msink{t: t, spec: t.Sink, cols: sinkColumns(view), cfg: cfg, engine: e,
 		collect: &sinkCollector{width: len(view.Columns), changes: types.NewChunk(len(view.Columns), 64)},
-		wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}), status: "starting"}
+		wake:    make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}), status: "starting"}
 	v, running := e.views.views[view.ID]
 	s.subscribe(e.views)
 	logged, ok, err := e.store.Get(storage.SinkLogKey(t.ID, 0, 0))
