@@ -209,6 +209,10 @@ func TestSourceEncodings(t *testing.T) {
 		t.Fatalf("csv rows: %v", got)
 	}
 	waitFor(t, c, "SELECT count(*)::text FROM freshet_source_errors WHERE source = 'lines'", "2")
+	// With on_error = 'stop' the first bad line stops the source.
+	mustExec(t, c, "CREATE SOURCE strict (id int, name text) WITH (connector = 'kafka', topic = 'ev', on_error = 'stop', properties.bootstrap.server = '"+addr+"') FORMAT PLAIN ENCODE CSV (delimiter = ';')",
+		"CREATE MATERIALIZED VIEW strict_rows AS SELECT * FROM strict")
+	waitFor(t, c, "SELECT count(*)::text FROM freshet_source_partitions WHERE source = 'strict' AND status LIKE 'stopped: partition % offset % cannot be read%'", "3")
 	if got := rows(t, c, "SELECT bytes FROM raw_count"); got[0] != "[39]" {
 		t.Fatalf("raw bytes: %v", got)
 	}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"sync"
@@ -147,7 +148,7 @@ func (f *sourceFeed) handle(m *kafka.Message) bool {
 	for f.rows >= maxPendingRows && !f.closed {
 		f.space.Wait()
 	}
-	if f.closed {
+	if f.closed || f.stopped != "" {
 		return false
 	}
 	p := f.parts[m.Partition]
@@ -166,6 +167,12 @@ func (f *sourceFeed) handle(m *kafka.Message) bool {
 		p.invalid++
 		f.errs = append(f.errs, sourceError{partition: m.Partition, offset: m.Offset, err: err.Error(),
 			payload: slices.Clone(m.Value[:min(len(m.Value), maxPayloadPrefix)]), at: time.Now()})
+		if f.src.Source.StopOnError {
+			// The offset stays before the message: a restart reads it
+			// and stops again.
+			f.stopped = fmt.Sprintf("partition %d offset %d cannot be read (on_error = 'stop'): %v", m.Partition, m.Offset, err)
+			return false
+		}
 	default:
 		for _, inc := range f.src.Source.Includes {
 			p.row[inc.Column] = includeValue(inc.Kind, m)

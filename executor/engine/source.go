@@ -36,6 +36,16 @@ func (s *Session) createSource(cs *parser.CreateSource) (string, error) {
 			spec.Connector = o.Value
 			continue
 		}
+		if o.Key == "on_error" {
+			switch o.Value {
+			case "skip":
+			case "stop":
+				spec.StopOnError = true
+			default:
+				return "", sqlerr.Newf(sqlerr.InvalidParameterValue, "on_error must be 'skip' or 'stop', not %q", o.Value)
+			}
+			continue
+		}
 		spec.Options[o.Key] = o.Value
 	}
 	switch spec.Connector {

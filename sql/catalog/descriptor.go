@@ -65,6 +65,9 @@ type SourceSpec struct {
 	// Includes are the columns filled from message attributes rather
 	// than from its value, after the value's columns.
 	Includes []SourceInclude `json:"includes,omitempty"`
+	// StopOnError says a message that cannot be read stops the source
+	// (on_error = 'stop') instead of being recorded and skipped.
+	StopOnError bool `json:"stop_on_error,omitempty"`
 }
 
 // SourceInclude is a column filled from a message attribute: its index
