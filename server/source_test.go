@@ -324,3 +324,88 @@ func TestSinkWritesChangesOnce(t *testing.T) {
 		t.Fatalf("sinks after drop: %v", got)
 	}
 }
+
+// TestKafkaTables: tables fed by UPSERT and DEBEZIUM topics, with views
+// over them, across a restart.
+func TestKafkaTables(t *testing.T) {
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(2, "users", "orders"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cluster.Close)
+	addr := cluster.ListenAddrs()[0]
+	cl, err := kgo.NewClient(kgo.SeedBrokers(addr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cl.Close)
+	send := func(topic string, kv ...string) {
+		t.Helper()
+		for i := 0; i < len(kv); i += 2 {
+			r := &kgo.Record{Topic: topic, Key: []byte(kv[i])}
+			if kv[i+1] != "<null>" {
+				r.Value = []byte(kv[i+1])
+			}
+			if err := cl.ProduceSync(context.Background(), r).FirstErr(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	send("users",
+		`{"id": 1}`, `{"id": 1, "name": "ada"}`,
+		`{"id": 2}`, `{"id": 2, "name": "bob"}`,
+		`{"id": 1}`, `{"id": 1, "name": "ada lovelace"}`,
+		`3`, `{"id": 3, "name": "cy"}`,
+		`{"id": 2}`, `<null>`,
+		`{"id": 4}`, `{"name": "no key in the value"}`,
+		`{"id": 5}`, `not json`)
+	send("orders",
+		`{"id": 10}`, `{"before": null, "after": {"id": 10, "user_id": 1, "amount": 5}, "op": "c"}`,
+		`{"id": 11}`, `{"schema": {}, "payload": {"before": null, "after": {"id": 11, "user_id": 3, "amount": 7}, "op": "r"}}`,
+		`{"id": 10}`, `{"before": {"id": 10, "user_id": 1, "amount": 5}, "after": {"id": 10, "user_id": 1, "amount": 6}, "op": "u"}`,
+		`{"id": 11}`, `{"before": {"id": 11}, "after": null, "op": "d"}`,
+		`{"id": 11}`, `<null>`,
+		`{"id": 12}`, `{"before": null, "after": {"id": 12, "user_id": 3, "amount": 1}, "op": "x"}`)
+	fs := vfs.NewMem()
+	r := startOn(t, fs)
+	c := r.conn(t)
+	with := func(topic string) string {
+		return "WITH (connector = 'kafka', topic = '" + topic + "', properties.bootstrap.server = '" + addr + "')"
+	}
+	mustExec(t, c,
+		"CREATE TABLE users (id int PRIMARY KEY, name text) "+with("users")+" FORMAT UPSERT ENCODE JSON",
+		"CREATE TABLE orders (id int PRIMARY KEY, user_id int, amount int) "+with("orders")+" FORMAT DEBEZIUM ENCODE JSON",
+		"CREATE MATERIALIZED VIEW spend AS SELECT u.name, sum(o.amount) AS total FROM users u JOIN orders o ON o.user_id = u.id GROUP BY u.name")
+	waitFor(t, c, "SELECT count(*)::text FROM users", "3")
+	waitFor(t, c, "SELECT count(*)::text FROM freshet_source_errors", "2")
+	if got := rows(t, c, "SELECT * FROM users"); fmt.Sprint(got) != "[[1 ada lovelace] [3 cy] [4 no key in the value]]" {
+		// {"id": 4} keyed a value without the key column: the key fills it.
+		t.Fatalf("users: %v", got)
+	}
+	if got := rows(t, c, "SELECT * FROM orders"); fmt.Sprint(got) != "[[10 1 6]]" {
+		t.Fatalf("orders: %v", got)
+	}
+	if got := rows(t, c, "SELECT * FROM spend"); fmt.Sprint(got) != "[[ada lovelace 6]]" {
+		t.Fatalf("spend: %v", got)
+	}
+	if _, err := c.Exec(context.Background(), "INSERT INTO users VALUES (9, 'x')"); sqlState(err) != "42809" {
+		t.Fatalf("DML into a Kafka table: %v", err)
+	}
+	// A restart resumes after the stored offsets.
+	if err := r.stop(); err != nil {
+		t.Fatal(err)
+	}
+	r = startOn(t, fs)
+	c = r.conn(t)
+	send("users", `3`, `<null>`)
+	send("orders", `{"id": 13}`, `{"before": null, "after": {"id": 13, "user_id": 1, "amount": 100}, "op": "c"}`)
+	waitFor(t, c, "SELECT count(*)::text FROM users", "2")
+	waitFor(t, c, "SELECT total::text FROM spend", "106")
+	if got := rows(t, c, "SELECT count(*) FROM freshet_source_errors"); got[0] != "[2]" {
+		t.Fatalf("errors after restart: %v", got)
+	}
+	mustExec(t, c, "DROP TABLE users CASCADE")
+	if got := rows(t, c, "SELECT count(*) FROM freshet_source_partitions WHERE source = 'users'"); got[0] != "[0]" {
+		t.Fatalf("the dropped table's feed is listed: %v", got)
+	}
+}

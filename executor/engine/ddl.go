@@ -23,24 +23,8 @@ func (s *Session) createTable(cs *pg.CreateStmt) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	for _, name := range pk {
-		i := t.ColumnIndex(name)
-		if i < 0 {
-			return "", sqlerr.Newf(sqlerr.UndefinedColumn, "column %q named in key does not exist", name)
-		}
-		for _, k := range t.PrimaryKey {
-			if k == i {
-				return "", sqlerr.Newf(sqlerr.DuplicateColumn, "column %q appears twice in primary key constraint", name)
-			}
-		}
-		t.PrimaryKey = append(t.PrimaryKey, i)
-		t.Columns[i].NotNull = true
-	}
-	if len(pk) > 0 {
-		t.PKName = pkName
-		if t.PKName == "" {
-			t.PKName = t.Name + "_pkey"
-		}
+	if err := setPrimaryKey(t, pk, pkName); err != nil {
+		return "", err
 	}
 	exists := false
 	_, err = s.e.cat.Apply(func(e *catalog.Edit) (err error) {
@@ -54,6 +38,30 @@ func (s *Session) createTable(cs *pg.CreateStmt) (string, error) {
 		return "CREATE TABLE", s.notice("42P07", "relation \""+t.Name+"\" already exists, skipping")
 	}
 	return "CREATE TABLE", nil
+}
+
+// setPrimaryKey makes the named columns t's primary key (NOT NULL).
+func setPrimaryKey(t *catalog.Table, pk []string, pkName string) error {
+	for _, name := range pk {
+		i := t.ColumnIndex(name)
+		if i < 0 {
+			return sqlerr.Newf(sqlerr.UndefinedColumn, "column %q named in key does not exist", name)
+		}
+		for _, k := range t.PrimaryKey {
+			if k == i {
+				return sqlerr.Newf(sqlerr.DuplicateColumn, "column %q appears twice in primary key constraint", name)
+			}
+		}
+		t.PrimaryKey = append(t.PrimaryKey, i)
+		t.Columns[i].NotNull = true
+	}
+	if len(pk) > 0 {
+		t.PKName = pkName
+		if t.PKName == "" {
+			t.PKName = t.Name + "_pkey"
+		}
+	}
+	return nil
 }
 
 // tableColumns reads the column definitions of a CREATE TABLE into t's

@@ -82,7 +82,10 @@ type Engine struct {
 	stats   stats
 	// sources lists the views' source feeds; ingestWake asks for a source
 	// epoch now; stopIngest and ingestDone stop the loop committing them.
-	sources    registry[*sourceFeed]
+	sources registry[*sourceFeed]
+	// tableFeeds fill the tables created with a connector, by table id;
+	// guarded by the views' lock.
+	tableFeeds map[uint32]*sourceFeed
 	sinkList   registry[*msink]
 	ingestWake chan struct{}
 	stopIngest chan struct{}
@@ -101,7 +104,8 @@ func New(opts Options) (*Engine, error) {
 	}
 	stream.SetChunkRows(opts.ChunkRows)
 	e := &Engine{opts: opts, store: opts.Store, cat: cat, start: opts.Clock(), views: newViewManager(opts.Workers),
-		ingestWake: make(chan struct{}, 1), stopIngest: make(chan struct{}), ingestDone: make(chan struct{})}
+		ingestWake: make(chan struct{}, 1), stopIngest: make(chan struct{}), ingestDone: make(chan struct{}),
+		tableFeeds: map[uint32]*sourceFeed{}}
 	e.nextPID.Store(1000)
 	e.nextXID.Store(1000)
 	if err := e.startViews(); err != nil {
@@ -110,6 +114,13 @@ func New(opts Options) (*Engine, error) {
 	// Loading left the decoded records as garbage, as large as the state:
 	// give that memory back now rather than at the heap's next goal.
 	debug.FreeOSMemory()
+	for _, t := range cat.Current().Tables() {
+		if t.Kind == catalog.RelTable && t.Source != nil {
+			if err := e.startTableFeed(t); err != nil {
+				e.opts.Logger.Warn("the Kafka feed of a table cannot start", "table", t.Name, "err", err)
+			}
+		}
+	}
 	if err := e.startSinks(); err != nil {
 		return nil, err
 	}
@@ -268,7 +279,7 @@ func (e *Engine) sweepState(cat *catalog.Catalog) error {
 			return sqlerr.Newf(sqlerr.DataCorrupted, "stored operator state has a malformed key %x", it.Key())
 		}
 		_, end := storage.StatePrefix(id)
-		if t, ok := cat.TableByID(id); !ok || t.Kind != catalog.RelMaterializedView {
+		if t, ok := cat.TableByID(id); !ok || t.Kind != catalog.RelMaterializedView && t.Source == nil {
 			e.opts.Logger.Info("deleting the state of a dropped materialized view", "id", id)
 			clearState(b, id)
 		}
@@ -342,6 +353,10 @@ func (e *Engine) Close() {
 		s.close()
 	}
 	e.views.sinks = nil
+	for id, f := range e.tableFeeds {
+		f.close()
+		delete(e.tableFeeds, id)
+	}
 	e.views.mu.Unlock()
 	e.views.close()
 }

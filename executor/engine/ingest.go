@@ -47,9 +47,13 @@ const offsetsOp = 0xFFFFFFFE
 
 // sourceFeed is one materialized view's reading of one source leaf.
 type sourceFeed struct {
-	src  *catalog.Table
-	view *catalog.Table
-	leaf *stream.ShardLeaf
+	src *catalog.Table
+	// view is the materialized view the feed's rows go to (through leaf);
+	// nil for a keyed feed, which fills table src with upserts and deletes
+	// (see tablefeed.go).
+	view  *catalog.Table
+	keyed bool
+	leaf  *stream.ShardLeaf
 	// index is the leaf's number in the view's dataflow; it keys the
 	// stored offsets.
 	index int
@@ -77,7 +81,10 @@ type sourceFeed struct {
 // feedPartition is a feed's reading of one partition: its decoder and
 // counters.
 type feedPartition struct {
-	dec                      format.Decoder
+	dec format.Decoder
+	// envDec and envelope read Debezium envelopes (keyed feeds).
+	envDec                   *format.JSON
+	envelope                 types.Row
 	row                      types.Row
 	messages, bytes, invalid int64
 }
@@ -160,9 +167,18 @@ func (f *sourceFeed) handle(m *kafka.Message) bool {
 	}
 	p.messages++
 	p.bytes += int64(len(m.Value))
-	err := p.dec.Decode(m.Value, p.row[:len(f.cols)])
+	row, op := p.row, int64(1)
+	var err error
+	skip := false
+	if f.keyed {
+		clear(p.row)
+		row, op, skip, err = f.decodeKeyed(p, m)
+	} else {
+		err = p.dec.Decode(m.Value, p.row[:len(f.cols)])
+		skip = errors.Is(err, format.ErrHeader)
+	}
 	switch {
-	case errors.Is(err, format.ErrHeader):
+	case skip:
 	case err != nil:
 		p.invalid++
 		f.errs = append(f.errs, sourceError{partition: m.Partition, offset: m.Offset, err: err.Error(),
@@ -180,7 +196,7 @@ func (f *sourceFeed) handle(m *kafka.Message) bool {
 		if len(f.chunks) == 0 || f.chunks[len(f.chunks)-1].Len() >= stream.ChunkRows() {
 			f.chunks = append(f.chunks, types.NewChunk(len(p.row), stream.ChunkRows()))
 		}
-		f.chunks[len(f.chunks)-1].Append(p.row, 1)
+		f.chunks[len(f.chunks)-1].Append(row, op)
 		f.rows++
 	}
 	f.next[m.Partition] = m.Offset + 1
@@ -358,12 +374,37 @@ func (e *Engine) sourceEpoch() error {
 			}
 		}
 	}
+	// The tables fed by Kafka: their operations are one write.
+	tx := e.beginTx(false, e.opts.Clock().UnixMicro())
+	defer tx.abort()
+	for id, f := range e.tableFeeds {
+		t := f.take()
+		if t == nil {
+			continue
+		}
+		taken[f] = t
+		tbl, ok := e.cat.Current().TableByID(id)
+		if !ok {
+			continue
+		}
+		if err := applyTableFeed(tx, tbl, t); err != nil {
+			return err
+		}
+	}
 	if len(taken) == 0 {
 		return nil
 	}
 	b := e.store.NewBatch()
 	defer b.Close()
-	e.views.apply(nil, e.store, b, taken)
+	b.Include(tx.batch)
+	e.views.apply(tx.changes, tx.batch, b, taken)
+	for id, f := range e.tableFeeds {
+		if t := taken[f]; t != nil {
+			if err := f.writeOffsets(newStateBatch(b, id), t.next); err != nil {
+				return err
+			}
+		}
+	}
 	e.views.logSinks(b)
 	for f, t := range taken {
 		f.writeErrors(b, t)
@@ -424,7 +465,11 @@ func (s *Session) SourcePartitions() []types.Row {
 				high = types.NewInt8(h)
 				lag = types.NewInt8(max(0, h-off))
 			}
-			rows = append(rows, types.Row{types.NewString(types.KindName, f.src.Name), types.NewString(types.KindName, f.view.Name),
+			view := types.NullDatum
+			if f.view != nil {
+				view = types.NewString(types.KindName, f.view.Name)
+			}
+			rows = append(rows, types.Row{types.NewString(types.KindName, f.src.Name), view,
 				types.NewInt4(id), committed, high, lag, types.NewInt8(p.messages), types.NewInt8(p.bytes), types.NewInt8(p.invalid),
 				types.NewText(status)})
 		}
@@ -495,5 +540,13 @@ func byFeedName(a, b *sourceFeed) int {
 	if a.src.Name != b.src.Name {
 		return cmp.Compare(a.src.Name, b.src.Name)
 	}
-	return cmp.Compare(a.view.Name, b.view.Name)
+	return cmp.Compare(feedViewName(a), feedViewName(b))
+}
+
+// feedViewName is the name of the view a feed fills, "" for a keyed feed.
+func feedViewName(f *sourceFeed) string {
+	if f.view == nil {
+		return ""
+	}
+	return f.view.Name
 }

@@ -98,6 +98,7 @@ func (e *Engine) pruneViews() {
 		clearState(b, id)
 	}
 	e.views.pruneSinks(cat, b)
+	e.pruneTableFeeds(cat, b)
 	if err := sweepSourceErrors(e.store, cat, b); err != nil {
 		e.opts.Logger.Warn("could not read the error records of sources", "err", err)
 	}

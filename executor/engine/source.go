@@ -24,9 +24,15 @@ var includeTypes = map[string]types.T{
 
 // createSource runs CREATE SOURCE: it checks the options, that the broker
 // answers and the topic exists, and adds the source to the catalog. It
-// reads nothing: each materialized view over the source reads it.
+// reads nothing: each materialized view over the source reads it. It also
+// runs CREATE TABLE with a connector (cs.IsTable): a table with a primary
+// key that a feed of its own fills with the topic's upserts and deletes.
 func (s *Session) createSource(cs *parser.CreateSource) (string, error) {
 	t := &catalog.Table{Name: cs.Table.Relation.Relname, Kind: catalog.RelSource}
+	tag := "CREATE SOURCE"
+	if cs.IsTable {
+		t.Kind, tag = catalog.RelTable, "CREATE TABLE"
+	}
 	spec := &catalog.SourceSpec{Options: map[string]string{}, Format: cs.Format, Encode: cs.Encode}
 	for _, o := range cs.With {
 		if _, dup := spec.Options[o.Key]; dup || o.Key == "connector" && spec.Connector != "" {
@@ -62,13 +68,8 @@ func (s *Session) createSource(cs *parser.CreateSource) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	switch {
-	case spec.Format == "":
-		return "", sqlerr.New(sqlerr.InvalidParameterValue, "a Kafka source needs FORMAT PLAIN ENCODE JSON after its WITH options")
-	case spec.Format == "UPSERT" || spec.Format == "DEBEZIUM":
-		return "", sqlerr.Unsupported("FORMAT " + spec.Format + " (it keys a table, and CREATE TABLE with a connector is not supported yet)")
-	case spec.Format != "PLAIN":
-		return "", sqlerr.Newf(sqlerr.InvalidParameterValue, "unknown FORMAT %s; a source takes FORMAT PLAIN", spec.Format)
+	if err := checkSourceFormat(spec, cs.IsTable); err != nil {
+		return "", err
 	}
 	switch spec.Encode {
 	case "JSON", "CSV", "BYTES":
@@ -83,14 +84,27 @@ func (s *Session) createSource(cs *parser.CreateSource) (string, error) {
 		}
 		spec.EncodeOptions[o.Key] = o.Value
 	}
-	pk, _, err := s.tableColumns(cs.Table, t)
+	pk, pkName, err := s.tableColumns(cs.Table, t)
 	if err != nil {
 		return "", err
 	}
-	if len(pk) > 0 {
+	if cs.IsTable {
+		if err := setPrimaryKey(t, pk, pkName); err != nil {
+			return "", err
+		}
+		if len(pk) == 0 {
+			return "", sqlerr.Newf(sqlerr.InvalidTableDefinition, "a FORMAT %s table needs a PRIMARY KEY: it keys the upserts and deletes", spec.Format)
+		}
+	} else if len(pk) > 0 {
 		return "", sqlerr.New(sqlerr.InvalidTableDefinition, "a source has no primary key: it is a stream of events, not a table")
 	}
 	for _, c := range t.Columns {
+		if cs.IsTable {
+			if c.Default != "" {
+				return "", sqlerr.Newf(sqlerr.InvalidTableDefinition, "column %q of a table fed by Kafka cannot have a DEFAULT", c.Name)
+			}
+			continue
+		}
 		if c.Default != "" || c.NotNull {
 			return "", sqlerr.Newf(sqlerr.InvalidTableDefinition, "column %q of a source cannot have DEFAULT or NOT NULL: a message missing the field gives NULL", c.Name)
 		}
@@ -132,9 +146,40 @@ func (s *Session) createSource(cs *parser.CreateSource) (string, error) {
 		return "", err
 	}
 	if exists {
-		return "CREATE SOURCE", s.notice("42P07", "relation \""+t.Name+"\" already exists, skipping")
+		return tag, s.notice("42P07", "relation \""+t.Name+"\" already exists, skipping")
 	}
-	return "CREATE SOURCE", nil
+	if cs.IsTable {
+		if err := s.e.startTableFeed(t); err != nil {
+			return "", err
+		}
+	}
+	return tag, nil
+}
+
+// checkSourceFormat checks the FORMAT of a source (PLAIN) or of a table
+// fed by a connector (UPSERT or DEBEZIUM, ENCODE JSON).
+func checkSourceFormat(spec *catalog.SourceSpec, isTable bool) error {
+	if isTable {
+		switch {
+		case spec.Format == "UPSERT" || spec.Format == "DEBEZIUM":
+			if spec.Encode != "JSON" {
+				return sqlerr.Unsupported("FORMAT " + spec.Format + " ENCODE " + spec.Encode)
+			}
+			return nil
+		case spec.Format == "PLAIN":
+			return sqlerr.New(sqlerr.InvalidParameterValue, "a table fed by Kafka takes FORMAT UPSERT or DEBEZIUM; for a stream of events use CREATE SOURCE ... FORMAT PLAIN")
+		}
+		return sqlerr.Newf(sqlerr.InvalidParameterValue, "unknown FORMAT %s; a table takes FORMAT UPSERT or DEBEZIUM", spec.Format)
+	}
+	switch {
+	case spec.Format == "":
+		return sqlerr.New(sqlerr.InvalidParameterValue, "a Kafka source needs FORMAT PLAIN ENCODE JSON after its WITH options")
+	case spec.Format == "UPSERT" || spec.Format == "DEBEZIUM":
+		return sqlerr.Newf(sqlerr.InvalidParameterValue, "FORMAT %s keys a table: use CREATE TABLE name (..., PRIMARY KEY (...)) WITH (...) FORMAT %s ENCODE JSON", spec.Format, spec.Format)
+	case spec.Format != "PLAIN":
+		return sqlerr.Newf(sqlerr.InvalidParameterValue, "unknown FORMAT %s; a source takes FORMAT PLAIN", spec.Format)
+	}
+	return nil
 }
 
 // newDecoder returns the decoder of source t's messages, checking its
@@ -193,8 +238,9 @@ func valueColumns(t *catalog.Table) []format.Column {
 	return out
 }
 
-// sweepSourceErrors deletes, in b, the error records of sources that are
-// not in cat (dropped, perhaps by a crash before their records went).
+// sweepSourceErrors deletes, in b, the error records of sources (and
+// tables fed by Kafka) that are not in cat (dropped, perhaps by a crash
+// before their records went).
 func sweepSourceErrors(r reader, cat *catalog.Catalog, b *storage.Batch) error {
 	lo, hi := storage.SourceErrorSpan()
 	it, err := r.NewIter(lo, hi)
@@ -208,7 +254,7 @@ func sweepSourceErrors(r reader, cat *catalog.Catalog, b *storage.Batch) error {
 			return sqlerr.Newf(sqlerr.DataCorrupted, "a stored source error has a malformed key %x", it.Key())
 		}
 		plo, phi := storage.SourceErrorPrefix(id)
-		if t, ok := cat.TableByID(id); !ok || t.Kind != catalog.RelSource {
+		if t, ok := cat.TableByID(id); !ok || t.Source == nil {
 			b.DeleteRange(plo, phi)
 		}
 		it.SeekGE(phi)

@@ -18,6 +18,9 @@ func (b *Binder) targetTable(rv *pg.RangeVar) (*catalog.Table, string, error) {
 	if err != nil {
 		return nil, "", b.errAt(sqlerr.As(err), rv.Location)
 	}
+	if t.Kind == catalog.RelTable && t.Source != nil {
+		return nil, "", b.errAt(sqlerr.Newf(sqlerr.WrongObjectType, "cannot change table %q: Kafka fills it (FORMAT %s)", t.Name, t.Source.Format), rv.Location)
+	}
 	if t.Kind != catalog.RelTable {
 		kind := "view"
 		switch t.Kind {

@@ -22,6 +22,9 @@ var (
 	// dropSink matches DROP SINK, parsed the same way into a DropStmt of
 	// DropSinkObject.
 	dropSink = regexp.MustCompile(`(?is)^\s*drop\s+sink\b(.*)$`)
+	// connectorTable matches a CREATE TABLE with a FORMAT clause: a table
+	// fed by a connector.
+	connectorTable = regexp.MustCompile(`(?is)^\s*create\s+table\b.*\bformat\s+\w+\s+encode\b`)
 )
 
 // parseExtensions parses sql when Postgres' grammar rejected it: each
@@ -75,8 +78,8 @@ func parseExtensions(sql string) ([]*Stmt, bool, error) {
 			extensions++
 			continue
 		}
-		if createSource.MatchString(text) {
-			cs, err := parseCreateSource(text)
+		if isTable := connectorTable.MatchString(text); isTable || createSource.MatchString(text) {
+			cs, err := parseCreateSource(text, isTable)
 			if err != nil {
 				return nil, false, err
 			}

@@ -147,3 +147,19 @@ func TestParseSink(t *testing.T) {
 		t.Fatalf("drop: %+v", stmts[1].AST)
 	}
 }
+
+func TestParseConnectorTable(t *testing.T) {
+	stmts, err := Parse(`CREATE TABLE orders (id int PRIMARY KEY, amount numeric)
+		WITH (connector = 'kafka', topic = 'orders', properties.bootstrap.server = 'h:1') FORMAT UPSERT ENCODE JSON`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := stmts[0].Source
+	if cs == nil || !cs.IsTable || cs.Format != "UPSERT" || cs.Table.Relation.Relname != "orders" || len(cs.Table.TableElts) != 2 {
+		t.Fatalf("%+v", cs)
+	}
+	// An ordinary CREATE TABLE with a syntax error keeps Postgres' error.
+	if _, err := Parse("CREATE TABLE t (a int,)"); sqlerr.As(err) == nil || sqlerr.As(err).Code != sqlerr.SyntaxError {
+		t.Fatalf("got %v", err)
+	}
+}

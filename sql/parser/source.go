@@ -8,13 +8,18 @@ import (
 	"github.com/freshetdb/freshet/sql/sqlerr"
 )
 
-// CreateSource is a CREATE SOURCE statement:
+// CreateSource is a CREATE SOURCE statement, or a CREATE TABLE fed by a
+// connector (IsTable):
 //
 //	CREATE SOURCE [IF NOT EXISTS] name [(column definitions)]
 //	  [INCLUDE partition | offset | timestamp | key [AS column]] ...
 //	  WITH (connector = 'kafka', topic = '...', ...)
 //	  [FORMAT PLAIN ENCODE JSON [(options)]]
+//	CREATE TABLE [IF NOT EXISTS] name (column definitions, PRIMARY KEY ...)
+//	  WITH (connector = 'kafka', ...) FORMAT UPSERT | DEBEZIUM ENCODE JSON
 type CreateSource struct {
+	// IsTable says the statement is CREATE TABLE.
+	IsTable bool
 	// Table holds the name and the column definitions, parsed by
 	// Postgres' grammar as those of a CREATE TABLE.
 	Table *pg.CreateStmt
@@ -216,15 +221,18 @@ func (r *tokenReader) parens() (string, error) {
 	return "", r.fail("')'")
 }
 
-// parseCreateSource parses text, which starts with CREATE SOURCE.
-func parseCreateSource(text string) (*CreateSource, error) {
+// parseCreateSource parses text, which starts with CREATE SOURCE, or with
+// CREATE TABLE when isTable.
+func parseCreateSource(text string, isTable bool) (*CreateSource, error) {
 	toks, err := scanTokens(text)
 	if err != nil {
 		return nil, err
 	}
 	r := &tokenReader{text: text, toks: toks}
 	r.word("create")
-	r.word("source")
+	if !r.word("source") && !r.word("table") {
+		return nil, r.fail("SOURCE or TABLE")
+	}
 	ifNotExists := false
 	if r.word("if") {
 		if !r.word("not") || !r.word("exists") {
@@ -253,7 +261,7 @@ func parseCreateSource(text string) (*CreateSource, error) {
 		}
 		cols = inner
 	}
-	cs := &CreateSource{}
+	cs := &CreateSource{IsTable: isTable}
 	tree, err := pg.Parse("CREATE TABLE " + name + " (" + cols + ")")
 	if err != nil || len(tree.Stmts) != 1 || tree.Stmts[0].Stmt.GetCreateStmt() == nil {
 		if err == nil {
@@ -263,7 +271,7 @@ func parseCreateSource(text string) (*CreateSource, error) {
 	}
 	cs.Table = tree.Stmts[0].Stmt.GetCreateStmt()
 	cs.Table.IfNotExists = ifNotExists
-	for r.word("include") {
+	for !isTable && r.word("include") {
 		kind, err := r.ident("what to include (key, partition, offset, timestamp or header)")
 		if err != nil {
 			return nil, err
