@@ -110,3 +110,24 @@ func ProduceFileAsync(t testing.TB, broker, topic, path string) (wait func()) {
 		}
 	}
 }
+
+// ProduceKeyed sends key|value lines with kcat, to one partition when
+// partition >= 0; an empty value is a tombstone (a null value).
+func ProduceKeyed(t testing.TB, broker, topic string, partition int, lines []string) {
+	t.Helper()
+	args := []string{"-P", "-b", broker, "-t", topic, "-K", "|", "-Z"}
+	if partition >= 0 {
+		args = append(args, "-p", fmt.Sprint(partition))
+	}
+	cmd := exec.Command("kcat", args...)
+	cmd.Stdin = strings.NewReader(strings.Join(lines, "\n") + "\n")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("testserver: kcat %v: %v\n%s", args, err, out)
+	}
+}
+
+// AddPartitions grows a topic to n partitions with Kafka's topic tool.
+func AddPartitions(t testing.TB, broker, topic string, n int) {
+	t.Helper()
+	kafkaTool(t, nil, "org.apache.kafka.tools.TopicCommand", "--bootstrap-server", broker, "--alter", "--topic", topic, "--partitions", fmt.Sprint(n))
+}
