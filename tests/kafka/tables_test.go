@@ -26,7 +26,7 @@ func TestUpsertAndDebeziumTables(t *testing.T) {
 	testserver.CreateTopic(t, broker, users, 2)
 	testserver.CreateTopic(t, broker, orders, 2)
 
-	wantUsers := map[int]string{} // id -> name
+	wantUsers := map[int]string{}  // id -> name
 	wantOrders := map[int][2]int{} // id -> user, amount
 	// batch writes n random operations on both topics.
 	batch := func(n int) {
