@@ -2,6 +2,7 @@ package engine
 
 import (
 	"maps"
+	"os"
 	"strings"
 
 	"github.com/freshetdb/freshet/connectors/format"
@@ -72,8 +73,8 @@ func (s *Session) createSource(cs *parser.CreateSource) (string, error) {
 		return "", err
 	}
 	switch spec.Encode {
-	case "JSON", "CSV", "BYTES":
-	case "AVRO", "PROTOBUF":
+	case "JSON", "CSV", "BYTES", "AVRO":
+	case "PROTOBUF":
 		return "", sqlerr.Unsupported("ENCODE " + spec.Encode)
 	default:
 		return "", sqlerr.Newf(sqlerr.InvalidParameterValue, "unknown ENCODE %s; a source takes ENCODE JSON, CSV or BYTES", spec.Encode)
@@ -83,6 +84,9 @@ func (s *Session) createSource(cs *parser.CreateSource) (string, error) {
 			spec.EncodeOptions = map[string]string{}
 		}
 		spec.EncodeOptions[o.Key] = o.Value
+	}
+	if err := loadAvroSchema(spec); err != nil {
+		return "", err
 	}
 	pk, pkName, err := s.tableColumns(cs.Table, t)
 	if err != nil {
@@ -216,6 +220,13 @@ func newDecoder(t *catalog.Table) (format.Decoder, error) {
 			}
 		}
 		d = format.NewCSV(cols, delim, noHeader)
+	case "AVRO":
+		schema, _ := take("schema.definition")
+		a, err := format.NewAvro(schema, cols)
+		if err != nil {
+			return nil, sqlerr.Newf(sqlerr.InvalidParameterValue, "ENCODE AVRO: %v", err)
+		}
+		d = a
 	case "BYTES":
 		if len(cols) != 1 || cols[0].Type.Kind != types.KindBytea {
 			return nil, sqlerr.New(sqlerr.InvalidTableDefinition, "ENCODE BYTES fills exactly one column, of type bytea")
@@ -226,6 +237,42 @@ func newDecoder(t *catalog.Table) (format.Decoder, error) {
 		return nil, sqlerr.Newf(sqlerr.InvalidParameterValue, "ENCODE %s has no option %q", spec.Encode, k)
 	}
 	return d, nil
+}
+
+// loadAvroSchema reads the schema of an ENCODE AVRO source from
+// schema.location (a file, as a path or file:// URL) into
+// schema.definition, so that the catalog holds the schema the source was
+// created with.
+func loadAvroSchema(spec *catalog.SourceSpec) error {
+	if spec.Encode != "AVRO" {
+		return nil
+	}
+	opts := spec.EncodeOptions
+	if _, ok := opts["schema.registry"]; ok {
+		return sqlerr.Unsupported("ENCODE AVRO with schema.registry").
+			WithHint("Give the writer's schema as a file: ENCODE AVRO (schema.location = 'file:///path/schema.avsc').")
+	}
+	loc, hasLoc := opts["schema.location"]
+	_, hasDef := opts["schema.definition"]
+	switch {
+	case hasLoc && hasDef:
+		return sqlerr.New(sqlerr.InvalidParameterValue, "ENCODE AVRO takes schema.location or schema.definition, not both")
+	case hasDef:
+		return nil
+	case !hasLoc:
+		return sqlerr.New(sqlerr.InvalidParameterValue, "ENCODE AVRO needs the writer's schema: (schema.location = 'file:///path/schema.avsc') or (schema.definition = '{...}')")
+	}
+	path := strings.TrimPrefix(loc, "file://")
+	if strings.Contains(path, "://") {
+		return sqlerr.Unsupported("schema.location " + loc + " (only files)")
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return sqlerr.Newf(sqlerr.UndefinedFile, "cannot read the Avro schema at %q: %v", loc, err)
+	}
+	delete(opts, "schema.location")
+	opts["schema.definition"] = string(b)
+	return nil
 }
 
 // valueColumns returns the columns of source t that a message's value

@@ -105,6 +105,7 @@ const (
 	InternalError                           Code = "XX000"
 	DataCorrupted                           Code = "XX001"
 	IOError                                 Code = "58030"
+	UndefinedFile                           Code = "58P01"
 	SystemError                             Code = "58000"
 	ConfigFileError                         Code = "F0000"
 	InvalidCatalogName                      Code = "3D000"
