@@ -38,7 +38,13 @@ func newMetrics(reg *prometheus.Registry, version string, st *storage.Store, eng
 		counter("freshet_views_started_total", started, prometheus.Labels{"how": "loaded"}, func(s engine.Stats) int64 { return s.ViewsLoaded }),
 		counter("freshet_views_started_total", started, prometheus.Labels{"how": "rebuilt"}, func(s engine.Stats) int64 { return s.ViewsRebuilt }),
 		counter("freshet_checkpoints_total", "Commits that wrote materialized views' state changes.", nil, func(s engine.Stats) int64 { return s.Checkpoints }),
-		counter("freshet_checkpoint_bytes_total", "Bytes of materialized views' state changes written by commits.", nil, func(s engine.Stats) int64 { return s.CheckpointBytes }))
+		counter("freshet_checkpoint_bytes_total", "Bytes of materialized views' state changes written by commits.", nil, func(s engine.Stats) int64 { return s.CheckpointBytes }),
+		counter("freshet_source_messages_total", "Kafka messages read by the feeds of views and tables (each view's feed counts its own).", nil, func(s engine.Stats) int64 { return s.SourceMessages }),
+		counter("freshet_source_bytes_total", "Bytes of the Kafka messages read by feeds.", nil, func(s engine.Stats) int64 { return s.SourceBytes }),
+		counter("freshet_source_errors_total", "Kafka messages that could not be read (see freshet_source_errors).", nil, func(s engine.Stats) int64 { return s.SourceErrors }),
+		counter("freshet_source_epochs_total", "Source epochs committed.", nil, func(s engine.Stats) int64 { return s.SourceEpochs }),
+		counter("freshet_sink_messages_total", "Messages sinks committed to Kafka.", nil, func(s engine.Stats) int64 { return s.SinkMessages }),
+		counter("freshet_sink_epochs_total", "Epochs sinks committed to Kafka, one transaction each.", nil, func(s engine.Stats) int64 { return s.SinkEpochs }))
 	return m
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -58,6 +60,21 @@ func events(first, n int) (msgs []string, valid, sum int64) {
 	return msgs, valid, sum
 }
 
+// scrape returns the server's /metrics.
+func scrape(t *testing.T, r *running) string {
+	t.Helper()
+	resp, err := http.Get("http://" + r.srv.HTTPAddr().String() + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
 // waitFor polls query until it returns want.
 func waitFor(t *testing.T, c *pgx.Conn, query, want string) {
 	t.Helper()
@@ -96,6 +113,13 @@ func TestSourceFeedsViews(t *testing.T) {
 		"CREATE MATERIALIZED VIEW total AS SELECT sum(n) AS n FROM by_k")
 	waitFor(t, c, "SELECT coalesce(n, 0)::text FROM total", fmt.Sprint(valid))
 	waitFor(t, c, "SELECT count(*)::text FROM freshet_source_errors", "300")
+	// Two views read the source: each feed counts the 3000 messages.
+	metrics := scrape(t, r)
+	for _, want := range []string{"freshet_source_messages_total 6000", "freshet_source_errors_total 600"} {
+		if !strings.Contains(metrics, want+"\n") {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
 	check := func(c *pgx.Conn, names int) {
 		t.Helper()
 		// Every valid event counts once.

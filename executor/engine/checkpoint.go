@@ -60,12 +60,21 @@ type Stats struct {
 	// Checkpoints counts the commits that wrote view state, and
 	// CheckpointBytes the bytes of state changes they wrote.
 	Checkpoints, CheckpointBytes int64
+	// SourceMessages, SourceBytes and SourceErrors count the messages the
+	// feeds read (every view's feed counts its own), their bytes, and
+	// those that could not be read; SourceEpochs the source epochs
+	// committed.
+	SourceMessages, SourceBytes, SourceErrors, SourceEpochs int64
+	// SinkMessages and SinkEpochs count what sinks committed to Kafka.
+	SinkMessages, SinkEpochs int64
 }
 
 // stats holds Stats as atomics.
 type stats struct {
-	viewsLoaded, viewsRebuilt    atomic.Int64
-	checkpoints, checkpointBytes atomic.Int64
+	viewsLoaded, viewsRebuilt                               atomic.Int64
+	checkpoints, checkpointBytes                            atomic.Int64
+	sourceMessages, sourceBytes, sourceErrors, sourceEpochs atomic.Int64
+	sinkMessages, sinkEpochs                                atomic.Int64
 }
 
 // Stats returns the engine's counters.
@@ -73,6 +82,9 @@ func (e *Engine) Stats() Stats {
 	return Stats{
 		ViewsLoaded: e.stats.viewsLoaded.Load(), ViewsRebuilt: e.stats.viewsRebuilt.Load(),
 		Checkpoints: e.stats.checkpoints.Load(), CheckpointBytes: e.stats.checkpointBytes.Load(),
+		SourceMessages: e.stats.sourceMessages.Load(), SourceBytes: e.stats.sourceBytes.Load(),
+		SourceErrors: e.stats.sourceErrors.Load(), SourceEpochs: e.stats.sourceEpochs.Load(),
+		SinkMessages: e.stats.sinkMessages.Load(), SinkEpochs: e.stats.sinkEpochs.Load(),
 	}
 }
 

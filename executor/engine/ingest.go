@@ -60,7 +60,8 @@ type sourceFeed struct {
 	cfg   kafka.Config
 	cols  []format.Column
 	// wake asks the engine for a source epoch now.
-	wake func()
+	wake  func()
+	stats *stats
 
 	mu    sync.Mutex
 	space *sync.Cond // signalled when an epoch takes the rows
@@ -117,7 +118,7 @@ func (e *Engine) newFeed(v *mview, index int, src *catalog.Table, offsets map[in
 		return nil, err
 	}
 	f := &sourceFeed{src: src, view: v.t, leaf: &v.flow.Leaves[index], index: index, cfg: cfg,
-		cols: valueColumns(src), wake: e.wakeIngest, next: offsets, committed: maps.Clone(offsets),
+		cols: valueColumns(src), wake: e.wakeIngest, stats: &e.stats, next: offsets, committed: maps.Clone(offsets),
 		parts: map[int32]*feedPartition{}}
 	f.space = sync.NewCond(&f.mu)
 	return f, nil
@@ -167,6 +168,8 @@ func (f *sourceFeed) handle(m *kafka.Message) bool {
 	}
 	p.messages++
 	p.bytes += int64(len(m.Value))
+	f.stats.sourceMessages.Add(1)
+	f.stats.sourceBytes.Add(int64(len(m.Value)))
 	row, op := p.row, int64(1)
 	var err error
 	skip := false
@@ -181,6 +184,7 @@ func (f *sourceFeed) handle(m *kafka.Message) bool {
 	case skip:
 	case err != nil:
 		p.invalid++
+		f.stats.sourceErrors.Add(1)
 		f.errs = append(f.errs, sourceError{partition: m.Partition, offset: m.Offset, err: err.Error(),
 			payload: slices.Clone(m.Value[:min(len(m.Value), maxPayloadPrefix)]), at: time.Now()})
 		if f.src.Source.StopOnError {
@@ -420,6 +424,7 @@ func (e *Engine) sourceEpoch() error {
 	for f, t := range taken {
 		f.done(t)
 	}
+	e.stats.sourceEpochs.Add(1)
 	e.views.committedSinks()
 	return nil
 }

@@ -538,6 +538,8 @@ func (s *msink) deliver(w **kafka.Writer) error {
 			if err := (*w).Write(epoch, recs); err != nil {
 				return err
 			}
+			s.engine.stats.sinkEpochs.Add(1)
+			s.engine.stats.sinkMessages.Add(int64(len(recs)))
 			delivered = epoch
 		}
 		b := st.NewBatch()

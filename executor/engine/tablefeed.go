@@ -46,7 +46,7 @@ func (e *Engine) startTableFeed(t *catalog.Table) error {
 			return err
 		}
 	}
-	f := &sourceFeed{src: t, cfg: cfg, cols: valueColumns(t), wake: e.wakeIngest, next: next,
+	f := &sourceFeed{src: t, cfg: cfg, cols: valueColumns(t), wake: e.wakeIngest, stats: &e.stats, next: next,
 		committed: map[int32]int64{}, parts: map[int32]*feedPartition{}, keyed: true}
 	for p, o := range next {
 		f.committed[p] = o
