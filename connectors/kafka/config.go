@@ -96,7 +96,7 @@ var properties = map[string]func(c *Config, v string) error{
 func ParseConfig(opts map[string]string) (Config, error) {
 	c := Config{StartMode: StartEarliest, ClientID: "freshet", MaxWait: 50 * time.Millisecond, FetchBytes: 1 << 20, ReadCommitted: true}
 	bad := func(key, format string, args ...any) error {
-		return sqlerr.Newf(sqlerr.InvalidParameterValue, "Kafka source option %q %s", key, fmt.Sprintf(format, args...))
+		return sqlerr.Newf(sqlerr.InvalidParameterValue, "Kafka option %q %s", key, fmt.Sprintf(format, args...))
 	}
 	keys := make([]string, 0, len(opts))
 	for k := range opts {
@@ -138,10 +138,10 @@ func ParseConfig(opts map[string]string) (Config, error) {
 		}
 	}
 	if c.Topic == "" {
-		return c, sqlerr.New(sqlerr.InvalidParameterValue, "a Kafka source needs the option topic")
+		return c, sqlerr.New(sqlerr.InvalidParameterValue, "a Kafka source or sink needs the option topic")
 	}
 	if len(c.Brokers) == 0 {
-		return c, sqlerr.New(sqlerr.InvalidParameterValue, "a Kafka source needs the option properties.bootstrap.server (host:port of a broker)")
+		return c, sqlerr.New(sqlerr.InvalidParameterValue, "a Kafka source or sink needs the option properties.bootstrap.server (host:port of a broker)")
 	}
 	if _, set := opts["scan.startup.timestamp.millis"]; set != (c.StartMode == StartTimestamp) {
 		return c, sqlerr.New(sqlerr.InvalidParameterValue, "scan.startup.timestamp.millis goes with scan.startup.mode = 'timestamp', and only with it")

@@ -143,7 +143,7 @@ func (e *Engine) startViews() error {
 	var levels [][]*catalog.Table
 	depth := dependencyDepth(cat)
 	for _, t := range cat.Tables() {
-		if t.Kind != catalog.RelMaterializedView {
+		if !maintained(t) {
 			continue
 		}
 		l := depth(t.ID)
@@ -181,6 +181,12 @@ func (e *Engine) startViews() error {
 		}
 	}
 	return nil
+}
+
+// maintained says whether relation t has a dataflow kept up to date: a
+// materialized view, or a sink of its own query.
+func maintained(t *catalog.Table) bool {
+	return t.Kind == catalog.RelMaterializedView || t.Kind == catalog.RelSink && t.Query != ""
 }
 
 // dependencyDepth returns a function giving the length of the longest
@@ -279,7 +285,7 @@ func (e *Engine) sweepState(cat *catalog.Catalog) error {
 			return sqlerr.Newf(sqlerr.DataCorrupted, "stored operator state has a malformed key %x", it.Key())
 		}
 		_, end := storage.StatePrefix(id)
-		if t, ok := cat.TableByID(id); !ok || t.Kind != catalog.RelMaterializedView && t.Source == nil {
+		if t, ok := cat.TableByID(id); !ok || !maintained(t) && t.Source == nil {
 			e.opts.Logger.Info("deleting the state of a dropped materialized view", "id", id)
 			clearState(b, id)
 		}

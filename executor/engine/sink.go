@@ -2,6 +2,7 @@ package engine
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/binary"
 	"encoding/hex"
@@ -83,7 +84,7 @@ func (c *sinkCollector) Flush(int) error { return nil }
 // createSink runs CREATE SINK: it checks the options and the topic, adds
 // the sink to the catalog and starts it, its first epoch holding the
 // view's current rows.
-func (s *Session) createSink(cs *parser.CreateSink) (string, error) {
+func (s *Session) createSink(ctx context.Context, cs *parser.CreateSink) (string, error) {
 	if s.tx != nil {
 		return "", sqlerr.New(sqlerr.ActiveSQLTransaction, "CREATE SINK cannot run inside a transaction block")
 	}
@@ -131,19 +132,37 @@ func (s *Session) createSink(cs *parser.CreateSink) (string, error) {
 	case spec.Format == "PLAIN" && spec.Options["force_append_only"] == "" && keyNames != "":
 		return "", sqlerr.New(sqlerr.InvalidParameterValue, "a FORMAT PLAIN sink has no primary_key; use FORMAT UPSERT or DEBEZIUM to key its messages")
 	}
-	from, err := s.e.cat.Current().Resolve(s.searchPath(), cs.FromSchema, cs.From)
-	if err != nil {
+	t := &catalog.Table{Name: cs.Name, Kind: catalog.RelSink, Sink: spec}
+	var from *catalog.Table
+	if cs.Query != "" {
+		// The sink maintains the query itself, as a materialized view
+		// would, and writes its changes; it holds the query's columns.
+		node, b, err := s.e.bindView(s.e.cat.Current(), cs.Query)
+		if err != nil {
+			return "", err
+		}
+		t.Query, t.Depends = cs.Query, b.Dependencies()
+		for _, c := range node.Columns() {
+			t.Columns = append(t.Columns, catalog.Column{Name: c.Name, Type: c.Type})
+		}
+		from = t
+	} else if from, err = s.e.cat.Current().Resolve(s.searchPath(), cs.FromSchema, cs.From); err != nil {
 		return "", err
 	}
-	switch from.Kind {
-	case catalog.RelMaterializedView:
-	case catalog.RelTable, catalog.RelSource, catalog.RelView:
+	switch {
+	case from.Kind == catalog.RelMaterializedView || from == t:
+	case from.Kind == catalog.RelSink:
+		return "", sqlerr.Newf(sqlerr.WrongObjectType, "%q is a sink; a sink reads a materialized view or a query", from.Name)
+	case from.Kind == catalog.RelTable || from.Kind == catalog.RelSource || from.Kind == catalog.RelView:
 		return "", sqlerr.Unsupported("a sink FROM a " + relKindName(from.Kind)).
-			WithHint("Create a materialized view over it and CREATE SINK ... FROM that view.")
+			WithHint("Create a materialized view over it and CREATE SINK ... FROM that view, or CREATE SINK ... AS SELECT ... FROM it.")
 	default:
 		return "", sqlerr.Newf(sqlerr.WrongObjectType, "%q is not a materialized view", from.Name)
 	}
-	spec.From = from.ID
+	if from != t {
+		t.Depends = []uint32{from.ID}
+		spec.From = from.ID
+	}
 	if keyNames != "" {
 		for _, name := range strings.Split(keyNames, ",") {
 			i := from.ColumnIndex(strings.TrimSpace(name))
@@ -162,12 +181,14 @@ func (s *Session) createSink(cs *parser.CreateSink) (string, error) {
 	if err := kafka.Probe(cfg); err != nil {
 		return "", err
 	}
-	t := &catalog.Table{Name: cs.Name, Kind: catalog.RelSink, Depends: []uint32{from.ID}, Sink: spec}
 	s.e.writeMu.Lock()
 	defer s.e.writeMu.Unlock()
 	exists := false
-	_, err = s.e.cat.Apply(func(e *catalog.Edit) (err error) {
+	cat, err := s.e.cat.Apply(func(e *catalog.Edit) (err error) {
 		exists, err = s.putNewRelation(e, t, cs.Schema, cs.IfNotExists)
+		if from == t {
+			spec.From = t.ID
+		}
 		return err
 	})
 	if err != nil {
@@ -178,7 +199,24 @@ func (s *Session) createSink(cs *parser.CreateSink) (string, error) {
 	}
 	s.e.views.mu.Lock()
 	defer s.e.views.mu.Unlock()
-	if err := s.e.startSink(t); err != nil {
+	if t.Query != "" {
+		snap := s.e.store.NewSnapshot()
+		defer snap.Close()
+		err = s.e.views.create(ctx, s.e, cat, t, snap)
+	}
+	if err == nil {
+		err = s.e.startSink(t)
+	}
+	if err != nil {
+		// A sink that cannot run does not exist.
+		if _, derr := s.e.cat.Apply(func(ed *catalog.Edit) error { ed.DropTable(t.ID); return nil }); derr != nil {
+			s.e.opts.Logger.Warn("could not remove a failed sink", "sink", t.Name, "err", derr)
+		}
+		if v, ok := s.e.views.views[t.ID]; ok {
+			v.stop()
+			delete(s.e.views.views, t.ID)
+			s.e.views.order = slices.DeleteFunc(s.e.views.order, func(x *mview) bool { return x == v })
+		}
 		return "", err
 	}
 	return "CREATE SINK", nil
@@ -198,6 +236,9 @@ func sinkColumns(view *catalog.Table) []format.Column {
 // lock.
 func (e *Engine) startSink(t *catalog.Table) error {
 	view, ok := e.cat.Current().TableByID(t.Sink.From)
+	if t.Sink.From == t.ID {
+		view, ok = t, true
+	}
 	if !ok {
 		return sqlerr.Internal("sink %q: its view %d is gone", t.Name, t.Sink.From)
 	}

@@ -51,7 +51,10 @@ func (s *Session) utility(ctx context.Context, stmt *parser.Stmt) (utilFn, []pgw
 		return s.tagOnly(func() (string, error) { return s.createSource(stmt.Source) }), nil, nil
 	}
 	if stmt.Sink != nil {
-		return s.tagOnly(func() (string, error) { return s.createSink(stmt.Sink) }), nil, nil
+		return func(ctx context.Context, _ []types.Datum, _ pgwire.ResultWriter) (result, error) {
+			tag, err := s.createSink(ctx, stmt.Sink)
+			return result{tag: tag}, err
+		}, nil, nil
 	}
 	switch n := stmt.AST.Node.(type) {
 	case *pg.Node_CreateStmt:

@@ -55,6 +55,9 @@ func pgAttribute() systemTable {
 					"attislocal", true, "attcollation", typeCollation(t))
 			}
 			for _, t := range c.Tables() {
+				if t.Kind == RelSink {
+					continue
+				}
 				for i, col := range t.Columns {
 					rows = append(rows, attr(t.ID, i+1, col))
 				}

@@ -122,7 +122,6 @@ func TestParseCreateSourceErrors(t *testing.T) {
 		{"CREATE SOURCE", sqlerr.SyntaxError},
 		{"CREATE SOURCE s (a nosuch type here) WITH (connector = 'kafka')", sqlerr.SyntaxError},
 		{"CREATE SOURCE s (a int) WITH (connector = 'kafka') extra", sqlerr.SyntaxError},
-		{"CREATE SINK k AS SELECT 1 WITH (connector = 'kafka') FORMAT UPSERT ENCODE JSON", sqlerr.FeatureNotSupported},
 		{"CREATE SINK k FROM v WITH (connector = 'kafka')", sqlerr.SyntaxError},
 		{"CREATE SINK k v WITH (connector = 'kafka') FORMAT UPSERT ENCODE JSON", sqlerr.SyntaxError},
 	} {
@@ -130,6 +129,18 @@ func TestParseCreateSourceErrors(t *testing.T) {
 		if e := sqlerr.As(err); e == nil || e.Code != c.code {
 			t.Errorf("%s: got %v, want %s", c.sql, err, c.code)
 		}
+	}
+}
+
+func TestParseSinkAsQuery(t *testing.T) {
+	stmts, err := Parse(`CREATE SINK s AS WITH x AS (SELECT a FROM t WHERE b IN (1, 2)) SELECT a, count(*) FROM x GROUP BY a
+		WITH (connector = 'kafka', topic = 't') FORMAT UPSERT ENCODE JSON`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "WITH x AS (SELECT a FROM t WHERE b IN (1, 2)) SELECT a, count(*) FROM x GROUP BY a"
+	if cs := stmts[0].Sink; cs == nil || cs.Query != want || len(cs.With) != 2 {
+		t.Fatalf("%+v", stmts[0].Sink)
 	}
 }
 

@@ -51,14 +51,15 @@ type Option struct {
 
 // CreateSink is a CREATE SINK statement:
 //
-//	CREATE SINK [IF NOT EXISTS] name FROM relation
+//	CREATE SINK [IF NOT EXISTS] name FROM relation | AS query
 //	  WITH (connector = 'kafka', topic = '...', ...)
 //	  FORMAT PLAIN | UPSERT | DEBEZIUM ENCODE JSON [(options)]
 type CreateSink struct {
 	// Schema and Name name the sink; FromSchema and From the relation
-	// whose changes it writes.
+	// whose changes it writes, or Query the query.
 	Schema, Name     string
 	FromSchema, From string
+	Query            string
 	IfNotExists      bool
 	// With holds the WITH options, keys lower-cased, in order.
 	With []Option
@@ -365,8 +366,26 @@ func parseCreateSink(text string) (*CreateSink, error) {
 			return nil, err
 		}
 	case r.word("as"):
-		return nil, sqlerr.Unsupported("CREATE SINK ... AS query").
-			WithHint("Create a materialized view of the query and CREATE SINK ... FROM it.")
+		// The query runs to the WITH that opens the options: the last
+		// WITH followed by '(' outside parentheses (a CTE's WITH is
+		// followed by its name).
+		start, at, depth := r.i, -1, 0
+		for j := r.i; j+1 < len(r.toks); j++ {
+			switch r.toks[j].text {
+			case "(":
+				depth++
+			case ")":
+				depth--
+			}
+			if depth == 0 && strings.EqualFold(r.toks[j].text, "with") && r.toks[j+1].text == "(" {
+				at = j
+			}
+		}
+		if at <= start {
+			return nil, r.fail("a query, then WITH (connector = 'kafka', ...)")
+		}
+		cs.Query = strings.TrimSpace(text[r.toks[start].pos:r.toks[at].pos])
+		r.i = at
 	default:
 		return nil, r.fail("FROM a materialized view")
 	}
