@@ -227,7 +227,8 @@ func TestSourceEncodings(t *testing.T) {
 	with := "WITH (connector = 'kafka', topic = 'ev', properties.bootstrap.server = '" + addr + "')"
 	mustExec(t, c,
 		"CREATE SOURCE lines (id int, name text) "+with+" FORMAT PLAIN ENCODE CSV (delimiter = ';')",
-		"CREATE SOURCE raw (payload bytea) INCLUDE offset AS off "+with+" FORMAT PLAIN ENCODE BYTES",
+		"CREATE SOURCE raw (payload bytea) INCLUDE offset AS off INCLUDE timestamp INCLUDE key AS k INCLUDE partition "+with+" FORMAT PLAIN ENCODE BYTES",
+		"CREATE MATERIALIZED VIEW raw_attrs AS SELECT count(*) AS n, count(DISTINCT (_rw_kafka_partition, off)) AS positions, count(k) AS keyed, min(_rw_kafka_timestamp) > '2026-01-01' AS recent FROM raw",
 		"CREATE MATERIALIZED VIEW csv_rows AS SELECT id, name FROM lines",
 		"CREATE MATERIALIZED VIEW raw_count AS SELECT count(*) AS n, sum(length(payload)) AS bytes FROM raw")
 	waitFor(t, c, "SELECT coalesce(n, 0)::text FROM raw_count", "6")
@@ -242,6 +243,10 @@ func TestSourceEncodings(t *testing.T) {
 	waitFor(t, c, "SELECT count(*)::text FROM freshet_source_partitions WHERE source = 'strict' AND status LIKE 'stopped: partition % offset % cannot be read%'", "3")
 	if got := rows(t, c, "SELECT bytes FROM raw_count"); got[0] != "[39]" {
 		t.Fatalf("raw bytes: %v", got)
+	}
+	// fakeKafka's messages have no key.
+	if got := rows(t, c, "SELECT * FROM raw_attrs"); got[0] != "[6 6 0 true]" {
+		t.Fatalf("included attributes: %v", got)
 	}
 }
 
