@@ -18,7 +18,7 @@
 # go test -run regex for integration), ORACLE_N (oracle queries, 300),
 # ORACLE_SEED (random when empty); for soak SOAK_CHECKS (rapid checks per
 # property, 5000), SOAK_VIEWS (60), SOAK_ROUNDS (300), SOAK_SEEDS (3),
-# SOAK_CRASH_CYCLES (200). See
+# SOAK_CRASH_CYCLES (200), SOAK_KAFKA_CYCLES (50). See
 # docs/testing.md.
 
 SHELL := /usr/bin/env bash
@@ -99,12 +99,15 @@ SOAK_VIEWS ?= 60
 SOAK_ROUNDS ?= 300
 SOAK_SEEDS ?= 3
 SOAK_CRASH_CYCLES ?= 200
+SOAK_KAFKA_CYCLES ?= 50
 
 soak: deps build
 	@echo '--- soak: operator property tests, $(SOAK_CHECKS) checks each'
 	$(GO) test -count=1 -timeout 120m ./executor/stream -rapid.checks=$(SOAK_CHECKS)
 	@echo '--- soak: crash loop, $(SOAK_CRASH_CYCLES) kill -9 cycles'
 	FRESHET_CRASH_CYCLES=$(SOAK_CRASH_CYCLES) RUN=TestCrashLoop scripts/integration.sh ./tests/crash
+	@echo '--- soak: Kafka ingest, $(SOAK_KAFKA_CYCLES) kill -9 cycles'
+	FRESHET_KAFKA_CRASH_CYCLES=$(SOAK_KAFKA_CYCLES) RUN=TestJSONSource scripts/integration.sh ./tests/kafka
 	@for i in $$(seq 1 $(SOAK_SEEDS)); do \
 		echo "--- soak: view oracle, run $$i of $(SOAK_SEEDS)"; \
 		FRESHET_ORACLE_VIEWS=$(SOAK_VIEWS) FRESHET_ORACLE_ROUNDS=$(SOAK_ROUNDS) RUN=TestOracleViews scripts/integration.sh ./tests/oracle; \
