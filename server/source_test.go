@@ -459,3 +459,34 @@ func TestKafkaTables(t *testing.T) {
 		t.Fatalf("the dropped table's feed is listed: %v", got)
 	}
 }
+
+// TestIncludeHeaders: INCLUDE header makes all headers a jsonb object, and
+// INCLUDE header 'name' one header's bytes.
+func TestIncludeHeaders(t *testing.T) {
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(1, "h"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cluster.Close)
+	addr := cluster.ListenAddrs()[0]
+	cl, err := kgo.NewClient(kgo.SeedBrokers(addr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	recs := []*kgo.Record{
+		{Topic: "h", Value: []byte(`{"a": 1}`), Headers: []kgo.RecordHeader{{Key: "trace", Value: []byte("t1")}, {Key: "src", Value: []byte("web")}}},
+		{Topic: "h", Value: []byte(`{"a": 2}`)},
+	}
+	if err := cl.ProduceSync(context.Background(), recs...).FirstErr(); err != nil {
+		t.Fatal(err)
+	}
+	r := startOn(t, vfs.NewMem())
+	c := r.conn(t)
+	mustExec(t, c, "CREATE SOURCE hs (a int) INCLUDE header AS hdrs INCLUDE header 'trace' AS trace WITH (connector = 'kafka', topic = 'h', properties.bootstrap.server = '"+addr+"') FORMAT PLAIN ENCODE JSON",
+		"CREATE MATERIALIZED VIEW hv AS SELECT a, hdrs, encode(trace, 'escape') AS trace FROM hs")
+	waitFor(t, c, "SELECT count(*)::text FROM hv", "2")
+	if got := rows(t, c, "SELECT a, hdrs::text, trace FROM hv"); fmt.Sprint(got) != `[[1 {"src": "web", "trace": "t1"} t1] [2 <nil> <nil>]]` {
+		t.Fatalf("headers: %v", got)
+	}
+}

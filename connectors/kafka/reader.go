@@ -20,6 +20,12 @@ type Message struct {
 	Key       []byte
 	Value     []byte
 	Timestamp time.Time
+	Headers   []Header
+}
+
+// Header is one message header.
+type Header struct {
+	Key, Value []byte
 }
 
 // Handler receives a reader's messages, each partition's in offset order,
@@ -231,6 +237,11 @@ func (r *Reader) drain(p int32, pc sarama.PartitionConsumer) error {
 				continue
 			}
 			m = Message{Partition: msg.Partition, Offset: msg.Offset, Key: msg.Key, Value: msg.Value, Timestamp: msg.Timestamp}
+			for _, h := range msg.Headers {
+				if h != nil {
+					m.Headers = append(m.Headers, Header{Key: h.Key, Value: h.Value})
+				}
+			}
 			if !r.handle(&m) {
 				return nil
 			}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -195,7 +196,7 @@ func (f *sourceFeed) handle(m *kafka.Message) bool {
 		}
 	default:
 		for _, inc := range f.src.Source.Includes {
-			p.row[inc.Column] = includeValue(inc.Kind, m)
+			p.row[inc.Column] = includeValue(inc, m)
 		}
 		if len(f.chunks) == 0 || f.chunks[len(f.chunks)-1].Len() >= stream.ChunkRows() {
 			f.chunks = append(f.chunks, types.NewChunk(len(p.row), stream.ChunkRows()))
@@ -211,8 +212,8 @@ func (f *sourceFeed) handle(m *kafka.Message) bool {
 }
 
 // includeValue is the value of a message attribute INCLUDE names.
-func includeValue(kind string, m *kafka.Message) types.Datum {
-	switch kind {
+func includeValue(inc catalog.SourceInclude, m *kafka.Message) types.Datum {
+	switch inc.Kind {
 	case "partition":
 		return types.NewInt4(m.Partition)
 	case "offset":
@@ -227,8 +228,38 @@ func includeValue(kind string, m *kafka.Message) types.Datum {
 			return types.NullDatum
 		}
 		return types.NewBytea(m.Key)
+	case "header":
+		return headerValue(inc.Header, m.Headers)
 	}
 	return types.NullDatum
+}
+
+// headerValue is the value of the header named name (the last one of that
+// name; NULL if there is none), or with name "" all headers as a jsonb
+// object of their values as text (bytes that are not UTF-8 replaced).
+func headerValue(name string, hs []kafka.Header) types.Datum {
+	if name != "" {
+		for i := len(hs) - 1; i >= 0; i-- {
+			if string(hs[i].Key) == name {
+				return types.NewBytea(hs[i].Value)
+			}
+		}
+		return types.NullDatum
+	}
+	if len(hs) == 0 {
+		return types.NullDatum
+	}
+	cols := make([]format.Column, len(hs))
+	row := make(types.Row, len(hs))
+	for i, h := range hs {
+		cols[i] = format.Column{Name: strings.ToValidUTF8(string(h.Key), "\uFFFD"), Type: types.Text}
+		row[i] = types.NewText(strings.ToValidUTF8(string(h.Value), "\uFFFD"))
+	}
+	v, err := types.ParseText(string(format.AppendJSONObject(nil, cols, row)), types.JSONB, nil)
+	if err != nil {
+		return types.NullDatum
+	}
+	return v
 }
 
 // take hands what the feed read since the last epoch to a new epoch; nil

@@ -21,6 +21,7 @@ var includeTypes = map[string]types.T{
 	"offset":    types.Int8,
 	"timestamp": types.TimestampTZ,
 	"key":       types.Bytea,
+	"header":    types.JSONB, // all headers; one named header is bytea
 }
 
 // createSource runs CREATE SOURCE: it checks the options, that the broker
@@ -119,10 +120,10 @@ func (s *Session) createSource(cs *parser.CreateSource) (string, error) {
 	for _, inc := range cs.Includes {
 		typ, ok := includeTypes[inc.Kind]
 		if !ok {
-			if inc.Kind == "header" {
-				return "", sqlerr.Unsupported("INCLUDE header")
-			}
-			return "", sqlerr.Newf(sqlerr.SyntaxError, "cannot INCLUDE %q; a Kafka source can include key, partition, offset or timestamp", inc.Kind)
+			return "", sqlerr.Newf(sqlerr.SyntaxError, "cannot INCLUDE %q; a Kafka source can include key, partition, offset, timestamp or header", inc.Kind)
+		}
+		if inc.Kind == "header" && inc.Header != "" {
+			typ = types.Bytea
 		}
 		name := inc.As
 		if name == "" {
@@ -131,7 +132,7 @@ func (s *Session) createSource(cs *parser.CreateSource) (string, error) {
 		if t.ColumnIndex(name) >= 0 {
 			return "", sqlerr.Newf(sqlerr.DuplicateColumn, "column %q specified more than once", name)
 		}
-		spec.Includes = append(spec.Includes, catalog.SourceInclude{Column: len(t.Columns), Kind: inc.Kind})
+		spec.Includes = append(spec.Includes, catalog.SourceInclude{Column: len(t.Columns), Kind: inc.Kind, Header: inc.Header})
 		t.Columns = append(t.Columns, catalog.Column{Name: name, Type: typ})
 	}
 	t.Source = spec

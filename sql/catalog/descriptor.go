@@ -72,10 +72,12 @@ type SourceSpec struct {
 
 // SourceInclude is a column filled from a message attribute: its index
 // among the source's columns and the attribute (partition, offset,
-// timestamp or key).
+// timestamp, key or header); Header names the one header of a header
+// column ("" for all of them).
 type SourceInclude struct {
 	Column int    `json:"column"`
 	Kind   string `json:"kind"`
+	Header string `json:"header,omitempty"`
 }
 
 // Schema is a namespace.

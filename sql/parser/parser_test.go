@@ -80,7 +80,7 @@ func TestExtensionStatements(t *testing.T) {
 
 func TestParseCreateSource(t *testing.T) {
 	stmts, err := Parse(`SELECT 1; CREATE SOURCE IF NOT EXISTS s.bids (auction BIGINT, "Price" numeric(10,2))
-		INCLUDE partition AS part INCLUDE offset
+		INCLUDE partition AS part INCLUDE offset INCLUDE header 'trace''s' AS tr
 		WITH (connector = 'kafka', topic = 'bids', properties.bootstrap.server = '127.0.0.1:9092', n = 3)
 		FORMAT plain ENCODE json (note = 'it''s')`)
 	if err != nil {
@@ -93,7 +93,8 @@ func TestParseCreateSource(t *testing.T) {
 	if cs.Table.Relation.Schemaname != "s" || cs.Table.Relation.Relname != "bids" || !cs.Table.IfNotExists || len(cs.Table.TableElts) != 2 {
 		t.Fatalf("table: %+v", cs.Table)
 	}
-	if len(cs.Includes) != 2 || cs.Includes[0] != (Include{Kind: "partition", As: "part"}) || cs.Includes[1] != (Include{Kind: "offset"}) {
+	if len(cs.Includes) != 3 || cs.Includes[0] != (Include{Kind: "partition", As: "part"}) || cs.Includes[1] != (Include{Kind: "offset"}) ||
+		cs.Includes[2] != (Include{Kind: "header", Header: "trace's", As: "tr"}) {
 		t.Fatalf("includes: %+v", cs.Includes)
 	}
 	want := []Option{{"connector", "kafka"}, {"topic", "bids"}, {"properties.bootstrap.server", "127.0.0.1:9092"}, {"n", "3"}}

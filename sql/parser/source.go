@@ -42,6 +42,9 @@ type Include struct {
 	// As is the column's name; "" for the default (_rw_kafka_<kind>, as
 	// RisingWave names it).
 	As string
+	// Header names the one header INCLUDE header 'name' takes; "" for
+	// all of them.
+	Header string
 }
 
 // Option is one key = 'value' option.
@@ -278,6 +281,10 @@ func parseCreateSource(text string, isTable bool) (*CreateSource, error) {
 			return nil, err
 		}
 		inc := Include{Kind: kind}
+		if t := r.peek(); kind == "header" && t != nil && t.kind == pg.Token_SCONST && strings.HasPrefix(t.text, "'") {
+			inc.Header = strings.ReplaceAll(t.text[1:len(t.text)-1], "''", "'")
+			r.i++
+		}
 		if r.word("as") {
 			if inc.As, err = r.ident("a column name"); err != nil {
 				return nil, err
