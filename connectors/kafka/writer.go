@@ -78,11 +78,11 @@ func (w *Writer) Delivered() (uint64, error) {
 		return 0, fmt.Errorf("read the delivered epoch of %s: %w", w.group, resp.Err)
 	}
 	b := resp.GetBlock(w.cfg.Topic, 0)
+	if b != nil && b.Err != sarama.ErrNoError {
+		return 0, fmt.Errorf("read the delivered epoch of %s: %w", w.group, b.Err)
+	}
 	if b == nil || b.Offset < 0 {
 		return 0, nil
-	}
-	if b.Err != sarama.ErrNoError {
-		return 0, fmt.Errorf("read the delivered epoch of %s: %w", w.group, b.Err)
 	}
 	return uint64(b.Offset), nil
 }

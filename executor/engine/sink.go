@@ -51,7 +51,8 @@ type msink struct {
 	// batch writes, 0 if none.
 	logged, pending uint64
 	// failed stops logging: the view's changes cannot be written in the
-	// sink's format.
+	// sink's format, or are not known. It is stored (failedKey), so a
+	// restart keeps the sink stopped. Written under the views' lock and mu.
 	failed string
 
 	wake chan struct{}
@@ -253,7 +254,23 @@ func (e *Engine) startSink(t *catalog.Table) error {
 		collect: &sinkCollector{width: len(view.Columns), changes: types.NewChunk(len(view.Columns), 64)},
 		wake:    make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}), status: "starting"}
 	v, running := e.views.views[view.ID]
-	s.subscribe(e.views)
+	if running && v.err == nil {
+		s.view = v
+		v.sink.Subscribe(stream.Leaf{Out: s.collect}, s)
+	}
+	started := false
+	defer func() {
+		if !started && s.view != nil {
+			s.view.sink.Unsubscribe(s)
+		}
+	}()
+	why, stopped, err := e.store.Get(failedKey(t.ID))
+	if err != nil {
+		return err
+	}
+	if stopped {
+		s.failed, s.status = string(why), "stopped: "+string(why)
+	}
 	logged, ok, err := e.store.Get(storage.SinkLogKey(t.ID, 0, 0))
 	if err != nil {
 		return err
@@ -264,6 +281,17 @@ func (e *Engine) startSink(t *catalog.Table) error {
 			return sqlerr.Newf(sqlerr.DataCorrupted, "the log of sink %q does not decode", t.Name)
 		}
 		s.logged = n
+		if s.view == nil && s.failed == "" {
+			// Its view cannot be computed now: when it can again, the
+			// difference from what the sink wrote will not be known.
+			b := e.store.NewBatch()
+			s.fail(b, fmt.Sprintf("materialized view %q cannot be computed from the stored data; drop the sink and create it again once it can", view.Name))
+			err := e.store.Commit(b)
+			b.Close()
+			if err != nil {
+				return err
+			}
+		}
 	} else {
 		// The first epoch: every current row of the view, as inserted.
 		if !running || v.err != nil {
@@ -284,6 +312,7 @@ func (e *Engine) startSink(t *catalog.Table) error {
 		}
 		s.committed()
 	}
+	started = true
 	e.views.sinks = append(e.views.sinks, s)
 	e.sinkList.add(s)
 	go s.run()
@@ -305,15 +334,20 @@ func (m *viewManager) committedSinks() {
 	}
 }
 
-// subscribe makes the sink follow the running instance of its view (a
-// view built again has a new one).
-func (s *msink) subscribe(m *viewManager) {
+// subscribe makes the sink follow the running instance of its view. A
+// view built again (after its query failed on the data) has a new one,
+// whose difference from what the sink wrote is not known: the sink stops,
+// saying so, in b.
+func (s *msink) subscribe(m *viewManager, b *storage.Batch) {
 	v := m.views[s.spec.From]
 	if v == s.view {
 		return
 	}
 	if s.view != nil && s.view.sink != nil {
 		s.view.sink.Unsubscribe(s)
+		if s.failed == "" {
+			s.fail(b, fmt.Sprintf("materialized view %q was computed again after its query failed; the changes in between are not known: drop the sink and create it again", s.view.t.Name))
+		}
 	}
 	s.view = v
 	if v != nil && v.sink != nil {
@@ -324,7 +358,7 @@ func (s *msink) subscribe(m *viewManager) {
 // logEpoch encodes the changes collected into the sink's next epoch, in
 // b.
 func (s *msink) logEpoch(b *storage.Batch) {
-	s.subscribe(s.engine.views)
+	s.subscribe(s.engine.views, b)
 	ch := s.collect.changes
 	defer ch.Reset()
 	s.pending = 0
@@ -333,8 +367,7 @@ func (s *msink) logEpoch(b *storage.Batch) {
 	}
 	recs, err := s.encode(ch)
 	if err != nil {
-		s.failed = err.Error()
-		s.setStatus("stopped: " + s.failed)
+		s.fail(b, err.Error())
 		return
 	}
 	if len(recs) == 0 {
@@ -357,6 +390,18 @@ func (s *msink) logEpoch(b *storage.Batch) {
 	}
 	b.Set(storage.SinkLogKey(s.t.ID, 0, 0), binary.AppendUvarint(nil, epoch))
 	s.pending = epoch
+}
+
+// failedKey is the key of a stopped sink's reason, in its log.
+func failedKey(id uint32) []byte { return storage.SinkLogKey(id, 0, 1) }
+
+// fail stops the sink for good, storing why in b.
+func (s *msink) fail(b *storage.Batch, why string) {
+	s.mu.Lock()
+	s.failed = why
+	s.status = "stopped: " + why
+	s.mu.Unlock()
+	b.Set(failedKey(s.t.ID), []byte(why))
 }
 
 // committed notes that the epoch logEpoch wrote is stored, and wakes the
@@ -392,19 +437,47 @@ func decodeLogged(v []byte) (kafka.Record, error) {
 	return r, nil
 }
 
+// netChanges sums the weights of identical rows of an epoch's changes
+// (a row inserted and deleted again nets to nothing) and returns the rows
+// whose weight is not zero, in the order they first came.
+func netChanges(ch *types.Chunk) (rows []types.Row, weights []int64) {
+	at := map[string]int{}
+	var key []byte
+	for i := 0; i < ch.Len(); i++ {
+		row := ch.Row(i)
+		key = types.AppendTypedRow(key[:0], row)
+		j, ok := at[string(key)]
+		if !ok {
+			j = len(rows)
+			at[string(key)] = j
+			rows, weights = append(rows, row), append(weights, 0)
+		}
+		weights[j] += ch.Weights[i]
+	}
+	kept := 0
+	for j := range rows {
+		if weights[j] != 0 {
+			rows[kept], weights[kept] = rows[j], weights[j]
+			kept++
+		}
+	}
+	return rows[:kept], weights[:kept]
+}
+
 // encode turns an epoch's changes into messages of the sink's format.
 func (s *msink) encode(ch *types.Chunk) ([]kafka.Record, error) {
 	var recs []kafka.Record
+	rows, weights := netChanges(ch)
 	if s.spec.Format == "PLAIN" {
-		for i := 0; i < ch.Len(); i++ {
-			w := ch.Weights[i]
+		for i, row := range rows {
+			w := weights[i]
 			if w < 0 {
 				if s.spec.Options["force_append_only"] == "true" {
 					continue
 				}
 				return nil, fmt.Errorf("materialized view %q deleted or updated a row, which a FORMAT PLAIN sink cannot write; use FORMAT UPSERT or DEBEZIUM, or force_append_only = 'true' to drop deletes", s.view.t.Name)
 			}
-			val := format.AppendJSONObject(nil, s.cols, ch.Row(i))
+			val := format.AppendJSONObject(nil, s.cols, row)
 			for ; w > 0; w-- {
 				recs = append(recs, kafka.Record{Value: val})
 			}
@@ -423,8 +496,7 @@ func (s *msink) encode(ch *types.Chunk) ([]kafka.Record, error) {
 	for i, k := range s.spec.Key {
 		keyCols[i] = s.cols[k]
 	}
-	for i := 0; i < ch.Len(); i++ {
-		row := ch.Row(i)
+	for i, row := range rows {
 		key := make(types.Row, len(s.spec.Key))
 		for j, k := range s.spec.Key {
 			key[j] = row[k]
@@ -436,7 +508,7 @@ func (s *msink) encode(ch *types.Chunk) ([]kafka.Record, error) {
 			byKey[id] = c
 			order = append(order, id)
 		}
-		if ch.Weights[i] < 0 {
+		if weights[i] < 0 {
 			c.before = row
 		} else {
 			c.after = row
@@ -445,9 +517,6 @@ func (s *msink) encode(ch *types.Chunk) ([]kafka.Record, error) {
 	now := time.Now().UnixMilli()
 	for _, id := range order {
 		c := byKey[id]
-		if c.before != nil && c.after != nil && slices.EqualFunc(c.before, c.after, types.Identical) {
-			continue
-		}
 		key := format.AppendJSONObject(nil, keyCols, c.key)
 		if s.spec.Format == "UPSERT" {
 			var val []byte
@@ -568,9 +637,9 @@ func (s *msink) deliver(w **kafka.Writer) error {
 		}
 		if epoch == 0 {
 			s.mu.Lock()
-			s.status, s.delivered = "running", max(s.delivered, delivered)
-			if s.failed != "" {
-				s.status = "stopped: " + s.failed
+			s.delivered = max(s.delivered, delivered)
+			if s.failed == "" {
+				s.status = "running"
 			}
 			s.mu.Unlock()
 			return nil
