@@ -98,9 +98,16 @@ func (r *Reader) Partitions() []PartitionStats {
 // Close stops the reader and waits for its goroutines; the handler is not
 // called after Close returns.
 func (r *Reader) Close() {
-	r.cancel()
-	r.wg.Wait()
+	r.Stop()
+	r.Wait()
 }
+
+// Stop tells the reader to stop, without waiting: a connection attempt in
+// progress may take its timeout to end.
+func (r *Reader) Stop() { r.cancel() }
+
+// Wait waits until the reader's goroutines have ended, after Stop.
+func (r *Reader) Wait() { r.wg.Wait() }
 
 // run connects, then keeps every partition read until the reader closes.
 func (r *Reader) run() {

@@ -90,6 +90,10 @@ type Engine struct {
 	ingestWake chan struct{}
 	stopIngest chan struct{}
 	ingestDone chan struct{}
+	// bg counts the goroutines of feeds' readers and sinks' writers, which
+	// may outlive their feed or sink by a connection timeout; Close waits
+	// for them.
+	bg sync.WaitGroup
 }
 
 // New loads the catalog from the store and returns an engine.
@@ -365,6 +369,7 @@ func (e *Engine) Close() {
 	}
 	e.views.mu.Unlock()
 	e.views.close()
+	e.bg.Wait()
 }
 
 // Catalog returns the current catalog snapshot.

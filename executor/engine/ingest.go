@@ -63,6 +63,8 @@ type sourceFeed struct {
 	// wake asks the engine for a source epoch now.
 	wake  func()
 	stats *stats
+	// bg counts the engine's background goroutines, which Close awaits.
+	bg *sync.WaitGroup
 
 	mu    sync.Mutex
 	space *sync.Cond // signalled when an epoch takes the rows
@@ -119,25 +121,29 @@ func (e *Engine) newFeed(v *mview, index int, src *catalog.Table, offsets map[in
 		return nil, err
 	}
 	f := &sourceFeed{src: src, view: v.t, leaf: &v.flow.Leaves[index], index: index, cfg: cfg,
-		cols: valueColumns(src), wake: e.wakeIngest, stats: &e.stats, next: offsets, committed: maps.Clone(offsets),
+		cols: valueColumns(src), wake: e.wakeIngest, stats: &e.stats, bg: &e.bg, next: offsets, committed: maps.Clone(offsets),
 		parts: map[int32]*feedPartition{}}
 	f.space = sync.NewCond(&f.mu)
 	return f, nil
 }
 
-// start starts the feed's reader.
+// start starts the feed's reader, unless the feed is closed.
 func (f *sourceFeed) start() {
 	f.mu.Lock()
-	start := maps.Clone(f.next)
-	f.mu.Unlock()
-	r := kafka.Start(f.cfg, start, f.handle)
-	f.mu.Lock()
-	f.reader = r
-	f.mu.Unlock()
+	defer f.mu.Unlock()
+	if f.closed {
+		return
+	}
+	f.reader = kafka.Start(f.cfg, maps.Clone(f.next), f.handle)
+	f.bg.Add(1)
+	go func(r *kafka.Reader) {
+		defer f.bg.Done()
+		r.Wait()
+	}(f.reader)
 }
 
-// close stops the feed's reader; rows not taken are dropped (the view's
-// stored offsets are before them).
+// close stops the feed's reader without waiting for it (Engine.Close
+// does); rows not taken are dropped (the stored offsets are before them).
 func (f *sourceFeed) close() {
 	f.mu.Lock()
 	f.closed = true
@@ -145,8 +151,18 @@ func (f *sourceFeed) close() {
 	r := f.reader
 	f.mu.Unlock()
 	if r != nil {
-		r.Close()
+		r.Stop()
 	}
+}
+
+// halt stops a feed whose epoch could not be stored: what it had read is
+// lost, so it must not go on reading; a restart resumes from the stored
+// offsets.
+func (f *sourceFeed) halt(why string) {
+	f.mu.Lock()
+	f.stopped = why
+	f.mu.Unlock()
+	f.close()
 }
 
 // handle decodes one message into the feed's pending rows, or records why
@@ -423,6 +439,9 @@ func (e *Engine) sourceEpoch() error {
 			continue
 		}
 		if err := applyTableFeed(tx, tbl, t); err != nil {
+			for f := range taken {
+				f.halt("a source epoch could not be applied: " + err.Error() + "; restart the server")
+			}
 			return err
 		}
 	}
@@ -435,9 +454,8 @@ func (e *Engine) sourceEpoch() error {
 	e.views.apply(tx.changes, tx.batch, b, taken)
 	for id, f := range e.tableFeeds {
 		if t := taken[f]; t != nil {
-			if err := f.writeOffsets(newStateBatch(b, id), t.next); err != nil {
-				return err
-			}
+			// Writing into a batch does not fail.
+			_ = f.writeOffsets(newStateBatch(b, id), t.next)
 		}
 	}
 	e.views.logSinks(b)
@@ -447,6 +465,9 @@ func (e *Engine) sourceEpoch() error {
 	e.stats.checkpoints.Add(1)
 	e.stats.checkpointBytes.Add(int64(b.Size()))
 	if err := e.store.Commit(b); err != nil {
+		for f := range taken {
+			f.halt("a source epoch could not be written: " + err.Error() + "; restart the server")
+		}
 		snap := e.store.NewSnapshot()
 		defer snap.Close()
 		e.views.reset(snap)

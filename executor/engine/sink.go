@@ -57,7 +57,6 @@ type msink struct {
 
 	wake chan struct{}
 	stop chan struct{}
-	done chan struct{}
 
 	mu        sync.Mutex
 	status    string
@@ -252,7 +251,7 @@ func (e *Engine) startSink(t *catalog.Table) error {
 	}
 	s := &msink{t: t, spec: t.Sink, cols: sinkColumns(view), cfg: cfg, engine: e,
 		collect: &sinkCollector{width: len(view.Columns), changes: types.NewChunk(len(view.Columns), 64)},
-		wake:    make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}), status: "starting"}
+		wake:    make(chan struct{}, 1), stop: make(chan struct{}), status: "starting"}
 	v, running := e.views.views[view.ID]
 	if running && v.err == nil {
 		s.view = v
@@ -315,7 +314,11 @@ func (e *Engine) startSink(t *catalog.Table) error {
 	started = true
 	e.views.sinks = append(e.views.sinks, s)
 	e.sinkList.add(s)
-	go s.run()
+	e.bg.Add(1)
+	go func() {
+		defer e.bg.Done()
+		s.run()
+	}()
 	return nil
 }
 
@@ -561,7 +564,6 @@ func (s *msink) setStatus(st string) {
 // run is the sink's writer: it copies logged epochs to the topic until the
 // sink stops.
 func (s *msink) run() {
-	defer close(s.done)
 	var w *kafka.Writer
 	defer func() {
 		if w != nil {
@@ -665,10 +667,10 @@ func (s *msink) deliver(w **kafka.Writer) error {
 	}
 }
 
-// close stops the sink's writer and unsubscribes it.
+// close tells the sink's writer to stop, without waiting for it
+// (Engine.Close does), and unsubscribes the sink.
 func (s *msink) close() {
 	close(s.stop)
-	<-s.done
 	if s.view != nil && s.view.sink != nil {
 		s.view.sink.Unsubscribe(s)
 	}

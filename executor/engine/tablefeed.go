@@ -41,22 +41,36 @@ func (e *Engine) startTableFeed(t *catalog.Table) error {
 	if next == nil {
 		next = map[int32]int64{}
 	}
-	if len(next) == 0 && cfg.StartMode != kafka.StartEarliest {
+	resolved := len(next) == 0 && cfg.StartMode != kafka.StartEarliest
+	if resolved {
 		if next, err = kafka.StartOffsets(cfg); err != nil {
 			return err
 		}
 	}
-	f := &sourceFeed{src: t, cfg: cfg, cols: valueColumns(t), wake: e.wakeIngest, stats: &e.stats, next: next,
+	f := &sourceFeed{src: t, cfg: cfg, cols: valueColumns(t), wake: e.wakeIngest, stats: &e.stats, bg: &e.bg, next: next,
 		committed: map[int32]int64{}, parts: map[int32]*feedPartition{}, keyed: true}
 	for p, o := range next {
 		f.committed[p] = o
 	}
 	f.space = sync.NewCond(&f.mu)
+	if resolved {
+		// Store where 'latest' or the timestamp put the table's start, so
+		// that a restart before the first epoch starts there too.
+		b := e.store.NewBatch()
+		defer b.Close()
+		_ = f.writeOffsets(newStateBatch(b, t.ID), next)
+		if err := e.store.Commit(b); err != nil {
+			return err
+		}
+	}
 	e.writeMu.Lock()
+	defer e.writeMu.Unlock()
 	e.views.mu.Lock()
+	defer e.views.mu.Unlock()
+	if _, ok := e.cat.Current().TableByID(t.ID); !ok {
+		return nil // dropped meanwhile
+	}
 	e.tableFeeds[t.ID] = f
-	e.views.mu.Unlock()
-	e.writeMu.Unlock()
 	f.start()
 	e.sources.add(f)
 	return nil
