@@ -45,17 +45,21 @@ func (d *Avro) Decode(msg []byte, row types.Row) error {
 	if len(msg) == 0 {
 		return fmt.Errorf("empty message")
 	}
+	rest, err := checkAvro(d.schema, msg, 0)
+	if err != nil {
+		return fmt.Errorf("invalid Avro record: %w", err)
+	}
+	if len(rest) > 0 {
+		// Avro has no framing: bytes left over mean the message is not a
+		// record of this schema.
+		return fmt.Errorf("invalid Avro record: %d bytes left after the record", len(rest))
+	}
 	var rec map[string]any
 	r := d.reader.Reset(msg)
 	r.Error = nil // Reset keeps the last message's error
 	r.ReadVal(d.schema, &rec)
 	if r.Error != nil {
 		return fmt.Errorf("invalid Avro record: %w", r.Error)
-	}
-	if r.Peek(); r.Error == nil {
-		// Avro has no framing: bytes left over mean the message is not a
-		// record of this schema.
-		return fmt.Errorf("invalid Avro record: bytes left after the record")
 	}
 	lower := map[string]any{}
 	for k, v := range rec {

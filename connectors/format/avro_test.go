@@ -1,6 +1,7 @@
 package format
 
 import (
+	"encoding/binary"
 	"strings"
 	"testing"
 
@@ -97,5 +98,32 @@ func TestAvroDecodesAfterAnError(t *testing.T) {
 		if err := d.Decode(append(msg, 1), row); err == nil {
 			t.Fatalf("message %d with a byte more decoded", i)
 		}
+	}
+}
+
+func TestAvroHugeCountsAreRefused(t *testing.T) {
+	schema := `{"type": "record", "name": "r", "fields": [{"name": "xs", "type": {"type": "array", "items": "long"}},
+		{"name": "m", "type": {"type": "map", "values": "null"}}]}`
+	d, err := NewAvro(schema, []Column{{"xs", types.JSONB}, {"m", types.JSONB}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := make(types.Row, 2)
+	// An array claiming 2^59 longs in a few bytes.
+	huge := binary.AppendVarint(nil, 1<<59)
+	if err := d.Decode(append(huge, 2, 4, 6), row); err == nil || !strings.Contains(err.Error(), "items") {
+		t.Fatalf("got %v", err)
+	}
+	// A map of 2^20 nulls: each item is a key, so at least a byte each.
+	if err := d.Decode(append(append([]byte{0}, binary.AppendVarint(nil, 1<<20)...), 0, 0), row); err == nil {
+		t.Fatal("a map claiming a million entries in two bytes decoded")
+	}
+	codec, _ := goavro.NewCodec(schema)
+	msg, err := codec.BinaryFromNative(nil, map[string]any{"xs": []any{int64(1), int64(2)}, "m": map[string]any{"a": nil}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Decode(msg, row); err != nil || row[0].Str() != "[1, 2]" || row[1].Str() != `{"a": null}` {
+		t.Fatalf("%v %v", err, row)
 	}
 }
