@@ -76,6 +76,8 @@ type sourceFeed struct {
 	next, committed map[int32]int64
 	errs            []sourceError
 	parts           map[int32]*feedPartition
+	// free holds the chunks of stored epochs, for reuse.
+	free []*types.Chunk
 	closed          bool
 	// stopped says why the feed stopped reading before it was closed.
 	stopped string
@@ -215,7 +217,7 @@ func (f *sourceFeed) handle(m *kafka.Message) bool {
 			p.row[inc.Column] = includeValue(inc, m)
 		}
 		if len(f.chunks) == 0 || f.chunks[len(f.chunks)-1].Len() >= stream.ChunkRows() {
-			f.chunks = append(f.chunks, types.NewChunk(len(p.row), stream.ChunkRows()))
+			f.chunks = append(f.chunks, f.newChunk(len(p.row)))
 		}
 		f.chunks[len(f.chunks)-1].Append(row, op)
 		f.rows++
@@ -292,11 +294,33 @@ func (f *sourceFeed) take() *feedTake {
 	return t
 }
 
-// done notes that the epoch holding t is stored.
+// done notes that the epoch holding t is stored, and keeps its chunks for
+// reuse: every view has processed them, and operators copy what they keep.
 func (f *sourceFeed) done(t *feedTake) {
 	f.mu.Lock()
+	defer f.mu.Unlock()
 	f.committed = t.next
-	f.mu.Unlock()
+	for _, c := range t.chunks {
+		if len(f.free) < maxFreeChunks && c.Width == len(f.src.Columns) {
+			c.Reset()
+			f.free = append(f.free, c)
+		}
+	}
+}
+
+// maxFreeChunks bounds the chunks a feed keeps for reuse: what it holds
+// before back-pressure stops it.
+const maxFreeChunks = maxPendingRows / 1024
+
+// newChunk returns an empty chunk of the given width, reused if one is
+// free. The caller holds f.mu.
+func (f *sourceFeed) newChunk(width int) *types.Chunk {
+	if n := len(f.free); n > 0 && cap(f.free[n-1].Weights) >= stream.ChunkRows() {
+		c := f.free[n-1]
+		f.free = f.free[:n-1]
+		return c
+	}
+	return types.NewChunk(width, stream.ChunkRows())
 }
 
 // post sends the rows of t (nil: none) to the feed's leaf and ends its
