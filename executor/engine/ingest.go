@@ -77,8 +77,8 @@ type sourceFeed struct {
 	errs            []sourceError
 	parts           map[int32]*feedPartition
 	// free holds the chunks of stored epochs, for reuse.
-	free []*types.Chunk
-	closed          bool
+	free   []*types.Chunk
+	closed bool
 	// stopped says why the feed stopped reading before it was closed.
 	stopped string
 	reader  *kafka.Reader
