@@ -21,6 +21,9 @@ type Message struct {
 	Value     []byte
 	Timestamp time.Time
 	Headers   []Header
+	// Record, when set, is the message already decoded: an event a
+	// built-in generator made (see connectors/nexmark).
+	Record any
 }
 
 // Header is one message header.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/freshetdb/freshet/connectors/format"
 	"github.com/freshetdb/freshet/connectors/kafka"
+	"github.com/freshetdb/freshet/connectors/nexmark"
 	"github.com/freshetdb/freshet/executor/stream"
 	"github.com/freshetdb/freshet/sql/catalog"
 	"github.com/freshetdb/freshet/sql/sqlerr"
@@ -58,8 +59,11 @@ type sourceFeed struct {
 	// index is the leaf's number in the view's dataflow; it keys the
 	// stored offsets.
 	index int
-	cfg   kafka.Config
-	cols  []format.Column
+	// open starts the reader of the feed's connector from the offsets
+	// given; nexmark is set for a nexmark source (its columns' fields).
+	open    func(start map[int32]int64, h kafka.Handler) feedReader
+	nexmark []nexmark.Field
+	cols    []format.Column
 	// wake asks the engine for a source epoch now.
 	wake  func()
 	stats *stats
@@ -81,7 +85,39 @@ type sourceFeed struct {
 	closed bool
 	// stopped says why the feed stopped reading before it was closed.
 	stopped string
-	reader  *kafka.Reader
+	reader  feedReader
+}
+
+// feedReader is a running connector: a Kafka topic's reader or a
+// generator.
+type feedReader interface {
+	Status() string
+	Partitions() []kafka.PartitionStats
+	Stop()
+	Wait()
+}
+
+// openReader returns the function that starts source src's reader.
+func openReader(src *catalog.Table) (func(map[int32]int64, kafka.Handler) feedReader, []nexmark.Field, error) {
+	if src.Source.Connector == "nexmark" {
+		cfg, err := nexmark.ParseConfig(src.Source.Options, time.Now())
+		if err != nil {
+			return nil, nil, err
+		}
+		fields, err := nexmarkColumns(src, cfg.Kind)
+		if err != nil {
+			return nil, nil, err
+		}
+		return func(start map[int32]int64, h kafka.Handler) feedReader { return nexmark.Start(cfg, start, h) }, fields, nil
+	}
+	cfg, err := kafka.ParseConfig(src.Source.Options)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := newDecoder(src); err != nil {
+		return nil, nil, err
+	}
+	return func(start map[int32]int64, h kafka.Handler) feedReader { return kafka.Start(cfg, start, h) }, nil, nil
 }
 
 // feedPartition is a feed's reading of one partition: its decoder and
@@ -115,14 +151,11 @@ type feedTake struct {
 // from the offsets given (a partition missing from them starts at the
 // source's start mode).
 func (e *Engine) newFeed(v *mview, index int, src *catalog.Table, offsets map[int32]int64) (*sourceFeed, error) {
-	cfg, err := kafka.ParseConfig(src.Source.Options)
+	open, fields, err := openReader(src)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := newDecoder(src); err != nil {
-		return nil, err
-	}
-	f := &sourceFeed{src: src, view: v.t, leaf: &v.flow.Leaves[index], index: index, cfg: cfg,
+	f := &sourceFeed{src: src, view: v.t, leaf: &v.flow.Leaves[index], index: index, open: open, nexmark: fields,
 		cols: valueColumns(src), wake: e.wakeIngest, stats: &e.stats, bg: &e.bg, next: offsets, committed: maps.Clone(offsets),
 		parts: map[int32]*feedPartition{}}
 	f.space = sync.NewCond(&f.mu)
@@ -136,9 +169,9 @@ func (f *sourceFeed) start() {
 	if f.closed {
 		return
 	}
-	f.reader = kafka.Start(f.cfg, maps.Clone(f.next), f.handle)
+	f.reader = f.open(maps.Clone(f.next), f.handle)
 	f.bg.Add(1)
-	go func(r *kafka.Reader) {
+	go func(r feedReader) {
 		defer f.bg.Done()
 		r.Wait()
 	}(f.reader)
@@ -180,8 +213,11 @@ func (f *sourceFeed) handle(m *kafka.Message) bool {
 	}
 	p := f.parts[m.Partition]
 	if p == nil {
-		// newFeed checked the source's encoding.
-		dec, _ := newDecoder(f.src)
+		// openReader checked the source's encoding.
+		var dec format.Decoder
+		if f.nexmark == nil {
+			dec, _ = newDecoder(f.src)
+		}
 		p = &feedPartition{dec: dec, row: make(types.Row, len(f.src.Columns))}
 		f.parts[m.Partition] = p
 	}
@@ -192,10 +228,13 @@ func (f *sourceFeed) handle(m *kafka.Message) bool {
 	row, op := p.row, int64(1)
 	var err error
 	skip := false
-	if f.keyed {
+	switch {
+	case f.nexmark != nil:
+		err = nexmarkRow(f.src, f.nexmark, m.Record.(*nexmark.Event), p.row)
+	case f.keyed:
 		clear(p.row)
 		row, op, skip, err = f.decodeKeyed(p, m)
-	} else {
+	default:
 		err = p.dec.Decode(m.Value, p.row[:len(f.cols)])
 		skip = errors.Is(err, format.ErrHeader)
 	}
@@ -545,6 +584,11 @@ func (s *Session) SourcePartitions() []types.Row {
 			if h, ok := hw[id]; ok && h >= 0 {
 				high = types.NewInt8(h)
 				lag = types.NewInt8(max(0, h-off))
+				if status == "finished" {
+					// A generator's last event of the split may come
+					// before its end.
+					lag = types.NewInt8(0)
+				}
 			}
 			view := types.NullDatum
 			if f.view != nil {

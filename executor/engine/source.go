@@ -1,12 +1,16 @@
 package engine
 
 import (
+	"fmt"
 	"maps"
 	"os"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/freshetdb/freshet/connectors/format"
 	"github.com/freshetdb/freshet/connectors/kafka"
+	"github.com/freshetdb/freshet/connectors/nexmark"
 	"github.com/freshetdb/freshet/sql/catalog"
 	"github.com/freshetdb/freshet/sql/parser"
 	"github.com/freshetdb/freshet/sql/sqlerr"
@@ -61,7 +65,12 @@ func (s *Session) createSource(cs *parser.CreateSource) (string, error) {
 	case "":
 		return "", sqlerr.New(sqlerr.InvalidParameterValue, "CREATE SOURCE needs the option connector").
 			WithHint("For a Kafka topic: WITH (connector = 'kafka', topic = '...', properties.bootstrap.server = 'host:port').")
-	case "nexmark", "datagen", "postgres-cdc":
+	case "nexmark":
+		if cs.IsTable {
+			return "", sqlerr.Unsupported("CREATE TABLE with connector 'nexmark' (use CREATE SOURCE)")
+		}
+		return s.createNexmarkSource(cs, t, spec)
+	case "datagen", "postgres-cdc":
 		return "", sqlerr.Unsupported("connector '" + spec.Connector + "'")
 	default:
 		return "", sqlerr.Newf(sqlerr.InvalidParameterValue, "unknown connector %q; Freshet reads sources with connector 'kafka'", spec.Connector)
@@ -159,6 +168,116 @@ func (s *Session) createSource(cs *parser.CreateSource) (string, error) {
 		}
 	}
 	return tag, nil
+}
+
+// createNexmarkSource runs CREATE SOURCE ... WITH (connector =
+// 'nexmark'): the columns are fields of the table type's events, all of
+// them when none are declared; the base time is fixed now, so the stream
+// is the same after a restart.
+func (s *Session) createNexmarkSource(cs *parser.CreateSource, t *catalog.Table, spec *catalog.SourceSpec) (string, error) {
+	cfg, err := nexmark.ParseConfig(spec.Options, s.e.opts.Clock())
+	if err != nil {
+		return "", err
+	}
+	spec.Options = cfg.ResolvedOptions(spec.Options)
+	if spec.Format != "" {
+		return "", sqlerr.New(sqlerr.InvalidParameterValue, "a nexmark source takes no FORMAT: it makes its events' columns itself")
+	}
+	if len(cs.Includes) > 0 {
+		return "", sqlerr.Unsupported("INCLUDE on a nexmark source")
+	}
+	pk, _, err := s.tableColumns(cs.Table, t)
+	if err != nil {
+		return "", err
+	}
+	if len(pk) > 0 {
+		return "", sqlerr.New(sqlerr.InvalidTableDefinition, "a source has no primary key: it is a stream of events, not a table")
+	}
+	fields := nexmark.Fields(cfg.Kind)
+	if len(t.Columns) == 0 {
+		for _, f := range fields {
+			typ := types.Int8
+			switch f.Type {
+			case nexmark.String:
+				typ = types.Varchar
+			case nexmark.Time:
+				typ = types.Timestamp
+			}
+			t.Columns = append(t.Columns, catalog.Column{Name: f.Name, Type: typ})
+		}
+	}
+	t.Source = spec
+	if _, err := nexmarkColumns(t, cfg.Kind); err != nil {
+		return "", err
+	}
+	exists := false
+	_, err = s.e.cat.Apply(func(e *catalog.Edit) (err error) {
+		exists, err = s.putNewRelation(e, t, cs.Table.Relation.Schemaname, cs.Table.IfNotExists)
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	if exists {
+		return "CREATE SOURCE", s.notice("42P07", "relation \""+t.Name+"\" already exists, skipping")
+	}
+	return "CREATE SOURCE", nil
+}
+
+// nexmarkColumns maps the columns of nexmark source t to the fields of its
+// events, checking that each is one.
+func nexmarkColumns(t *catalog.Table, kind nexmark.Kind) ([]nexmark.Field, error) {
+	fields := nexmark.Fields(kind)
+	out := make([]nexmark.Field, len(t.Columns))
+	for i, c := range t.Columns {
+		found := false
+		for _, f := range fields {
+			if f.Name == c.Name {
+				out[i], found = f, true
+			}
+		}
+		if !found {
+			names := make([]string, len(fields))
+			for j, f := range fields {
+				names[j] = f.Name
+			}
+			return nil, sqlerr.Newf(sqlerr.UndefinedColumn, "a nexmark %s event has no field %q; its fields are %s",
+				t.Source.Options["nexmark.table.type"], c.Name, strings.Join(names, ", "))
+		}
+	}
+	return out, nil
+}
+
+// nexmarkRow fills row from event e, each column from its field, converted
+// to the column's type.
+func nexmarkRow(t *catalog.Table, fields []nexmark.Field, e *nexmark.Event, row types.Row) error {
+	for i, f := range fields {
+		typ := t.Columns[i].Type
+		var err error
+		switch v := e.Value(f).(type) {
+		case int64:
+			switch {
+			case f.Type == nexmark.Time && (typ.Kind == types.KindTimestamp || typ.Kind == types.KindTimestampTZ):
+				row[i] = types.NewTimestamp(typ.Kind, v*1000)
+			case f.Type == nexmark.Int && typ.Kind == types.KindInt8:
+				row[i] = types.NewInt8(v)
+			case f.Type == nexmark.Time:
+				row[i], err = types.ParseText(time.UnixMilli(v).UTC().Format("2006-01-02 15:04:05.000"), typ, nil)
+			default:
+				row[i], err = types.ParseText(strconv.FormatInt(v, 10), typ, nil)
+			}
+		case string:
+			if typ.Kind == types.KindText || typ.Kind == types.KindVarchar && typ.Mod < 0 {
+				row[i] = types.NewString(typ.Kind, v)
+			} else {
+				row[i], err = types.ParseText(v, typ, nil)
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("field %q: %w", f.Name, err)
+		}
+	}
+	return nil
 }
 
 // checkSourceFormat checks the FORMAT of a source (PLAIN) or of a table

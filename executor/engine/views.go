@@ -292,7 +292,7 @@ func (m *viewManager) addFeeds(v *mview, r reader, loaded bool) error {
 			continue
 		}
 		offsets := stored[i]
-		if !loaded {
+		if !loaded && s.Table.Source.Connector == "kafka" {
 			cfg, err := kafka.ParseConfig(s.Table.Source.Options)
 			if err != nil {
 				return err

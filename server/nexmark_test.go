@@ -1,0 +1,60 @@
+package server
+
+import (
+	"context"
+	"testing"
+
+	"github.com/cockroachdb/pebble/v2/vfs"
+)
+
+// TestNexmarkSource: the generator's stream does not depend on the number
+// of splits, and a restart in the middle of it neither loses nor repeats
+// an event.
+func TestNexmarkSource(t *testing.T) {
+	fs := vfs.NewMem()
+	r := startOn(t, fs)
+	c := r.conn(t)
+	with := func(splits string) string {
+		return "WITH (connector = 'nexmark', nexmark.table.type = 'bid', nexmark.event.num = '300000', nexmark.base.time = '1700000000000', nexmark.max.emit.speed = 'true', nexmark.split.num = '" + splits + "')"
+	}
+	const q = "SELECT count(*) AS n, sum(price) AS p, sum(auction) AS a, count(DISTINCT bidder) AS b, max(date_time) AS t, max(length(extra)) AS e FROM "
+	mustExec(t, c,
+		"CREATE SOURCE bid1 "+with("1"),
+		"CREATE SOURCE bid3 (auction bigint, bidder bigint, price bigint, date_time timestamp, extra varchar) "+with("3"),
+		"CREATE MATERIALIZED VIEW v1 AS "+q+"bid1",
+		"CREATE MATERIALIZED VIEW v3 AS "+q+"bid3")
+	// 46 of every 50 events are bids.
+	waitFor(t, c, "SELECT n::text FROM v1", "276000")
+	waitFor(t, c, "SELECT n::text FROM v3", "276000")
+	one, three := rows(t, c, "SELECT * FROM v1"), rows(t, c, "SELECT * FROM v3")
+	if one[0] != three[0] {
+		t.Fatalf("1 split: %v\n3 splits: %v", one, three)
+	}
+	// A view created now replays the stream from its start, and a restart
+	// while it reads resumes where its stored offsets say.
+	mustExec(t, c, "CREATE MATERIALIZED VIEW late AS "+q+"bid3")
+	if err := r.stop(); err != nil {
+		t.Fatal(err)
+	}
+	r = startOn(t, fs)
+	c = r.conn(t)
+	waitFor(t, c, "SELECT n::text FROM late", "276000")
+	if late := rows(t, c, "SELECT * FROM late"); late[0] != one[0] {
+		t.Fatalf("after a restart: %v, want %v", late, one)
+	}
+	waitFor(t, c, "SELECT bool_and(status = 'finished' AND lag = 0)::text FROM freshet_source_partitions", "true")
+
+	for _, tc := range []struct{ sql, code string }{
+		{"CREATE SOURCE x WITH (connector = 'nexmark')", "22023"},
+		{"CREATE SOURCE x WITH (connector = 'nexmark', nexmark.table.type = 'lot')", "22023"},
+		{"CREATE SOURCE x (nope int) WITH (connector = 'nexmark', nexmark.table.type = 'bid')", "42703"},
+		{"CREATE SOURCE x WITH (connector = 'nexmark', nexmark.table.type = 'bid') FORMAT PLAIN ENCODE JSON", "22023"},
+		{"CREATE SOURCE x WITH (connector = 'nexmark', nexmark.table.type = 'bid', nexmark.colour = 'red')", "22023"},
+		{"CREATE SOURCE x WITH (connector = 'datagen')", "0A000"},
+	} {
+		_, err := c.Exec(context.Background(), tc.sql)
+		if got := sqlState(err); got != tc.code {
+			t.Errorf("%s: %v (%s), want %s", tc.sql, err, got, tc.code)
+		}
+	}
+}
