@@ -184,7 +184,7 @@ func TestSourceErrors(t *testing.T) {
 		{"CREATE SOURCE s (a int) WITH (connector = 'kafka', topic = 'ev', properties.bootstrap.server = '" + addr + "') FORMAT PLAIN ENCODE BYTES", "42P16"},
 		{"CREATE SOURCE s (a int) WITH (connector = 'kafka', topic = 'ev', properties.bootstrap.server = '" + addr + "') FORMAT PLAIN ENCODE CSV (delimiter = ';;')", "22023"},
 		{"CREATE SOURCE s (a int) WITH (connector = 'kafka', topic = 'ev', properties.bootstrap.server = '" + addr + "') FORMAT PLAIN ENCODE CSV (colour = 'red')", "22023"},
-		{"CREATE SOURCE s (a int) WITH (connector = 'nexmark')", "0A000"},
+		{"CREATE SOURCE s (a int) WITH (connector = 'postgres-cdc')", "0A000"},
 		{"CREATE SOURCE s (a int) WITH (connector = 'kafka', topic = 'ev', properties.bootstrap.server = '" + addr + "') FORMAT PLAIN ENCODE JSON (x = 'y')", "22023"},
 		{"CREATE SOURCE s (a int PRIMARY KEY) WITH (connector = 'kafka', topic = 'ev', properties.bootstrap.server = '" + addr + "') FORMAT PLAIN ENCODE JSON", "42P16"},
 		{"CREATE SOURCE s (a int, WATERMARK FOR a AS a) WITH (connector = 'kafka')", "0A000"},
@@ -210,6 +210,10 @@ func TestSourceErrors(t *testing.T) {
 	}
 	if got := rows(t, c, "SHOW SOURCES"); len(got) != 1 || got[0] != "[s]" {
 		t.Fatalf("SHOW SOURCES: %v", got)
+	}
+	// psql's \d of a source reads its server and options.
+	if got := rows(t, c, "SELECT s.srvname, array_length(f.ftoptions, 1) FROM pg_foreign_table f JOIN pg_foreign_server s ON s.oid = f.ftserver"); fmt.Sprint(got) != "[[kafka 3]]" {
+		t.Fatalf("pg_foreign_table: %v", got)
 	}
 	mustExec(t, c, "DROP SOURCE s CASCADE", "DROP SOURCE IF EXISTS s")
 	if got := rows(t, c, "SELECT count(*) FROM freshet_source_partitions"); got[0] != "[0]" {

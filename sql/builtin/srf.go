@@ -89,6 +89,25 @@ func setFuncs() []*Func {
 				return nil
 			}},
 		{Name: "jsonb_each", Args: []types.T{types.JSONB}, Ret: types.Record, Cols: []SetCol{{"key", types.Text}, {"value", types.JSONB}}, Strict: true, SetFn: jsonEach(false)},
+		// pg_options_to_table splits "name=value" options, as psql's \d of
+		// a foreign table reads them.
+		{Name: "pg_options_to_table", Args: []types.T{types.ArrayOf(types.Text)}, Ret: types.Record, Cols: []SetCol{{"option_name", types.Text}, {"option_value", types.Text}}, Strict: true,
+			SetFn: func(_ *EvalContext, a []types.Datum, yield func([]types.Datum) error) error {
+				for _, v := range a[0].Array().Vals {
+					if v.IsNull() {
+						continue
+					}
+					name, value, ok := strings.Cut(v.Str(), "=")
+					val := types.NewText(value)
+					if !ok {
+						val = types.NullDatum
+					}
+					if err := yield([]types.Datum{types.NewText(name), val}); err != nil {
+						return err
+					}
+				}
+				return nil
+			}},
 		{Name: "jsonb_each_text", Args: []types.T{types.JSONB}, Ret: types.Record, Cols: []SetCol{{"key", types.Text}, {"value", types.Text}}, Strict: true, SetFn: jsonEach(true)},
 	}
 }

@@ -85,7 +85,3 @@ func pgDepend() systemTable {
 	return catalogTable(2608, "pg_depend", `
 		classid oid, objid oid, objsubid int4, refclassid oid, refobjid oid, refobjsubid int4, deptype char`, nil)
 }
-
-func pgForeignTable() systemTable {
-	return catalogTable(3118, "pg_foreign_table", `ftrelid oid, ftserver oid, ftoptions text[]`, nil)
-}

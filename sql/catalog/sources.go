@@ -1,6 +1,9 @@
 package catalog
 
 import (
+	"maps"
+	"slices"
+
 	"github.com/freshetdb/freshet/sql/types"
 )
 
@@ -42,4 +45,38 @@ func sourceTables() []systemTable {
 		catalogView(9201, "freshet_source_errors", SourceErrorColumns, runtime(Runtime.SourceErrors)),
 		catalogView(9202, "freshet_sinks", SinkColumns, runtime(Runtime.SinkStatus)),
 	}
+}
+
+// Sources are foreign tables to Postgres clients: each is a row of
+// pg_foreign_table on the server of its connector, with its options.
+var connectorServers = map[string]uint32{"kafka": 9301, "nexmark": 9302}
+
+func pgForeignTable() systemTable {
+	return catalogTable(3118, "pg_foreign_table", `ftrelid oid, ftserver oid, ftoptions text[]`,
+		func(b *rowBuilder, c *Catalog, _ Session) []types.Row {
+			var rows []types.Row
+			for _, t := range c.Tables() {
+				if t.Kind != RelSource {
+					continue
+				}
+				opts := []string{"connector=" + t.Source.Connector}
+				for _, k := range slices.Sorted(maps.Keys(t.Source.Options)) {
+					opts = append(opts, k+"="+t.Source.Options[k])
+				}
+				rows = append(rows, b.row("ftrelid", t.ID, "ftserver", connectorServers[t.Source.Connector], "ftoptions", opts))
+			}
+			return rows
+		})
+}
+
+// pgForeignServer is pg_foreign_server: one server per connector.
+func pgForeignServer() systemTable {
+	return catalogTable(1417, "pg_foreign_server", `oid oid, srvname name, srvowner oid, srvfdw oid, srvtype text, srvversion text, srvacl text[], srvoptions text[]`,
+		func(b *rowBuilder, _ *Catalog, _ Session) []types.Row {
+			var rows []types.Row
+			for _, name := range slices.Sorted(maps.Keys(connectorServers)) {
+				rows = append(rows, b.row("oid", connectorServers[name], "srvname", name, "srvowner", SuperuserID))
+			}
+			return rows
+		})
 }

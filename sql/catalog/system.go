@@ -71,7 +71,7 @@ func pgCatalogTables() []systemTable {
 		pgDescription(), pgShdescription(), pgInherits(), pgPolicy(), pgStatisticExt(),
 		pgPublication(), pgPublicationNamespace(), pgPublicationRel(), pgRewrite(),
 		pgTrigger(), pgEventTrigger(), pgExtension(), pgSequence(), pgDepend(),
-		pgForeignTable(), pgPartitionedTable(),
+		pgForeignTable(), pgForeignServer(), pgPartitionedTable(),
 	}
 }
 
