@@ -2,7 +2,9 @@ package server
 
 import (
 	"context"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/cockroachdb/pebble/v2/vfs"
 )
@@ -22,11 +24,20 @@ func TestNexmarkSource(t *testing.T) {
 		"CREATE SOURCE bid1 "+with("1"),
 		"CREATE SOURCE bid3 (auction bigint, bidder bigint, price bigint, date_time timestamp, extra varchar) "+with("3"),
 		"CREATE MATERIALIZED VIEW v1 AS "+q+"bid1",
-		"CREATE MATERIALIZED VIEW v3 AS "+q+"bid3")
+		"CREATE MATERIALIZED VIEW v3 AS "+q+"bid3",
+		// RisingWave's benchmark form of a query: a sink that discards.
+		"CREATE SINK nexmark_q1 AS SELECT auction, bidder, 0.908 * price AS price, date_time FROM bid1 WITH (connector = 'blackhole', type = 'append-only', force_append_only = 'true')")
 	// 46 of every 50 events are bids.
 	waitFor(t, c, "SELECT n::text FROM v1", "276000")
 	waitFor(t, c, "SELECT n::text FROM v3", "276000")
 	one, three := rows(t, c, "SELECT * FROM v1"), rows(t, c, "SELECT * FROM v3")
+	waitFor(t, c, "SELECT status FROM freshet_sinks WHERE sink = 'nexmark_q1'", "running")
+	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(scrape(t, r), "freshet_sink_messages_total 276000\n"); {
+		if time.Now().After(deadline) {
+			t.Fatalf("the blackhole sink did not take every bid")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	if one[0] != three[0] {
 		t.Fatalf("1 split: %v\n3 splits: %v", one, three)
 	}
@@ -51,6 +62,9 @@ func TestNexmarkSource(t *testing.T) {
 		{"CREATE SOURCE x WITH (connector = 'nexmark', nexmark.table.type = 'bid') FORMAT PLAIN ENCODE JSON", "22023"},
 		{"CREATE SOURCE x WITH (connector = 'nexmark', nexmark.table.type = 'bid', nexmark.colour = 'red')", "22023"},
 		{"CREATE SOURCE x WITH (connector = 'datagen')", "0A000"},
+		{"CREATE SINK x AS SELECT 1 WITH (connector = 'blackhole', topic = 't')", "22023"},
+		{"CREATE SINK x AS SELECT 1 WITH (connector = 'blackhole') FORMAT PLAIN ENCODE JSON", "22023"},
+		{"CREATE SINK x AS SELECT 1 WITH (connector = 'kafka', topic = 't', properties.bootstrap.server = 'h:1')", "22023"},
 	} {
 		_, err := c.Exec(context.Background(), tc.sql)
 		if got := sqlState(err); got != tc.code {

@@ -111,16 +111,34 @@ func (s *Session) createSink(ctx context.Context, cs *parser.CreateSink) (string
 			spec.Options[o.Key] = o.Value
 		}
 	}
-	if spec.Connector != "kafka" {
-		return "", sqlerr.Newf(sqlerr.InvalidParameterValue, "a sink needs connector = 'kafka', not %q", spec.Connector)
-	}
-	kopts := maps.Clone(spec.Options)
-	delete(kopts, "force_append_only")
-	cfg, err := kafka.ParseConfig(kopts)
-	if err != nil {
-		return "", err
+	var cfg kafka.Config
+	var err error
+	switch spec.Connector {
+	case "kafka":
+		kopts := maps.Clone(spec.Options)
+		delete(kopts, "force_append_only")
+		if cfg, err = kafka.ParseConfig(kopts); err != nil {
+			return "", err
+		}
+		if spec.Format == "" {
+			return "", sqlerr.New(sqlerr.InvalidParameterValue, "a Kafka sink needs FORMAT PLAIN | UPSERT | DEBEZIUM ENCODE JSON after its WITH options")
+		}
+	case "blackhole":
+		// It discards the changes: what a benchmark's sink is for.
+		for k, v := range spec.Options {
+			if k == "type" && (v == "append-only" || v == "upsert") || k == "force_append_only" {
+				continue
+			}
+			return "", sqlerr.Newf(sqlerr.InvalidParameterValue, "a blackhole sink takes type and force_append_only, not %q", k)
+		}
+		if spec.Format != "" || keyNames != "" {
+			return "", sqlerr.New(sqlerr.InvalidParameterValue, "a blackhole sink takes no FORMAT and no primary_key: it writes nothing")
+		}
+	default:
+		return "", sqlerr.Newf(sqlerr.InvalidParameterValue, "a sink needs connector = 'kafka' or 'blackhole', not %q", spec.Connector)
 	}
 	switch {
+	case spec.Connector == "blackhole":
 	case spec.Format != "PLAIN" && spec.Format != "UPSERT" && spec.Format != "DEBEZIUM":
 		return "", sqlerr.Newf(sqlerr.InvalidParameterValue, "unknown sink FORMAT %s; a sink takes PLAIN, UPSERT or DEBEZIUM", spec.Format)
 	case spec.Encode == "AVRO" || spec.Encode == "PROTOBUF":
@@ -172,14 +190,16 @@ func (s *Session) createSink(ctx context.Context, cs *parser.CreateSink) (string
 			spec.Key = append(spec.Key, i)
 		}
 	}
-	if spec.Format != "PLAIN" && len(spec.Key) == 0 {
-		return "", sqlerr.Newf(sqlerr.InvalidParameterValue, "a FORMAT %s sink needs the option primary_key: the columns that key its messages", spec.Format)
-	}
-	nonce := make([]byte, 8)
-	_, _ = rand.Read(nonce)
-	spec.Options["transactional.id"] = "freshet-sink-" + hex.EncodeToString(nonce)
-	if err := kafka.Probe(cfg); err != nil {
-		return "", err
+	if spec.Connector == "kafka" {
+		if spec.Format != "PLAIN" && len(spec.Key) == 0 {
+			return "", sqlerr.Newf(sqlerr.InvalidParameterValue, "a FORMAT %s sink needs the option primary_key: the columns that key its messages", spec.Format)
+		}
+		nonce := make([]byte, 8)
+		_, _ = rand.Read(nonce)
+		spec.Options["transactional.id"] = "freshet-sink-" + hex.EncodeToString(nonce)
+		if err := kafka.Probe(cfg); err != nil {
+			return "", err
+		}
 	}
 	s.e.writeMu.Lock()
 	defer s.e.writeMu.Unlock()
@@ -242,12 +262,15 @@ func (e *Engine) startSink(t *catalog.Table) error {
 	if !ok {
 		return sqlerr.Internal("sink %q: its view %d is gone", t.Name, t.Sink.From)
 	}
-	kopts := maps.Clone(t.Sink.Options)
-	delete(kopts, "force_append_only")
-	delete(kopts, "transactional.id")
-	cfg, err := kafka.ParseConfig(kopts)
-	if err != nil {
-		return err
+	var cfg kafka.Config
+	if t.Sink.Connector == "kafka" {
+		kopts := maps.Clone(t.Sink.Options)
+		delete(kopts, "force_append_only")
+		delete(kopts, "transactional.id")
+		var err error
+		if cfg, err = kafka.ParseConfig(kopts); err != nil {
+			return err
+		}
 	}
 	s := &msink{t: t, spec: t.Sink, cols: sinkColumns(view), cfg: cfg, engine: e,
 		collect: &sinkCollector{width: len(view.Columns), changes: types.NewChunk(len(view.Columns), 64)},
@@ -314,6 +337,10 @@ func (e *Engine) startSink(t *catalog.Table) error {
 	started = true
 	e.views.sinks = append(e.views.sinks, s)
 	e.sinkList.add(s)
+	if t.Sink.Connector == "blackhole" {
+		s.setStatus("running")
+		return nil
+	}
 	e.bg.Add(1)
 	go func() {
 		defer e.bg.Done()
@@ -366,6 +393,10 @@ func (s *msink) logEpoch(b *storage.Batch) {
 	defer ch.Reset()
 	s.pending = 0
 	if ch.Len() == 0 || s.failed != "" {
+		return
+	}
+	if s.spec.Connector == "blackhole" {
+		s.engine.stats.sinkMessages.Add(int64(ch.Len()))
 		return
 	}
 	recs, err := s.encode(ch)

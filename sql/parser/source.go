@@ -402,8 +402,10 @@ func parseCreateSink(text string) (*CreateSink, error) {
 	if cs.With, err = r.options(); err != nil {
 		return nil, err
 	}
-	if cs.Format, cs.Encode, cs.EncodeOptions, err = r.formatClause("PLAIN, UPSERT or DEBEZIUM"); err != nil {
-		return nil, err
+	if t := r.peek(); t != nil && strings.EqualFold(t.text, "format") {
+		if cs.Format, cs.Encode, cs.EncodeOptions, err = r.formatClause("PLAIN, UPSERT or DEBEZIUM"); err != nil {
+			return nil, err
+		}
 	}
 	r.punct(";")
 	if r.peek() != nil {
