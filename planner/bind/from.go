@@ -71,10 +71,9 @@ func (b *Binder) fromItem(n *pg.Node, outer *scope) (plan.Node, *scope, error) {
 	case *pg.Node_JoinExpr:
 		return b.join(x.JoinExpr, outer)
 	case *pg.Node_RangeSubselect:
-		if x.RangeSubselect.Alias == nil {
-			return nil, nil, sqlerr.New(sqlerr.SyntaxError, "subquery in FROM must have an alias").
-				WithHint("For example, FROM (SELECT ...) [AS] foo.")
-		}
+		// A subquery without an alias is allowed, as in PostgreSQL 16
+		// and RisingWave (Nexmark's q18 and q19 are written so); its
+		// columns are reached by their names only.
 		sel := x.RangeSubselect.Subquery.GetSelectStmt()
 		node, err := b.bindQuery(sel, outer)
 		if err != nil {
@@ -434,19 +433,15 @@ func (b *Binder) lateralFunctionJoin(je *pg.JoinExpr, rf *pg.RangeFunction, l pl
 // lateralSubquery binds a LATERAL subquery to the right of left: it may
 // read left's columns, and runs once per left row (an Apply).
 func (b *Binder) lateralSubquery(rs *pg.RangeSubselect, kind plan.JoinKind, quals *pg.Node, left plan.Node, ls *scope, outer *scope) (plan.Node, *scope, error) {
-	if rs.Alias == nil {
-		return nil, nil, sqlerr.New(sqlerr.SyntaxError, "subquery in FROM must have an alias").
-			WithHint("For example, FROM (SELECT ...) [AS] foo.")
-	}
 	inner := newScope(ls.cols, outer)
 	right, err := b.bindQuery(rs.Subquery.GetSelectStmt(), inner)
 	if err != nil {
 		return nil, nil, err
 	}
-	if right, err = renameColumns(right, rs.Alias.Colnames, rs.Alias.Aliasname); err != nil {
+	if right, err = renameColumns(right, rs.GetAlias().GetColnames(), rs.GetAlias().GetAliasname()); err != nil {
 		return nil, nil, err
 	}
-	rsc := scopeFromNode(right, rs.Alias.Aliasname, outer)
+	rsc := scopeFromNode(right, rs.GetAlias().GetAliasname(), outer)
 	cols := append(append([]plan.Column(nil), left.Columns()...), right.Columns()...)
 	sc := newScope(append(append([]scopeCol(nil), ls.cols...), rsc.cols...), outer)
 	a := &plan.Apply{Kind: kind, Left: left, Right: right}
