@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -61,7 +62,10 @@ func TestNexmarkSource(t *testing.T) {
 		{"CREATE SOURCE x (nope int) WITH (connector = 'nexmark', nexmark.table.type = 'bid')", "42703"},
 		{"CREATE SOURCE x WITH (connector = 'nexmark', nexmark.table.type = 'bid') FORMAT PLAIN ENCODE JSON", "22023"},
 		{"CREATE SOURCE x WITH (connector = 'nexmark', nexmark.table.type = 'bid', nexmark.colour = 'red')", "22023"},
-		{"CREATE SOURCE x WITH (connector = 'datagen')", "0A000"},
+		{"CREATE SOURCE x WITH (connector = 'datagen')", "42P16"},
+		{"CREATE SOURCE x (j jsonb) WITH (connector = 'datagen')", "0A000"},
+		{"CREATE SOURCE x (a int) WITH (connector = 'datagen', fields.b.kind = 'random')", "22023"},
+		{"CREATE SOURCE x (a int) WITH (connector = 'postgres-cdc')", "0A000"},
 		{"CREATE SINK x AS SELECT 1 WITH (connector = 'blackhole', topic = 't')", "22023"},
 		{"CREATE SINK x AS SELECT 1 WITH (connector = 'blackhole') FORMAT PLAIN ENCODE JSON", "22023"},
 		{"CREATE SINK x AS SELECT 1 WITH (connector = 'kafka', topic = 't', properties.bootstrap.server = 'h:1')", "22023"},
@@ -70,5 +74,34 @@ func TestNexmarkSource(t *testing.T) {
 		if got := sqlState(err); got != tc.code {
 			t.Errorf("%s: %v (%s), want %s", tc.sql, err, got, tc.code)
 		}
+	}
+}
+
+// TestDatagenSource: a bounded datagen source with a sequence and random
+// columns, across a restart.
+func TestDatagenSource(t *testing.T) {
+	fs := vfs.NewMem()
+	r := startOn(t, fs)
+	c := r.conn(t)
+	mustExec(t, c,
+		`CREATE SOURCE gen (id bigint, k int, name varchar, at timestamp) WITH (connector = 'datagen',
+			fields.id.kind = 'sequence', fields.id.start = '1', fields.id.end = '50000',
+			fields.k.min = '0', fields.k.max = '9', fields.name.length = '6',
+			datagen.rows.per.second = '0', datagen.split.num = '2')`,
+		"CREATE MATERIALIZED VIEW g AS SELECT count(*) AS n, sum(id)::text AS s, count(DISTINCT k) AS ks, min(length(name)) AS l FROM gen")
+	waitFor(t, c, "SELECT n::text FROM g", "50000")
+	want := "[[50000 1250025000 10 6]]"
+	if got := fmt.Sprint(rows(t, c, "SELECT * FROM g")); got != want {
+		t.Fatalf("got %s, want %s", got, want)
+	}
+	if err := r.stop(); err != nil {
+		t.Fatal(err)
+	}
+	r = startOn(t, fs)
+	c = r.conn(t)
+	mustExec(t, c, "CREATE MATERIALIZED VIEW g2 AS SELECT count(*) AS n, sum(id)::text AS s, count(DISTINCT k) AS ks, min(length(name)) AS l FROM gen")
+	waitFor(t, c, "SELECT n::text FROM g2", "50000")
+	if got := fmt.Sprint(rows(t, c, "SELECT * FROM g")); got != want {
+		t.Fatalf("after a restart: %s", got)
 	}
 }

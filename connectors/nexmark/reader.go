@@ -1,13 +1,12 @@
 package nexmark
 
 import (
-	"context"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
+	"github.com/freshetdb/freshet/connectors/generator"
 	"github.com/freshetdb/freshet/connectors/kafka"
 	"github.com/freshetdb/freshet/sql/sqlerr"
 )
@@ -107,102 +106,30 @@ func (c Config) ResolvedOptions(opts map[string]string) map[string]string {
 	return out
 }
 
-// Reader emits the events of one kind: each split on a goroutine, from the
-// event number the caller gives (its offset), as kafka.Messages whose
-// Record is the *Event (valid during the handler call).
-type Reader struct {
-	cfg    Config
-	gen    *Generator
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-	mu     sync.Mutex
-	done   int
-}
-
-// Start starts emitting: split i from event start[i], else from its first
-// event.
-func Start(cfg Config, start map[int32]int64, h kafka.Handler) *Reader {
-	ctx, cancel := context.WithCancel(context.Background())
-	r := &Reader{cfg: cfg, gen: NewGenerator(cfg.BaseTime, cfg.Rate), cancel: cancel}
-	for i := 0; i < cfg.Splits; i++ {
-		n, ok := start[int32(i)]
-		if !ok {
-			n = int64(i)
-		}
-		r.wg.Add(1)
-		go r.split(ctx, int32(i), n, h)
-	}
-	return r
-}
-
-// split emits the events of one split from event n.
-func (r *Reader) split(ctx context.Context, split int32, n int64, h kafka.Handler) {
-	defer r.wg.Done()
-	defer func() {
-		r.mu.Lock()
-		r.done++
-		r.mu.Unlock()
-	}()
-	k := int64(r.cfg.Splits)
-	// A stored offset is the event after the last one emitted: go on at
-	// the next event of this split.
-	n += ((int64(split)-n%k)%k + k) % k
-	var e Event
-	m := kafka.Message{Partition: split, Record: &e}
-	wallStart, first := time.Now(), int64(-1)
-	for ; r.cfg.Events == 0 || n < r.cfg.Events; n += k {
-		if KindOf(n) != r.cfg.Kind {
-			continue
-		}
-		if ctx.Err() != nil {
-			return
-		}
-		r.gen.Event(n, &e)
-		if !r.cfg.MaxSpeed {
-			if first < 0 {
-				first = e.Times[0]
+// Start starts emitting the events of cfg's kind, as kafka.Messages whose
+// Record is the *Event (valid during the handler call): split i from event
+// start[i], else from its first event.
+func Start(cfg Config, start map[int32]int64, h kafka.Handler) *generator.Reader {
+	gen := NewGenerator(cfg.BaseTime, cfg.Rate)
+	s := generator.Stream{
+		Splits:  cfg.Splits,
+		Limit:   cfg.Events,
+		Scratch: func() any { return new(Event) },
+		Make: func(n int64, m *kafka.Message, scratch any) bool {
+			if KindOf(n) != cfg.Kind {
+				return false
 			}
-			if wait := time.Until(wallStart.Add(time.Duration(e.Times[0]-first) * time.Millisecond)); wait > 0 {
-				select {
-				case <-ctx.Done():
-					return
-				case <-time.After(wait):
-				}
-			}
-		}
-		m.Offset = n
-		m.Timestamp = time.UnixMilli(e.Times[0])
-		if !h(&m) {
-			return
+			e := scratch.(*Event)
+			gen.Event(n, e)
+			m.Record, m.Timestamp = e, time.UnixMilli(e.Times[0])
+			return true
+		},
+	}
+	if !cfg.MaxSpeed {
+		// At the event rate: event n is due when its event time is.
+		s.Pace = func(first, n int64) time.Duration {
+			return time.Duration(gen.Timestamp(n)-gen.Timestamp(first)) * time.Millisecond
 		}
 	}
+	return generator.Start(s, start, h)
 }
-
-// Status says whether the reader is emitting or has emitted every event.
-func (r *Reader) Status() string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.done == r.cfg.Splits && r.cfg.Events > 0 {
-		return "finished"
-	}
-	return "running"
-}
-
-// Partitions returns the splits, with the event number after the last of
-// a bounded stream as their high watermark.
-func (r *Reader) Partitions() []kafka.PartitionStats {
-	out := make([]kafka.PartitionStats, r.cfg.Splits)
-	for i := range out {
-		out[i] = kafka.PartitionStats{Partition: int32(i), HighWatermark: -1}
-		if r.cfg.Events > 0 {
-			out[i].HighWatermark = r.cfg.Events
-		}
-	}
-	return out
-}
-
-// Stop tells the splits to stop.
-func (r *Reader) Stop() { r.cancel() }
-
-// Wait waits for the splits to end after Stop.
-func (r *Reader) Wait() { r.wg.Wait() }

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/freshetdb/freshet/connectors/datagen"
 	"github.com/freshetdb/freshet/connectors/format"
 	"github.com/freshetdb/freshet/connectors/kafka"
 	"github.com/freshetdb/freshet/connectors/nexmark"
@@ -99,6 +100,13 @@ type feedReader interface {
 
 // openReader returns the function that starts source src's reader.
 func openReader(src *catalog.Table) (func(map[int32]int64, kafka.Handler) feedReader, []nexmark.Field, error) {
+	if src.Source.Connector == "datagen" {
+		cfg, err := datagen.ParseConfig(src.Source.Options, datagenColumns(src), time.Now())
+		if err != nil {
+			return nil, nil, err
+		}
+		return func(start map[int32]int64, h kafka.Handler) feedReader { return datagen.Start(cfg, start, h) }, nil, nil
+	}
 	if src.Source.Connector == "nexmark" {
 		cfg, err := nexmark.ParseConfig(src.Source.Options, time.Now())
 		if err != nil {
@@ -215,7 +223,7 @@ func (f *sourceFeed) handle(m *kafka.Message) bool {
 	if p == nil {
 		// openReader checked the source's encoding.
 		var dec format.Decoder
-		if f.nexmark == nil {
+		if f.nexmark == nil && m.Record == nil {
 			dec, _ = newDecoder(f.src)
 		}
 		p = &feedPartition{dec: dec, row: make(types.Row, len(f.src.Columns))}
@@ -228,15 +236,21 @@ func (f *sourceFeed) handle(m *kafka.Message) bool {
 	row, op := p.row, int64(1)
 	var err error
 	skip := false
-	switch {
-	case f.nexmark != nil:
-		err = nexmarkRow(f.src, f.nexmark, m.Record.(*nexmark.Event), p.row)
-	case f.keyed:
+	switch rec := m.Record.(type) {
+	case *nexmark.Event:
+		err = nexmarkRow(f.src, f.nexmark, rec, p.row)
+	case types.Row:
+		copy(p.row, rec)
+	case error:
+		err = rec
+	case nil:
+		if !f.keyed {
+			err = p.dec.Decode(m.Value, p.row[:len(f.cols)])
+			skip = errors.Is(err, format.ErrHeader)
+			break
+		}
 		clear(p.row)
 		row, op, skip, err = f.decodeKeyed(p, m)
-	default:
-		err = p.dec.Decode(m.Value, p.row[:len(f.cols)])
-		skip = errors.Is(err, format.ErrHeader)
 	}
 	switch {
 	case skip:

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/freshetdb/freshet/connectors/datagen"
 	"github.com/freshetdb/freshet/connectors/format"
 	"github.com/freshetdb/freshet/connectors/kafka"
 	"github.com/freshetdb/freshet/connectors/nexmark"
@@ -70,7 +71,12 @@ func (s *Session) createSource(cs *parser.CreateSource) (string, error) {
 			return "", sqlerr.Unsupported("CREATE TABLE with connector 'nexmark' (use CREATE SOURCE)")
 		}
 		return s.createNexmarkSource(cs, t, spec)
-	case "datagen", "postgres-cdc":
+	case "datagen":
+		if cs.IsTable {
+			return "", sqlerr.Unsupported("CREATE TABLE with connector 'datagen' (use CREATE SOURCE)")
+		}
+		return s.createGeneratedSource(cs, t, spec)
+	case "postgres-cdc":
 		return "", sqlerr.Unsupported("connector '" + spec.Connector + "'")
 	default:
 		return "", sqlerr.Newf(sqlerr.InvalidParameterValue, "unknown connector %q; Freshet reads sources with connector 'kafka'", spec.Connector)
@@ -222,6 +228,51 @@ func (s *Session) createNexmarkSource(cs *parser.CreateSource, t *catalog.Table,
 		return "CREATE SOURCE", s.notice("42P07", "relation \""+t.Name+"\" already exists, skipping")
 	}
 	return "CREATE SOURCE", nil
+}
+
+// createGeneratedSource runs CREATE SOURCE ... WITH (connector =
+// 'datagen'): declared columns, each a sequence or random values.
+func (s *Session) createGeneratedSource(cs *parser.CreateSource, t *catalog.Table, spec *catalog.SourceSpec) (string, error) {
+	if spec.Format != "" || len(cs.Includes) > 0 {
+		return "", sqlerr.New(sqlerr.InvalidParameterValue, "a datagen source takes no FORMAT and no INCLUDE: it makes its columns itself")
+	}
+	pk, _, err := s.tableColumns(cs.Table, t)
+	if err != nil {
+		return "", err
+	}
+	if len(pk) > 0 {
+		return "", sqlerr.New(sqlerr.InvalidTableDefinition, "a source has no primary key: it is a stream of events, not a table")
+	}
+	if len(t.Columns) == 0 {
+		return "", sqlerr.New(sqlerr.InvalidTableDefinition, "a datagen source needs its columns: CREATE SOURCE name (column type, ...) WITH (connector = 'datagen', ...)")
+	}
+	cfg, err := datagen.ParseConfig(spec.Options, datagenColumns(t), s.e.opts.Clock())
+	if err != nil {
+		return "", err
+	}
+	spec.Options = cfg.ResolvedOptions(spec.Options)
+	t.Source = spec
+	exists := false
+	_, err = s.e.cat.Apply(func(e *catalog.Edit) (err error) {
+		exists, err = s.putNewRelation(e, t, cs.Table.Relation.Schemaname, cs.Table.IfNotExists)
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	if exists {
+		return "CREATE SOURCE", s.notice("42P07", "relation \""+t.Name+"\" already exists, skipping")
+	}
+	return "CREATE SOURCE", nil
+}
+
+// datagenColumns returns the columns of datagen source t.
+func datagenColumns(t *catalog.Table) []datagen.Column {
+	out := make([]datagen.Column, len(t.Columns))
+	for i, c := range t.Columns {
+		out[i] = datagen.Column{Name: c.Name, Type: c.Type}
+	}
+	return out
 }
 
 // nexmarkColumns maps the columns of nexmark source t to the fields of its
