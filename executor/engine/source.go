@@ -157,16 +157,9 @@ func (s *Session) createSource(cs *parser.CreateSource) (string, error) {
 	if err := kafka.Probe(cfg); err != nil {
 		return "", err
 	}
-	exists := false
-	_, err = s.e.cat.Apply(func(e *catalog.Edit) (err error) {
-		exists, err = s.putNewRelation(e, t, cs.Table.Relation.Schemaname, cs.Table.IfNotExists)
-		return err
-	})
-	if err != nil {
-		return "", err
-	}
-	if exists {
-		return tag, s.notice("42P07", "relation \""+t.Name+"\" already exists, skipping")
+	exists, err := s.addSource(cs, t)
+	if err != nil || exists {
+		return tag, err
 	}
 	if cs.IsTable {
 		if err := s.e.startTableFeed(t); err != nil {
@@ -216,16 +209,8 @@ func (s *Session) createNexmarkSource(cs *parser.CreateSource, t *catalog.Table,
 	if _, err := nexmarkColumns(t, cfg.Kind); err != nil {
 		return "", err
 	}
-	exists := false
-	_, err = s.e.cat.Apply(func(e *catalog.Edit) (err error) {
-		exists, err = s.putNewRelation(e, t, cs.Table.Relation.Schemaname, cs.Table.IfNotExists)
-		return err
-	})
-	if err != nil {
+	if _, err := s.addSource(cs, t); err != nil {
 		return "", err
-	}
-	if exists {
-		return "CREATE SOURCE", s.notice("42P07", "relation \""+t.Name+"\" already exists, skipping")
 	}
 	return "CREATE SOURCE", nil
 }
@@ -252,16 +237,8 @@ func (s *Session) createGeneratedSource(cs *parser.CreateSource, t *catalog.Tabl
 	}
 	spec.Options = cfg.ResolvedOptions(spec.Options)
 	t.Source = spec
-	exists := false
-	_, err = s.e.cat.Apply(func(e *catalog.Edit) (err error) {
-		exists, err = s.putNewRelation(e, t, cs.Table.Relation.Schemaname, cs.Table.IfNotExists)
-		return err
-	})
-	if err != nil {
+	if _, err := s.addSource(cs, t); err != nil {
 		return "", err
-	}
-	if exists {
-		return "CREATE SOURCE", s.notice("42P07", "relation \""+t.Name+"\" already exists, skipping")
 	}
 	return "CREATE SOURCE", nil
 }
@@ -329,6 +306,22 @@ func nexmarkRow(t *catalog.Table, fields []nexmark.Field, e *nexmark.Event, row 
 		}
 	}
 	return nil
+}
+
+// addSource adds source (or table) t to the catalog; exists says it was
+// there already (IF NOT EXISTS), with a notice sent.
+func (s *Session) addSource(cs *parser.CreateSource, t *catalog.Table) (exists bool, err error) {
+	_, err = s.e.cat.Apply(func(e *catalog.Edit) (err error) {
+		exists, err = s.putNewRelation(e, t, cs.Table.Relation.Schemaname, cs.Table.IfNotExists)
+		return err
+	})
+	if err != nil {
+		return false, err
+	}
+	if exists {
+		return true, s.notice("42P07", "relation \""+t.Name+"\" already exists, skipping")
+	}
+	return false, nil
 }
 
 // checkSourceFormat checks the FORMAT of a source (PLAIN) or of a table
