@@ -41,8 +41,8 @@ export FRESHET_ORACLE_SEED = $(ORACLE_SEED)
 
 # Packages under tests/ that need a running PostgreSQL or a built server; `unit`
 # leaves them out and `integration` runs them.
-INTEGRATION_PKGS := ./tests/slt ./tests/oracle ./tests/compat ./tests/clients ./tests/crash ./tests/kafka
-INTEGRATION_RE := /tests/(slt|oracle|compat|clients|crash|kafka)$$
+INTEGRATION_PKGS := ./tests/slt ./tests/oracle ./tests/compat ./tests/clients ./tests/crash ./tests/kafka ./tests/nexmark
+INTEGRATION_RE := /tests/(slt|oracle|compat|clients|crash|kafka|nexmark)$$
 
 # Concurrent packages that `race` covers, those of them that exist.
 RACE_DIRS := pgwire executor storage server

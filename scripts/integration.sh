@@ -20,7 +20,7 @@ pg_port=${PG_PORT:-55433}
 go=${GO:-go}
 kafka_dir=${KAFKA_DIR:-/tmp/freshet-test-kafka}
 kafka_port=${KAFKA_PORT:-9092}
-(($# > 0)) || set -- ./tests/slt ./tests/oracle ./tests/compat ./tests/clients ./tests/crash ./tests/kafka
+(($# > 0)) || set -- ./tests/slt ./tests/oracle ./tests/compat ./tests/clients ./tests/crash ./tests/kafka ./tests/nexmark
 
 # A previous run that was killed may have left its servers behind.
 scripts/pg.sh stop "$pg_dir" "$pg_port" >/dev/null 2>&1 || true
