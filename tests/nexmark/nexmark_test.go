@@ -149,7 +149,8 @@ FROM bid`},
 const baseTime = 1_700_000_000_000 // ms
 
 // TestNexmarkQueries: see the package comment. FRESHET_NEXMARK_EVENTS sets
-// the stream's length (default 50,000 events).
+// the stream's length (default 50,000 events), FRESHET_NEXMARK_QUERIES the
+// queries (q0,q3,...; default all).
 func TestNexmarkQueries(t *testing.T) {
 	events := int64(50_000)
 	if s := os.Getenv("FRESHET_NEXMARK_EVENTS"); s != "" {
@@ -158,6 +159,15 @@ func TestNexmarkQueries(t *testing.T) {
 			t.Fatalf("FRESHET_NEXMARK_EVENTS=%q: want a number of events", s)
 		}
 		events = n
+	}
+	run := queries
+	if list := os.Getenv("FRESHET_NEXMARK_QUERIES"); list != "" {
+		run = nil
+		for _, q := range queries {
+			if slices.Contains(strings.Split(list, ","), q.name) {
+				run = append(run, q)
+			}
+		}
 	}
 	s := testserver.Start(t)
 	conn := s.Conn(t)
@@ -168,7 +178,7 @@ func TestNexmarkQueries(t *testing.T) {
 			kind, kind, events, baseTime))
 	}
 	start := time.Now()
-	for _, q := range queries {
+	for _, q := range run {
 		mustExec(t, conn, "CREATE MATERIALIZED VIEW nexmark_"+q.name+" AS "+q.sql)
 	}
 	// Every split of every view's feeds read to its end, then one more
@@ -188,10 +198,10 @@ func TestNexmarkQueries(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	time.Sleep(500 * time.Millisecond)
-	t.Logf("%d events through %d queries in %.1fs", events, len(queries), time.Since(start).Seconds())
+	t.Logf("%d events through %d queries in %.1fs", events, len(run), time.Since(start).Seconds())
 
 	loadTables(t, conn, events)
-	for _, q := range queries {
+	for _, q := range run {
 		view := rowsText(t, conn, "SELECT * FROM nexmark_"+q.name)
 		mustExec(t, conn, "SET search_path TO batch")
 		batch := rowsText(t, conn, q.sql)
