@@ -289,7 +289,7 @@ func Probe(cfg Config) error {
 	if _, err := client.Partitions(cfg.Topic); err != nil {
 		if errors.Is(err, sarama.ErrUnknownTopicOrPartition) {
 			return sqlerr.Newf(sqlerr.UndefinedObject, "Kafka topic %q does not exist at %s", cfg.Topic, joinBrokers(cfg)).
-				WithHint("Create the topic first; Freshet does not create the topics it reads.")
+				WithHint("Create the topic first; Freshet does not create the topics it reads or writes.")
 		}
 		return sqlerr.Newf(sqlerr.SQLClientUnableToEstablishSQLConnection, "cannot read the partitions of Kafka topic %q: %v", cfg.Topic, err)
 	}
