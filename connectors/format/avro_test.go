@@ -45,16 +45,8 @@ func TestAvroDecode(t *testing.T) {
 	if err := d.Decode(msg, row); err != nil {
 		t.Fatal(err)
 	}
-	var got []string
-	for i, v := range row {
-		if v.IsNull() {
-			got = append(got, "null")
-		} else {
-			got = append(got, string(types.FormatText(nil, v, cols[i].Type, nil)))
-		}
-	}
 	want := `7|250|ada|t|0.25|2023-11-14 22:13:20+00|{"a": 1}|\x0001|null`
-	if g := strings.Join(got, "|"); g != want {
+	if g := rowText(row, cols); g != want {
 		t.Fatalf("got  %s\nwant %s", g, want)
 	}
 	if err := d.Decode(msg[:3], row); err == nil {

@@ -42,15 +42,7 @@ func TestCSVDecode(t *testing.T) {
 			t.Errorf("%q: %v", c.msg, err)
 			continue
 		}
-		var got []string
-		for i, v := range row {
-			if v.IsNull() {
-				got = append(got, "null")
-			} else {
-				got = append(got, string(types.FormatText(nil, v, cols[i].Type, nil)))
-			}
-		}
-		if g := strings.Join(got, "|"); g != c.want {
+		if g := rowText(row, cols); g != c.want {
 			t.Errorf("%q:\n got %q\nwant %q", c.msg, g, c.want)
 		}
 	}

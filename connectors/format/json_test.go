@@ -65,18 +65,24 @@ func TestJSONDecode(t *testing.T) {
 			t.Errorf("%q: %v", c.msg, err)
 			continue
 		}
-		var got []string
-		for i, v := range row {
-			if v.IsNull() {
-				got = append(got, "null")
-			} else {
-				got = append(got, string(types.FormatText(nil, v, testColumns()[i].Type, nil)))
-			}
-		}
-		if g := strings.Join(got, "|"); g != c.want {
+		if g := rowText(row, testColumns()); g != c.want {
 			t.Errorf("%q:\n got %s\nwant %s", c.msg, g, c.want)
 		}
 	}
+}
+
+// rowText shows a decoded row: its values' text output separated by |,
+// NULL as null.
+func rowText(row types.Row, cols []Column) string {
+	parts := make([]string, len(row))
+	for i, v := range row {
+		if v.IsNull() {
+			parts[i] = "null"
+		} else {
+			parts[i] = string(types.FormatText(nil, v, cols[i].Type, nil))
+		}
+	}
+	return strings.Join(parts, "|")
 }
 
 func FuzzJSONDecode(f *testing.F) {

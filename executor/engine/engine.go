@@ -324,13 +324,24 @@ func (e *Engine) commit(tx *txn) error {
 	if err := tx.check(); err != nil {
 		return err
 	}
+	return e.writeEpoch(tx, nil, nil)
+}
+
+// writeEpoch feeds one epoch to the views (the changes of tx's writes, and
+// what the source feeds took) and writes tx's writes, the views' state
+// changes, what extra adds and the sinks' logs in one synced batch. The
+// caller holds writeMu and the views' lock.
+func (e *Engine) writeEpoch(tx *txn, taken map[*sourceFeed]*feedTake, extra func(b *storage.Batch)) error {
 	// The views' state changes can be many and are never read back: they
 	// go with the transaction's writes into a batch that is not indexed.
 	b := e.store.NewBatch()
 	defer b.Close()
 	b.Include(tx.batch)
 	before := b.Size()
-	e.views.apply(tx.changes, tx.batch, b, nil)
+	e.views.apply(tx.changes, tx.batch, b, taken)
+	if extra != nil {
+		extra(b)
+	}
 	e.views.logSinks(b)
 	if n := b.Size() - before; n > 0 {
 		e.stats.checkpoints.Add(1)

@@ -64,7 +64,6 @@ type sourceFeed struct {
 	// given; nexmark is set for a nexmark source (its columns' fields).
 	open    func(start map[int32]int64, h kafka.Handler) feedReader
 	nexmark []nexmark.Field
-	cols    []format.Column
 	// wake asks the engine for a source epoch now.
 	wake  func()
 	stats *stats
@@ -164,7 +163,7 @@ func (e *Engine) newFeed(v *mview, index int, src *catalog.Table, offsets map[in
 		return nil, err
 	}
 	f := &sourceFeed{src: src, view: v.t, leaf: &v.flow.Leaves[index], index: index, open: open, nexmark: fields,
-		cols: valueColumns(src), wake: e.wakeIngest, stats: &e.stats, bg: &e.bg, next: offsets, committed: maps.Clone(offsets),
+		wake: e.wakeIngest, stats: &e.stats, bg: &e.bg, next: offsets, committed: maps.Clone(offsets),
 		parts: map[int32]*feedPartition{}}
 	f.space = sync.NewCond(&f.mu)
 	return f, nil
@@ -245,7 +244,7 @@ func (f *sourceFeed) handle(m *kafka.Message) bool {
 		err = rec
 	case nil:
 		if !f.keyed {
-			err = p.dec.Decode(m.Value, p.row[:len(f.cols)])
+			err = p.dec.Decode(m.Value, p.row[:len(f.src.Columns)-len(f.src.Source.Includes)])
 			skip = errors.Is(err, format.ErrHeader)
 			break
 		}
@@ -490,6 +489,9 @@ func (e *Engine) runIngest(stop <-chan struct{}, done chan<- struct{}) {
 // offsets and the messages that could not be read are written in one
 // synced batch.
 func (e *Engine) sourceEpoch() error {
+	if e.sources.empty() {
+		return nil
+	}
 	e.writeMu.Lock()
 	defer e.writeMu.Unlock()
 	e.views.mu.Lock()
@@ -502,59 +504,47 @@ func (e *Engine) sourceEpoch() error {
 			}
 		}
 	}
-	// The tables fed by Kafka: their operations are one write.
-	tx := e.beginTx(false, e.opts.Clock().UnixMicro())
-	defer tx.abort()
+	tables := map[uint32]*feedTake{}
 	for id, f := range e.tableFeeds {
-		t := f.take()
-		if t == nil {
-			continue
-		}
-		taken[f] = t
-		tbl, ok := e.cat.Current().TableByID(id)
-		if !ok {
-			continue
-		}
-		if err := applyTableFeed(tx, tbl, t); err != nil {
-			for f := range taken {
-				f.halt("a source epoch could not be applied: " + err.Error() + "; restart the server")
-			}
-			return err
+		if t := f.take(); t != nil {
+			taken[f], tables[id] = t, t
 		}
 	}
 	if len(taken) == 0 {
 		return nil
 	}
-	b := e.store.NewBatch()
-	defer b.Close()
-	b.Include(tx.batch)
-	e.views.apply(tx.changes, tx.batch, b, taken)
-	for id, f := range e.tableFeeds {
-		if t := taken[f]; t != nil {
-			// Writing into a batch does not fail.
-			_ = f.writeOffsets(newStateBatch(b, id), t.next)
-		}
-	}
-	e.views.logSinks(b)
-	for f, t := range taken {
-		f.writeErrors(b, t)
-	}
-	e.stats.checkpoints.Add(1)
-	e.stats.checkpointBytes.Add(int64(b.Size()))
-	if err := e.store.Commit(b); err != nil {
+	halt := func(what string, err error) error {
 		for f := range taken {
-			f.halt("a source epoch could not be written: " + err.Error() + "; restart the server")
+			f.halt("a source epoch could not be " + what + ": " + err.Error() + "; restart the server")
 		}
-		snap := e.store.NewSnapshot()
-		defer snap.Close()
-		e.views.reset(snap)
 		return err
+	}
+	// The tables fed by Kafka: their operations are one write.
+	tx := e.beginTx(false, e.opts.Clock().UnixMicro())
+	defer tx.abort()
+	for id, t := range tables {
+		if tbl, ok := e.cat.Current().TableByID(id); ok {
+			if err := applyTableFeed(tx, tbl, t); err != nil {
+				return halt("applied", err)
+			}
+		}
+	}
+	err := e.writeEpoch(tx, taken, func(b *storage.Batch) {
+		for id, t := range tables {
+			// Writing into a batch does not fail.
+			_ = e.tableFeeds[id].writeOffsets(newStateBatch(b, id), t.next)
+		}
+		for f, t := range taken {
+			f.writeErrors(b, t)
+		}
+	})
+	if err != nil {
+		return halt("written", err)
 	}
 	for f, t := range taken {
 		f.done(t)
 	}
 	e.stats.sourceEpochs.Add(1)
-	e.views.committedSinks()
 	return nil
 }
 
@@ -657,6 +647,13 @@ func (r *registry[T]) add(x T) {
 		r.items = map[T]struct{}{}
 	}
 	r.items[x] = struct{}{}
+}
+
+// empty says whether nothing is registered.
+func (r *registry[T]) empty() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.items) == 0
 }
 
 func (r *registry[T]) remove(x T) {

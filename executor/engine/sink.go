@@ -66,7 +66,6 @@ type msink struct {
 // sinkCollector is the operator a sink subscribes to its view with: it
 // keeps the epoch's changes.
 type sinkCollector struct {
-	width   int
 	changes *types.Chunk
 }
 
@@ -115,9 +114,7 @@ func (s *Session) createSink(ctx context.Context, cs *parser.CreateSink) (string
 	var err error
 	switch spec.Connector {
 	case "kafka":
-		kopts := maps.Clone(spec.Options)
-		delete(kopts, "force_append_only")
-		if cfg, err = kafka.ParseConfig(kopts); err != nil {
+		if cfg, err = sinkKafkaConfig(spec); err != nil {
 			return "", err
 		}
 		if spec.Format == "" {
@@ -242,6 +239,15 @@ func (s *Session) createSink(ctx context.Context, cs *parser.CreateSink) (string
 	return "CREATE SINK", nil
 }
 
+// sinkKafkaConfig reads a Kafka sink's client options: its options but
+// the sink's own (force_append_only, transactional.id).
+func sinkKafkaConfig(spec *catalog.SinkSpec) (kafka.Config, error) {
+	opts := maps.Clone(spec.Options)
+	delete(opts, "force_append_only")
+	delete(opts, "transactional.id")
+	return kafka.ParseConfig(opts)
+}
+
 // sinkColumns returns the columns of the view a sink writes.
 func sinkColumns(view *catalog.Table) []format.Column {
 	out := make([]format.Column, len(view.Columns))
@@ -264,16 +270,13 @@ func (e *Engine) startSink(t *catalog.Table) error {
 	}
 	var cfg kafka.Config
 	if t.Sink.Connector == "kafka" {
-		kopts := maps.Clone(t.Sink.Options)
-		delete(kopts, "force_append_only")
-		delete(kopts, "transactional.id")
 		var err error
-		if cfg, err = kafka.ParseConfig(kopts); err != nil {
+		if cfg, err = sinkKafkaConfig(t.Sink); err != nil {
 			return err
 		}
 	}
 	s := &msink{t: t, spec: t.Sink, cols: sinkColumns(view), cfg: cfg, engine: e,
-		collect: &sinkCollector{width: len(view.Columns), changes: types.NewChunk(len(view.Columns), 64)},
+		collect: &sinkCollector{changes: types.NewChunk(len(view.Columns), 64)},
 		wake:    make(chan struct{}, 1), stop: make(chan struct{}), status: "starting"}
 	v, running := e.views.views[view.ID]
 	if running && v.err == nil {
@@ -293,7 +296,7 @@ func (e *Engine) startSink(t *catalog.Table) error {
 	if stopped {
 		s.failed, s.status = string(why), "stopped: "+string(why)
 	}
-	logged, ok, err := e.store.Get(storage.SinkLogKey(t.ID, 0, 0))
+	logged, ok, err := e.store.Get(loggedKey(t.ID))
 	if err != nil {
 		return err
 	}
@@ -422,9 +425,12 @@ func (s *msink) logEpoch(b *storage.Batch) {
 		}
 		b.Set(storage.SinkLogKey(s.t.ID, epoch, uint32(i)), v)
 	}
-	b.Set(storage.SinkLogKey(s.t.ID, 0, 0), binary.AppendUvarint(nil, epoch))
+	b.Set(loggedKey(s.t.ID), binary.AppendUvarint(nil, epoch))
 	s.pending = epoch
 }
+
+// loggedKey is the key of the last epoch in a sink's log.
+func loggedKey(id uint32) []byte { return storage.SinkLogKey(id, 0, 0) }
 
 // failedKey is the key of a stopped sink's reason, in its log.
 func failedKey(id uint32) []byte { return storage.SinkLogKey(id, 0, 1) }

@@ -116,7 +116,7 @@ func (s *Session) createSource(cs *parser.CreateSource) (string, error) {
 			return "", sqlerr.Newf(sqlerr.InvalidTableDefinition, "a FORMAT %s table needs a PRIMARY KEY: it keys the upserts and deletes", spec.Format)
 		}
 	} else if len(pk) > 0 {
-		return "", sqlerr.New(sqlerr.InvalidTableDefinition, "a source has no primary key: it is a stream of events, not a table")
+		return "", errSourceKey()
 	}
 	for _, c := range t.Columns {
 		if cs.IsTable {
@@ -185,12 +185,8 @@ func (s *Session) createNexmarkSource(cs *parser.CreateSource, t *catalog.Table,
 	if len(cs.Includes) > 0 {
 		return "", sqlerr.Unsupported("INCLUDE on a nexmark source")
 	}
-	pk, _, err := s.tableColumns(cs.Table, t)
-	if err != nil {
+	if err := s.streamColumns(cs, t); err != nil {
 		return "", err
-	}
-	if len(pk) > 0 {
-		return "", sqlerr.New(sqlerr.InvalidTableDefinition, "a source has no primary key: it is a stream of events, not a table")
 	}
 	fields := nexmark.Fields(cfg.Kind)
 	if len(t.Columns) == 0 {
@@ -221,12 +217,8 @@ func (s *Session) createGeneratedSource(cs *parser.CreateSource, t *catalog.Tabl
 	if spec.Format != "" || len(cs.Includes) > 0 {
 		return "", sqlerr.New(sqlerr.InvalidParameterValue, "a datagen source takes no FORMAT and no INCLUDE: it makes its columns itself")
 	}
-	pk, _, err := s.tableColumns(cs.Table, t)
-	if err != nil {
+	if err := s.streamColumns(cs, t); err != nil {
 		return "", err
-	}
-	if len(pk) > 0 {
-		return "", sqlerr.New(sqlerr.InvalidTableDefinition, "a source has no primary key: it is a stream of events, not a table")
 	}
 	if len(t.Columns) == 0 {
 		return "", sqlerr.New(sqlerr.InvalidTableDefinition, "a datagen source needs its columns: CREATE SOURCE name (column type, ...) WITH (connector = 'datagen', ...)")
@@ -306,6 +298,21 @@ func nexmarkRow(t *catalog.Table, fields []nexmark.Field, e *nexmark.Event, row 
 		}
 	}
 	return nil
+}
+
+// errSourceKey refuses a PRIMARY KEY on a source.
+func errSourceKey() error {
+	return sqlerr.New(sqlerr.InvalidTableDefinition, "a source has no primary key: it is a stream of events, not a table")
+}
+
+// streamColumns reads the column definitions of a source into t, which
+// takes no primary key.
+func (s *Session) streamColumns(cs *parser.CreateSource, t *catalog.Table) error {
+	pk, _, err := s.tableColumns(cs.Table, t)
+	if err == nil && len(pk) > 0 {
+		err = errSourceKey()
+	}
+	return err
 }
 
 // addSource adds source (or table) t to the catalog; exists says it was

@@ -51,7 +51,7 @@ func (e *Engine) startTableFeed(t *catalog.Table) error {
 	if err != nil {
 		return err
 	}
-	f := &sourceFeed{src: t, open: open, cols: valueColumns(t), wake: e.wakeIngest, stats: &e.stats, bg: &e.bg, next: next,
+	f := &sourceFeed{src: t, open: open, wake: e.wakeIngest, stats: &e.stats, bg: &e.bg, next: next,
 		committed: map[int32]int64{}, parts: map[int32]*feedPartition{}, keyed: true}
 	for p, o := range next {
 		f.committed[p] = o

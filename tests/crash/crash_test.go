@@ -45,7 +45,7 @@ const lateView = "SELECT grp, count(*) AS n, sum(v) AS s FROM acct WHERE id % 2 
 
 // TestCrashLoop: see the package comment.
 func TestCrashLoop(t *testing.T) {
-	cycles := envInt(t, "FRESHET_CRASH_CYCLES", 20)
+	cycles := testserver.EnvInt(t, "FRESHET_CRASH_CYCLES", 20, 1)
 	seed := uint64(time.Now().UnixNano())
 	if s := os.Getenv("FRESHET_CRASH_SEED"); s != "" {
 		v, err := strconv.ParseUint(s, 10, 64)
@@ -59,12 +59,12 @@ func TestCrashLoop(t *testing.T) {
 
 	s := testserver.Start(t)
 	setup := s.Conn(t)
-	mustExec(t, setup,
+	testserver.Exec(t, setup,
 		"CREATE TABLE acct (id bigint PRIMARY KEY, grp int NOT NULL, v bigint NOT NULL)",
 		"CREATE TABLE grp_names (grp int PRIMARY KEY, label text)",
 		"INSERT INTO grp_names SELECT g, 'group ' || g FROM generate_series(0, 5) g")
 	for _, v := range views {
-		mustExec(t, setup, "CREATE MATERIALIZED VIEW "+v.name+" AS "+v.query)
+		testserver.Exec(t, setup, "CREATE MATERIALIZED VIEW "+v.name+" AS "+v.query)
 	}
 	workers := make([]*worker, 3)
 	for i := range workers {
@@ -92,7 +92,7 @@ func TestCrashLoop(t *testing.T) {
 			time.Sleep(time.Duration(20+rng.IntN(150)) * time.Millisecond)
 			conn := s.Conn(t)
 			if lateState != lateAbsent {
-				mustExec(t, conn, "DROP MATERIALIZED VIEW IF EXISTS late")
+				testserver.Exec(t, conn, "DROP MATERIALIZED VIEW IF EXISTS late")
 			}
 			lateState = lateMaybe
 			late = make(chan error, 1)
@@ -465,29 +465,4 @@ func show(v *int64) string {
 		return "absent"
 	}
 	return strconv.FormatInt(*v, 10)
-}
-
-func mustExec(t *testing.T, conn *pgx.Conn, sqls ...string) {
-	t.Helper()
-	for _, s := range sqls {
-		if _, err := conn.Exec(context.Background(), s); err != nil {
-			var pe *pgconn.PgError
-			if errors.As(err, &pe) {
-				t.Fatalf("%s: %s (%s)", s, pe.Message, pe.Code)
-			}
-			t.Fatalf("%s: %v", s, err)
-		}
-	}
-}
-
-func envInt(t *testing.T, name string, def int) int {
-	s := os.Getenv(name)
-	if s == "" {
-		return def
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 {
-		t.Fatalf("%s=%q: want a positive number", name, s)
-	}
-	return n
 }

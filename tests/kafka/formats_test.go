@@ -73,7 +73,7 @@ func TestAvroAndCSVSources(t *testing.T) {
 	with := func(topic string) string {
 		return fmt.Sprintf("WITH (connector = 'kafka', topic = '%s', properties.bootstrap.server = '%s')", topic, broker)
 	}
-	mustExec(t, conn,
+	testserver.Exec(t, conn,
 		"CREATE SOURCE bids_avro (auction bigint, price bigint, bidder text) "+with(avroTopic)+
 			" FORMAT PLAIN ENCODE AVRO (schema.location = 'file://"+schemaPath+"')",
 		"CREATE SOURCE bids_csv (auction bigint, price bigint, bidder text) "+with(csvTopic)+" FORMAT PLAIN ENCODE CSV",

@@ -4,22 +4,20 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/freshetdb/freshet/tests/oracle"
 	"github.com/freshetdb/freshet/tests/testserver"
 )
 
@@ -126,14 +124,14 @@ func TestJSONSource(t *testing.T) {
 
 	s := testserver.Start(t)
 	conn := s.Conn(t)
-	mustExec(t, conn, fmt.Sprintf(`CREATE SOURCE ev (id bigint, k int, v bigint, name text)
+	testserver.Exec(t, conn, fmt.Sprintf(`CREATE SOURCE ev (id bigint, k int, v bigint, name text)
 		INCLUDE partition AS part INCLUDE offset AS off
 		WITH (connector = 'kafka', topic = '%s', properties.bootstrap.server = '%s', scan.startup.mode = 'earliest')
 		FORMAT PLAIN ENCODE JSON`, topic, broker))
 	for _, v := range views {
-		mustExec(t, conn, "CREATE MATERIALIZED VIEW "+v.name+" AS "+v.query)
+		testserver.Exec(t, conn, "CREATE MATERIALIZED VIEW "+v.name+" AS "+v.query)
 	}
-	mustExec(t, conn, fmt.Sprintf(`CREATE SINK by_k_out FROM by_k WITH (connector = 'kafka', topic = '%s',
+	testserver.Exec(t, conn, fmt.Sprintf(`CREATE SINK by_k_out FROM by_k WITH (connector = 'kafka', topic = '%s',
 		properties.bootstrap.server = '%s', primary_key = 'k') FORMAT UPSERT ENCODE JSON`, sinkTopic, broker))
 	start := time.Now()
 	waitCount(t, s, "totals", "n", len(valid))
@@ -145,7 +143,7 @@ func TestJSONSource(t *testing.T) {
 
 	// kill -9 while more events stream in, then restart: every event
 	// counts exactly once.
-	cycles := envInt(t, "FRESHET_KAFKA_CRASH_CYCLES", 3)
+	cycles := testserver.EnvInt(t, "FRESHET_KAFKA_CRASH_CYCLES", 3, 0)
 	for c := 1; c <= cycles; c++ {
 		more, moreValid, moreBad := workload(t, rng, int64(c)*1_000_000, 30_000)
 		wait := testserver.ProduceFileAsync(t, broker, topic, more)
@@ -169,7 +167,7 @@ func TestJSONSource(t *testing.T) {
 
 	// A view created now replays the topic from the start (Kappa).
 	conn = s.Conn(t)
-	mustExec(t, conn, "CREATE MATERIALIZED VIEW late AS SELECT count(*) AS n, sum(v) AS s FROM ev")
+	testserver.Exec(t, conn, "CREATE MATERIALIZED VIEW late AS SELECT count(*) AS n, sum(v) AS s FROM ev")
 	waitCount(t, s, "late", "n", len(valid))
 	var late, total string
 	if err := conn.QueryRow(context.Background(), "SELECT (SELECT s::text FROM late), (SELECT s::text FROM totals)").Scan(&late, &total); err != nil {
@@ -317,39 +315,11 @@ func checkViews(t *testing.T, s *testserver.Server, pg *pgx.Conn) {
 	conn := s.Conn(t)
 	defer conn.Close(context.Background())
 	for _, v := range views {
-		got := rowsText(t, conn, "SELECT * FROM "+v.name)
-		want := rowsText(t, pg, v.query)
-		if !slices.Equal(got, want) {
-			t.Fatalf("view %s differs from PostgreSQL:\n got %d rows %.400v\nwant %d rows %.400v", v.name, len(got), got, len(want), want)
+		got := oracle.MustRun(t, conn.PgConn(), "SELECT * FROM "+v.name)
+		if d := oracle.Compare(oracle.MustRun(t, pg.PgConn(), v.query), got, false); d != "" {
+			t.Fatalf("view %s differs from PostgreSQL: %s", v.name, d)
 		}
 	}
-}
-
-// rowsText runs a query and returns its rows as sorted text lines.
-func rowsText(t *testing.T, conn *pgx.Conn, q string) []string {
-	t.Helper()
-	rows, err := conn.Query(context.Background(), q, pgx.QueryResultFormats{pgx.TextFormatCode})
-	if err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var parts []string
-		for _, raw := range rows.RawValues() {
-			if raw == nil {
-				parts = append(parts, "NULL")
-			} else {
-				parts = append(parts, string(raw))
-			}
-		}
-		out = append(out, strings.Join(parts, "|"))
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	slices.Sort(out)
-	return out
 }
 
 // checkErrors checks that every malformed message is recorded once.
@@ -381,30 +351,5 @@ func checkPartitions(t *testing.T, s *testserver.Server) {
 	}
 	if parts != 4 || behind != 0 {
 		t.Fatalf("freshet_source_partitions: %d partitions of totals, %d behind or not running; want 4, 0", parts, behind)
-	}
-}
-
-func envInt(t *testing.T, name string, def int) int {
-	s := os.Getenv(name)
-	if s == "" {
-		return def
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 0 {
-		t.Fatalf("%s=%q: want a number", name, s)
-	}
-	return n
-}
-
-func mustExec(t *testing.T, conn *pgx.Conn, sqls ...string) {
-	t.Helper()
-	for _, s := range sqls {
-		if _, err := conn.Exec(context.Background(), s); err != nil {
-			var pe *pgconn.PgError
-			if errors.As(err, &pe) {
-				t.Fatalf("%s: %s (%s)", s, pe.Message, pe.Code)
-			}
-			t.Fatalf("%s: %v", s, err)
-		}
 	}
 }

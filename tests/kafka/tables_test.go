@@ -72,7 +72,7 @@ func TestUpsertAndDebeziumTables(t *testing.T) {
 	with := func(topic string) string {
 		return fmt.Sprintf("WITH (connector = 'kafka', topic = '%s', properties.bootstrap.server = '%s')", topic, broker)
 	}
-	mustExec(t, conn,
+	testserver.Exec(t, conn,
 		"CREATE TABLE users (id int PRIMARY KEY, name text) "+with(users)+" FORMAT UPSERT ENCODE JSON",
 		"CREATE TABLE orders (id int PRIMARY KEY, user_id int, amount int) "+with(orders)+" FORMAT DEBEZIUM ENCODE JSON",
 		"CREATE MATERIALIZED VIEW spend AS SELECT o.user_id, count(*) AS n, sum(o.amount) AS total FROM orders o JOIN users u ON u.id = o.user_id GROUP BY o.user_id")

@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +19,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/freshetdb/freshet/connectors/nexmark"
+	"github.com/freshetdb/freshet/tests/oracle"
 	"github.com/freshetdb/freshet/tests/testserver"
 )
 
@@ -152,14 +152,7 @@ const baseTime = 1_700_000_000_000 // ms
 // the stream's length (default 50,000 events), FRESHET_NEXMARK_QUERIES the
 // queries (q0,q3,...; default all).
 func TestNexmarkQueries(t *testing.T) {
-	events := int64(50_000)
-	if s := os.Getenv("FRESHET_NEXMARK_EVENTS"); s != "" {
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || n < 1 {
-			t.Fatalf("FRESHET_NEXMARK_EVENTS=%q: want a number of events", s)
-		}
-		events = n
-	}
+	events := int64(testserver.EnvInt(t, "FRESHET_NEXMARK_EVENTS", 50_000, 1))
 	run := queries
 	if list := os.Getenv("FRESHET_NEXMARK_QUERIES"); list != "" {
 		run = nil
@@ -173,13 +166,13 @@ func TestNexmarkQueries(t *testing.T) {
 	conn := s.Conn(t)
 	ctx := context.Background()
 	for _, kind := range []string{"person", "auction", "bid"} {
-		mustExec(t, conn, fmt.Sprintf(`CREATE SOURCE %s WITH (connector = 'nexmark', nexmark.table.type = '%s',
+		testserver.Exec(t, conn, fmt.Sprintf(`CREATE SOURCE %s WITH (connector = 'nexmark', nexmark.table.type = '%s',
 			nexmark.event.num = '%d', nexmark.base.time = '%d', nexmark.max.emit.speed = 'true', nexmark.split.num = '2')`,
 			kind, kind, events, baseTime))
 	}
 	start := time.Now()
 	for _, q := range run {
-		mustExec(t, conn, "CREATE MATERIALIZED VIEW nexmark_"+q.name+" AS "+q.sql)
+		testserver.Exec(t, conn, "CREATE MATERIALIZED VIEW nexmark_"+q.name+" AS "+q.sql)
 	}
 	// Every split of every view's feeds read to its end, then one more
 	// epoch so the last rows are in.
@@ -202,15 +195,17 @@ func TestNexmarkQueries(t *testing.T) {
 
 	loadTables(t, conn, events)
 	for _, q := range run {
-		view := rowsText(t, conn, "SELECT * FROM nexmark_"+q.name)
-		mustExec(t, conn, "SET search_path TO batch")
-		batch := rowsText(t, conn, q.sql)
-		mustExec(t, conn, "SET search_path TO public")
-		if !slices.Equal(view, batch) {
-			t.Errorf("%s: the view has %d rows, the query over the tables %d; first differences:\n%s", q.name, len(view), len(batch), firstDiffs(view, batch, 5))
+		view := oracle.MustRun(t, conn.PgConn(), "SELECT * FROM nexmark_"+q.name)
+		testserver.Exec(t, conn, "SET search_path TO batch")
+		batch := oracle.MustRun(t, conn.PgConn(), q.sql)
+		testserver.Exec(t, conn, "SET search_path TO public")
+		// Compare calls the first result PostgreSQL's: here it is the
+		// query's over the tables, and Freshet's the view's.
+		if d := oracle.Compare(batch, view, false); d != "" {
+			t.Errorf("%s: the view differs from the query over the tables: %s", q.name, d)
 			continue
 		}
-		t.Logf("%s: %d rows, equal", q.name, len(view))
+		t.Logf("%s: %d rows, equal", q.name, len(view.Rows))
 	}
 }
 
@@ -218,7 +213,7 @@ func TestNexmarkQueries(t *testing.T) {
 // batch.auction and batch.bid, from the generator package directly.
 func loadTables(t *testing.T, conn *pgx.Conn, events int64) {
 	t.Helper()
-	mustExec(t, conn, "CREATE SCHEMA batch",
+	testserver.Exec(t, conn, "CREATE SCHEMA batch",
 		"CREATE TABLE batch.person (id bigint, name varchar, email_address varchar, credit_card varchar, city varchar, state varchar, date_time timestamp, extra varchar)",
 		"CREATE TABLE batch.auction (id bigint, item_name varchar, description varchar, initial_bid bigint, reserve bigint, date_time timestamp, expires timestamp, seller bigint, category bigint, extra varchar)",
 		"CREATE TABLE batch.bid (auction bigint, bidder bigint, price bigint, channel varchar, url varchar, date_time timestamp, extra varchar)")
@@ -244,69 +239,6 @@ func loadTables(t *testing.T, conn *pgx.Conn, events int64) {
 		}
 		if _, err := conn.CopyFrom(context.Background(), pgx.Identifier{"batch", name}, cols, pgx.CopyFromRows(rows[kind])); err != nil {
 			t.Fatalf("COPY batch.%s: %v", name, err)
-		}
-	}
-}
-
-// rowsText runs a query and returns its rows as sorted text lines.
-func rowsText(t *testing.T, conn *pgx.Conn, q string) []string {
-	t.Helper()
-	rows, err := conn.Query(context.Background(), q, pgx.QueryExecModeSimpleProtocol)
-	if err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var parts []string
-		for _, raw := range rows.RawValues() {
-			if raw == nil {
-				parts = append(parts, "NULL")
-			} else {
-				parts = append(parts, string(raw))
-			}
-		}
-		out = append(out, strings.Join(parts, "|"))
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	slices.Sort(out)
-	return out
-}
-
-// firstDiffs lists up to n rows of a missing from b (-) and of b missing
-// from a (+).
-func firstDiffs(a, b []string, n int) string {
-	count := func(xs []string) map[string]int {
-		m := map[string]int{}
-		for _, x := range xs {
-			m[x]++
-		}
-		return m
-	}
-	ca, cb := count(a), count(b)
-	var out []string
-	for _, x := range a {
-		if ca[x] > cb[x] && len(out) < n {
-			out = append(out, "- "+x)
-			ca[x] = cb[x]
-		}
-	}
-	for _, x := range b {
-		if cb[x] > count(a)[x] && len(out) < 2*n {
-			out = append(out, "+ "+x)
-			cb[x] = 0
-		}
-	}
-	return strings.Join(out, "\n")
-}
-
-func mustExec(t *testing.T, conn *pgx.Conn, sqls ...string) {
-	t.Helper()
-	for _, s := range sqls {
-		if _, err := conn.Exec(context.Background(), s); err != nil {
-			t.Fatalf("%s: %v", s, err)
 		}
 	}
 }

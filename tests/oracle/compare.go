@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"testing"
 
 	"github.com/jackc/pgx/v5/pgconn"
 )
@@ -43,6 +44,16 @@ func Run(ctx context.Context, conn *pgconn.PgConn, sql string) (Result, error) {
 		err = cerr
 	}
 	return res, closeResult(&res, err)
+}
+
+// MustRun is Run, ending the test when the connection fails.
+func MustRun(t testing.TB, conn *pgconn.PgConn, sql string) Result {
+	t.Helper()
+	res, err := Run(context.Background(), conn, sql)
+	if err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+	return res
 }
 
 // closeResult records a server error in res and returns any other error.
