@@ -44,8 +44,33 @@ func newMetrics(reg *prometheus.Registry, version string, st *storage.Store, eng
 		counter("freshet_source_errors_total", "Kafka messages that could not be read (see freshet_source_errors).", nil, func(s engine.Stats) int64 { return s.SourceErrors }),
 		counter("freshet_source_epochs_total", "Source epochs committed.", nil, func(s engine.Stats) int64 { return s.SourceEpochs }),
 		counter("freshet_sink_messages_total", "Messages sinks committed to Kafka.", nil, func(s engine.Stats) int64 { return s.SinkMessages }),
-		counter("freshet_sink_epochs_total", "Epochs sinks committed to Kafka, one transaction each.", nil, func(s engine.Stats) int64 { return s.SinkEpochs }))
+		counter("freshet_sink_epochs_total", "Epochs sinks committed to Kafka, one transaction each.", nil, func(s engine.Stats) int64 { return s.SinkEpochs }),
+		freshnessCollector{eng})
 	return m
+}
+
+// freshnessCollector exports the engine's freshness histogram: rows of
+// source epochs by the delay from their message being read to their
+// epoch's commit.
+type freshnessCollector struct{ eng *engine.Engine }
+
+var freshnessDesc = prometheus.NewDesc("freshet_source_freshness_seconds",
+	"Delay from a feed reading a source message to the commit of the epoch holding its effect (visible to SELECT), counted per row.", nil, nil)
+
+// Describe implements prometheus.Collector.
+func (c freshnessCollector) Describe(ch chan<- *prometheus.Desc) { ch <- freshnessDesc }
+
+// Collect implements prometheus.Collector.
+func (c freshnessCollector) Collect(ch chan<- prometheus.Metric) {
+	s := c.eng.Stats()
+	buckets := make(map[float64]uint64, len(engine.FreshnessBounds))
+	var total uint64
+	for i, bound := range engine.FreshnessBounds {
+		total += uint64(s.FreshnessRows[i])
+		buckets[bound] = total
+	}
+	total += uint64(s.FreshnessRows[len(engine.FreshnessBounds)])
+	ch <- prometheus.MustNewConstHistogram(freshnessDesc, total, s.FreshnessSeconds, buckets)
 }
 
 // ConnOpened implements pgwire.Observer.

@@ -67,6 +67,12 @@ type Stats struct {
 	SourceMessages, SourceBytes, SourceErrors, SourceEpochs int64
 	// SinkMessages and SinkEpochs count what sinks committed to Kafka.
 	SinkMessages, SinkEpochs int64
+	// FreshnessRows counts the rows of source epochs by the bucket of
+	// FreshnessBounds their delay falls in (the last: longer than every
+	// bound), and FreshnessSeconds is the sum of their delays; see
+	// freshness.go.
+	FreshnessRows    []int64
+	FreshnessSeconds float64
 }
 
 // stats holds Stats as atomics.
@@ -75,11 +81,14 @@ type stats struct {
 	checkpoints, checkpointBytes                            atomic.Int64
 	sourceMessages, sourceBytes, sourceErrors, sourceEpochs atomic.Int64
 	sinkMessages, sinkEpochs                                atomic.Int64
+	freshness                                               freshness
 }
 
 // Stats returns the engine's counters.
 func (e *Engine) Stats() Stats {
+	rows, secs := e.stats.freshness.snapshot()
 	return Stats{
+		FreshnessRows: rows, FreshnessSeconds: secs,
 		ViewsLoaded: e.stats.viewsLoaded.Load(), ViewsRebuilt: e.stats.viewsRebuilt.Load(),
 		Checkpoints: e.stats.checkpoints.Load(), CheckpointBytes: e.stats.checkpointBytes.Load(),
 		SourceMessages: e.stats.sourceMessages.Load(), SourceBytes: e.stats.sourceBytes.Load(),

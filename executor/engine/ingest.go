@@ -74,7 +74,9 @@ type sourceFeed struct {
 	space *sync.Cond // signalled when an epoch takes the rows
 	// chunks hold the rows decoded since the last epoch.
 	chunks []*types.Chunk
-	rows   int
+	// arrived holds when each chunk's first row was read (freshness.go).
+	arrived []time.Time
+	rows    int
 	// next is the offset after the last message handled, per partition;
 	// committed the one the last epoch stored.
 	next, committed map[int32]int64
@@ -149,9 +151,10 @@ type sourceError struct {
 
 // feedTake is what an epoch takes from a feed.
 type feedTake struct {
-	chunks []*types.Chunk
-	next   map[int32]int64
-	errs   []sourceError
+	chunks  []*types.Chunk
+	arrived []time.Time
+	next    map[int32]int64
+	errs    []sourceError
 }
 
 // newFeed returns the feed of leaf index of view v, reading source src
@@ -270,6 +273,7 @@ func (f *sourceFeed) handle(m *kafka.Message) bool {
 		}
 		if len(f.chunks) == 0 || f.chunks[len(f.chunks)-1].Len() >= stream.ChunkRows() {
 			f.chunks = append(f.chunks, f.newChunk(len(p.row)))
+			f.arrived = append(f.arrived, time.Now())
 		}
 		f.chunks[len(f.chunks)-1].Append(row, op)
 		f.rows++
@@ -340,8 +344,8 @@ func (f *sourceFeed) take() *feedTake {
 	if len(f.chunks) == 0 && len(f.errs) == 0 && maps.Equal(f.next, f.committed) {
 		return nil
 	}
-	t := &feedTake{chunks: f.chunks, next: maps.Clone(f.next), errs: f.errs}
-	f.chunks, f.rows, f.errs = nil, 0, nil
+	t := &feedTake{chunks: f.chunks, arrived: f.arrived, next: maps.Clone(f.next), errs: f.errs}
+	f.chunks, f.arrived, f.rows, f.errs = nil, nil, 0, nil
 	f.space.Broadcast()
 	return t
 }
@@ -541,7 +545,11 @@ func (e *Engine) sourceEpoch() error {
 	if err != nil {
 		return halt("written", err)
 	}
+	now := time.Now()
 	for f, t := range taken {
+		for i, c := range t.chunks {
+			e.stats.freshness.observe(now.Sub(t.arrived[i]), int64(c.Len()))
+		}
 		f.done(t)
 	}
 	e.stats.sourceEpochs.Add(1)
@@ -590,8 +598,9 @@ func (s *Session) SourcePartitions() []types.Row {
 				lag = types.NewInt8(max(0, h-off))
 				if status == "finished" {
 					// A generator's last event of the split may come
-					// before its end.
-					lag = types.NewInt8(0)
+					// before its end: what is left is what was read
+					// and not yet committed.
+					lag = types.NewInt8(max(0, f.next[id]-off))
 				}
 			}
 			view := types.NullDatum

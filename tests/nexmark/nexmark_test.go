@@ -1,244 +1,64 @@
 // Package nexmark is the Nexmark smoke test: every Nexmark query that runs
-// (shared/NEXMARK.md §2, in RisingWave's dialect, unchanged) is created as
+// (workload.Queries: shared/NEXMARK.md §2, in RisingWave's dialect) is created as
 // a materialized view over the built-in generator's sources, and after the
 // bounded stream is read, each view must equal the same query run once
-// over tables holding the same events, written by the test itself from the
-// generator package (not through the sources). The benchmark is
+// over tables holding the same events, written from the generator package
+// by workload.LoadTables (not through the sources). The benchmark is
 // bench/nexmark's job; this checks the answers.
 package nexmark
 
 import (
 	"context"
-	"fmt"
 	"os"
-	"slices"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
-	"github.com/freshetdb/freshet/connectors/nexmark"
+	"github.com/freshetdb/freshet/bench/nexmark/workload"
 	"github.com/freshetdb/freshet/tests/oracle"
 	"github.com/freshetdb/freshet/tests/testserver"
 )
 
 func TestMain(m *testing.M) { os.Exit(testserver.Main(m)) }
 
-// queries are the Nexmark queries that run, as the spec writes them. Not
-// here: q11 (SESSION windows), q12 (processing-time windows over
-// p_time), q13 (a side input joined FOR SYSTEM_TIME AS OF PROCTIME()),
-// which are not supported yet (#6).
-var queries = []struct{ name, sql string }{
-	{"q0", `SELECT auction, bidder, price, date_time FROM bid`},
-	{"q1", `SELECT auction, bidder, 0.908 * price AS price, date_time FROM bid`},
-	{"q2", `SELECT auction, price FROM bid
-WHERE auction = 1007 OR auction = 1020 OR auction = 2001 OR auction = 2019 OR auction = 2087`},
-	{"q3", `SELECT P.name, P.city, P.state, A.id
-FROM auction AS A INNER JOIN person AS P ON A.seller = P.id
-WHERE A.category = 10 AND (P.state = 'or' OR P.state = 'id' OR P.state = 'ca')`},
-	{"q4", `SELECT Q.category, AVG(Q.final) AS avg
-FROM (SELECT MAX(B.price) AS final, A.category
-      FROM auction A, bid B
-      WHERE A.id = B.auction AND B.date_time BETWEEN A.date_time AND A.expires
-      GROUP BY A.id, A.category) Q
-GROUP BY Q.category`},
-	{"q5", `SELECT AuctionBids.auction, AuctionBids.num
-FROM (SELECT bid.auction, count(*) AS num, window_start AS starttime
-      FROM HOP(bid, date_time, INTERVAL '2' SECOND, INTERVAL '10' SECOND)
-      GROUP BY bid.auction, window_start) AS AuctionBids
-JOIN (SELECT max(CountBids.num) AS maxn, CountBids.starttime_c
-      FROM (SELECT count(*) AS num, window_start AS starttime_c
-            FROM HOP(bid, date_time, INTERVAL '2' SECOND, INTERVAL '10' SECOND)
-            GROUP BY bid.auction, window_start) AS CountBids
-      GROUP BY CountBids.starttime_c) AS MaxBids
-ON AuctionBids.starttime = MaxBids.starttime_c AND AuctionBids.num >= MaxBids.maxn`},
-	{"q6", `SELECT Q.seller,
-       AVG(Q.final) OVER (PARTITION BY Q.seller ORDER BY Q.date_time
-                          ROWS BETWEEN 10 PRECEDING AND CURRENT ROW) AS avg
-FROM (SELECT ROW_NUMBER() OVER (PARTITION BY A.id, A.seller ORDER BY B.price) AS rank,
-             A.seller, B.price AS final, B.date_time
-      FROM auction AS A, bid AS B
-      WHERE A.id = B.auction AND B.date_time BETWEEN A.date_time AND A.expires) AS Q
-WHERE Q.rank <= 1`},
-	{"q7", `SELECT B.auction, B.price, B.bidder, B.date_time
-FROM bid B
-JOIN (SELECT MAX(price) AS maxprice, window_end AS date_time
-      FROM TUMBLE(bid, date_time, INTERVAL '10' SECOND)
-      GROUP BY window_end) B1 ON B.price = B1.maxprice
-WHERE B.date_time BETWEEN B1.date_time - INTERVAL '10' SECOND AND B1.date_time`},
-	{"q8", `SELECT P.id, P.name, P.starttime
-FROM (SELECT id, name, window_start AS starttime, window_end AS endtime
-      FROM TUMBLE(person, date_time, INTERVAL '10' SECOND)
-      GROUP BY id, name, window_start, window_end) P
-JOIN (SELECT seller, window_start AS starttime, window_end AS endtime
-      FROM TUMBLE(auction, date_time, INTERVAL '10' SECOND)
-      GROUP BY seller, window_start, window_end) A
-ON P.id = A.seller AND P.starttime = A.starttime AND P.endtime = A.endtime`},
-	{"q9", `SELECT id, item_name, description, initial_bid, reserve, date_time, expires, seller, category,
-       auction, bidder, price, bid_date_time
-FROM (SELECT A.*, B.auction, B.bidder, B.price, B.date_time AS bid_date_time,
-             ROW_NUMBER() OVER (PARTITION BY A.id ORDER BY B.price DESC, B.date_time ASC) AS rownum
-      FROM auction A, bid B
-      WHERE A.id = B.auction AND B.date_time BETWEEN A.date_time AND A.expires) tmp
-WHERE rownum <= 1`},
-	{"q10", `SELECT auction, bidder, price, date_time,
-       TO_CHAR(date_time, 'YYYY-MM-DD') AS date, TO_CHAR(date_time, 'HH:MI') AS time
-FROM bid`},
-	{"q14", `SELECT auction, bidder, 0.908 * price AS price,
-       CASE WHEN extract(hour FROM date_time) >= 8 AND extract(hour FROM date_time) <= 18 THEN 'dayTime'
-            WHEN extract(hour FROM date_time) <= 6 OR extract(hour FROM date_time) >= 20 THEN 'nightTime'
-            ELSE 'otherTime' END AS bidTimeType,
-       date_time
-FROM bid
-WHERE 0.908 * price > 1000000 AND 0.908 * price < 50000000`},
-	{"q15", `SELECT to_char(date_time, 'YYYY-MM-DD') AS "day",
-       count(*) AS total_bids,
-       count(*) FILTER (WHERE price < 10000) AS rank1_bids,
-       count(*) FILTER (WHERE price >= 10000 AND price < 1000000) AS rank2_bids,
-       count(*) FILTER (WHERE price >= 1000000) AS rank3_bids,
-       count(DISTINCT bidder) AS total_bidders,
-       count(DISTINCT bidder) FILTER (WHERE price < 10000) AS rank1_bidders,
-       count(DISTINCT bidder) FILTER (WHERE price >= 10000 AND price < 1000000) AS rank2_bidders,
-       count(DISTINCT bidder) FILTER (WHERE price >= 1000000) AS rank3_bidders,
-       count(DISTINCT auction) AS total_auctions,
-       count(DISTINCT auction) FILTER (WHERE price < 10000) AS rank1_auctions,
-       count(DISTINCT auction) FILTER (WHERE price >= 10000 AND price < 1000000) AS rank2_auctions,
-       count(DISTINCT auction) FILTER (WHERE price >= 1000000) AS rank3_auctions
-FROM bid
-GROUP BY to_char(date_time, 'YYYY-MM-DD')`},
-	{"q16", `SELECT channel, to_char(date_time, 'YYYY-MM-DD') AS "day", max(to_char(date_time, 'HH:mm')) AS "minute",
-       count(*) AS total_bids, /* ... the rank*_bids, *_bidders and *_auctions columns exactly as in q15 ... */
-       count(DISTINCT auction) FILTER (WHERE price >= 1000000) AS rank3_auctions
-FROM bid
-GROUP BY to_char(date_time, 'YYYY-MM-DD'), channel`},
-	{"q17", `SELECT auction, to_char(date_time, 'YYYY-MM-DD') AS day,
-       count(*) AS total_bids,
-       count(*) FILTER (WHERE price < 10000) AS rank1_bids,
-       count(*) FILTER (WHERE price >= 10000 AND price < 1000000) AS rank2_bids,
-       count(*) FILTER (WHERE price >= 1000000) AS rank3_bids,
-       min(price) AS min_price, max(price) AS max_price, avg(price) AS avg_price, sum(price) AS sum_price
-FROM bid
-GROUP BY to_char(date_time, 'YYYY-MM-DD'), auction`},
-	{"q18", `SELECT auction, bidder, price, channel, url, date_time
-FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY bidder, auction ORDER BY date_time DESC) AS rank_number
-      FROM bid)
-WHERE rank_number <= 1`},
-	{"q19", `SELECT *
-FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY auction ORDER BY price DESC) AS rank_number FROM bid)
-WHERE rank_number <= 10`},
-	{"q20", `SELECT auction, bidder, price, channel, url, B.date_time AS bid_date_time, B.extra AS bid_extra,
-       item_name, description, initial_bid, reserve, A.date_time AS auction_date_time, expires, seller,
-       category, A.extra AS auction_extra
-FROM bid AS B INNER JOIN auction AS A ON B.auction = A.id
-WHERE A.category = 10`},
-	{"q21", `SELECT auction, bidder, price, channel,
-       CASE WHEN lower(channel) = 'apple' THEN '0'
-            WHEN lower(channel) = 'google' THEN '1'
-            WHEN lower(channel) = 'facebook' THEN '2'
-            WHEN lower(channel) = 'baidu' THEN '3'
-            ELSE (regexp_match(url, '(&|^)channel_id=([^&]*)'))[2] END AS channel_id
-FROM bid
-WHERE (regexp_match(url, '(&|^)channel_id=([^&]*)'))[2] IS NOT NULL
-   OR lower(channel) IN ('apple', 'google', 'facebook', 'baidu')`},
-	{"q22", `SELECT auction, bidder, price, channel,
-       split_part(url, '/', 4) AS dir1, split_part(url, '/', 5) AS dir2, split_part(url, '/', 6) AS dir3
-FROM bid`},
-}
-
 const baseTime = 1_700_000_000_000 // ms
 
 // TestNexmarkQueries: see the package comment. FRESHET_NEXMARK_EVENTS sets
 // the stream's length (default 50,000 events), FRESHET_NEXMARK_QUERIES the
-// queries (q0,q3,...; default all).
+// queries (q0,q3,...; default all that run).
 func TestNexmarkQueries(t *testing.T) {
-	events := int64(testserver.EnvInt(t, "FRESHET_NEXMARK_EVENTS", 50_000, 1))
-	run := queries
-	if list := os.Getenv("FRESHET_NEXMARK_QUERIES"); list != "" {
-		run = nil
-		for _, q := range queries {
-			if slices.Contains(strings.Split(list, ","), q.name) {
-				run = append(run, q)
-			}
-		}
+	stream := workload.Stream{Events: int64(testserver.EnvInt(t, "FRESHET_NEXMARK_EVENTS", 50_000, 1)),
+		BaseTime: baseTime, Rate: 10_000, MaxSpeed: true, Splits: 2}
+	run, err := workload.Select(os.Getenv("FRESHET_NEXMARK_QUERIES"))
+	if err != nil {
+		t.Fatal(err)
 	}
 	s := testserver.Start(t)
 	conn := s.Conn(t)
 	ctx := context.Background()
-	for _, kind := range []string{"person", "auction", "bid"} {
-		testserver.Exec(t, conn, fmt.Sprintf(`CREATE SOURCE %s WITH (connector = 'nexmark', nexmark.table.type = '%s',
-			nexmark.event.num = '%d', nexmark.base.time = '%d', nexmark.max.emit.speed = 'true', nexmark.split.num = '2')`,
-			kind, kind, events, baseTime))
-	}
+	testserver.Exec(t, conn, stream.GeneratorSources()...)
 	start := time.Now()
 	for _, q := range run {
-		testserver.Exec(t, conn, "CREATE MATERIALIZED VIEW nexmark_"+q.name+" AS "+q.sql)
+		testserver.Exec(t, conn, "CREATE MATERIALIZED VIEW nexmark_"+q.Name+" AS "+q.SQL)
 	}
-	// Every split of every view's feeds read to its end, then one more
-	// epoch so the last rows are in.
-	deadline := time.Now().Add(5 * time.Minute)
-	for {
-		var behind int
-		if err := conn.QueryRow(ctx, "SELECT count(*) FROM freshet_source_partitions WHERE status <> 'finished' OR lag <> 0").Scan(&behind); err != nil {
-			t.Fatal(err)
-		}
-		if behind == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the feeds have not read the stream after 5 minutes (%d splits behind)", behind)
-		}
-		time.Sleep(100 * time.Millisecond)
+	if _, err := workload.WaitRead(ctx, conn, 5*time.Minute); err != nil {
+		t.Fatal(err)
 	}
-	time.Sleep(500 * time.Millisecond)
-	t.Logf("%d events through %d queries in %.1fs", events, len(run), time.Since(start).Seconds())
+	t.Logf("%d events through %d queries in %.1fs", stream.Events, len(run), time.Since(start).Seconds())
 
-	loadTables(t, conn, events)
+	if err := stream.LoadTables(ctx, conn, "batch"); err != nil {
+		t.Fatal(err)
+	}
 	for _, q := range run {
-		view := oracle.MustRun(t, conn.PgConn(), "SELECT * FROM nexmark_"+q.name)
+		view := oracle.MustRun(t, conn.PgConn(), "SELECT * FROM nexmark_"+q.Name)
 		testserver.Exec(t, conn, "SET search_path TO batch")
-		batch := oracle.MustRun(t, conn.PgConn(), q.sql)
+		batch := oracle.MustRun(t, conn.PgConn(), q.SQL)
 		testserver.Exec(t, conn, "SET search_path TO public")
 		// Compare calls the first result PostgreSQL's: here it is the
 		// query's over the tables, and Freshet's the view's.
 		if d := oracle.Compare(batch, view, false); d != "" {
-			t.Errorf("%s: the view differs from the query over the tables: %s", q.name, d)
+			t.Errorf("%s: the view differs from the query over the tables: %s", q.Name, d)
 			continue
 		}
-		t.Logf("%s: %d rows, equal", q.name, len(view.Rows))
-	}
-}
-
-// loadTables writes the stream's events into tables batch.person,
-// batch.auction and batch.bid, from the generator package directly.
-func loadTables(t *testing.T, conn *pgx.Conn, events int64) {
-	t.Helper()
-	testserver.Exec(t, conn, "CREATE SCHEMA batch",
-		"CREATE TABLE batch.person (id bigint, name varchar, email_address varchar, credit_card varchar, city varchar, state varchar, date_time timestamp, extra varchar)",
-		"CREATE TABLE batch.auction (id bigint, item_name varchar, description varchar, initial_bid bigint, reserve bigint, date_time timestamp, expires timestamp, seller bigint, category bigint, extra varchar)",
-		"CREATE TABLE batch.bid (auction bigint, bidder bigint, price bigint, channel varchar, url varchar, date_time timestamp, extra varchar)")
-	gen := nexmark.NewGenerator(baseTime, 10_000)
-	rows := map[nexmark.Kind][][]any{}
-	var e nexmark.Event
-	for n := int64(0); n < events; n++ {
-		gen.Event(n, &e)
-		var row []any
-		for _, f := range nexmark.Fields(e.Kind) {
-			v := e.Value(f)
-			if f.Type == nexmark.Time {
-				v = time.UnixMilli(v.(int64)).UTC()
-			}
-			row = append(row, v)
-		}
-		rows[e.Kind] = append(rows[e.Kind], row)
-	}
-	for kind, name := range map[nexmark.Kind]string{nexmark.Person: "person", nexmark.Auction: "auction", nexmark.Bid: "bid"} {
-		var cols []string
-		for _, f := range nexmark.Fields(kind) {
-			cols = append(cols, f.Name)
-		}
-		if _, err := conn.CopyFrom(context.Background(), pgx.Identifier{"batch", name}, cols, pgx.CopyFromRows(rows[kind])); err != nil {
-			t.Fatalf("COPY batch.%s: %v", name, err)
-		}
+		t.Logf("%s: %d rows, equal", q.Name, len(view.Rows))
 	}
 }

@@ -1,0 +1,224 @@
+// Package workload is the Nexmark workload shared by the benchmark
+// (bench/nexmark) and the smoke test (tests/nexmark): the queries, the
+// statements that declare the sources (the built-in generator or Kafka
+// topics of JSON), the independent copy of the events in tables that
+// verification runs the queries over, the JSON the Kafka loader writes,
+// and the wait until every feed has read a bounded stream.
+package workload
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/freshetdb/freshet/connectors/nexmark"
+)
+
+// Kinds names the three sources, in the order of nexmark.Kind.
+var Kinds = []string{"person", "auction", "bid"}
+
+// Stream is the configuration of the events a run reads.
+type Stream struct {
+	// Events is the number of events of all kinds.
+	Events int64
+	// BaseTime is the event time of event 0 in ms; Rate the events per
+	// second of event time, which is also the wall-clock rate unless
+	// MaxSpeed.
+	BaseTime, Rate int64
+	MaxSpeed       bool
+	// Splits is the number of parallel splits of each source.
+	Splits int
+}
+
+// Select returns the queries named in list ("q0,q3"; "" or "all": all),
+// in the order of Queries, or an error naming one that does not run.
+func Select(list string) ([]Query, error) {
+	if list == "" || list == "all" {
+		return Queries, nil
+	}
+	var out []Query
+	for _, name := range strings.Split(list, ",") {
+		name = strings.TrimSpace(name)
+		i := slices.IndexFunc(Queries, func(q Query) bool { return q.Name == name })
+		if i >= 0 {
+			out = append(out, Queries[i])
+			continue
+		}
+		for _, u := range NotSupported {
+			if u.Name == name {
+				return nil, fmt.Errorf("%s does not run: %s", name, u.Reason)
+			}
+		}
+		return nil, fmt.Errorf("there is no Nexmark query %q (q0 to q22)", name)
+	}
+	return out, nil
+}
+
+// Query is one Nexmark query.
+type Query struct{ Name, SQL string }
+
+// GeneratorSources returns the statements that declare person, auction
+// and bid over the built-in generator.
+func (s Stream) GeneratorSources() []string {
+	var out []string
+	for _, kind := range Kinds {
+		out = append(out, fmt.Sprintf(`CREATE SOURCE %s WITH (connector = 'nexmark', nexmark.table.type = '%s',
+	nexmark.event.num = '%d', nexmark.base.time = '%d', nexmark.event.rate = '%d',
+	nexmark.max.emit.speed = '%t', nexmark.split.num = '%d')`,
+			kind, kind, s.Events, s.BaseTime, s.Rate, s.MaxSpeed, s.Splits))
+	}
+	return out
+}
+
+// KafkaSources returns the statements that declare person, auction and
+// bid over the topics the loader writes (Topic), read from the start.
+func KafkaSources(brokers string) []string {
+	var out []string
+	for i, kind := range Kinds {
+		out = append(out, fmt.Sprintf(`CREATE SOURCE %s (%s) WITH (connector = 'kafka', topic = '%s',
+	properties.bootstrap.server = '%s', scan.startup.mode = 'earliest') FORMAT PLAIN ENCODE JSON`,
+			kind, columns(nexmark.Kind(i)), Topic(kind), brokers))
+	}
+	return out
+}
+
+// Topic is the Kafka topic of a kind of event, as RisingWave's benchmark
+// names it.
+func Topic(kind string) string { return "nexmark-" + kind }
+
+// columns returns the column definitions of a kind's table.
+func columns(k nexmark.Kind) string {
+	var cols []string
+	for _, f := range nexmark.Fields(k) {
+		typ := map[nexmark.FieldType]string{nexmark.Int: "bigint", nexmark.String: "varchar", nexmark.Time: "timestamp"}[f.Type]
+		cols = append(cols, f.Name+" "+typ)
+	}
+	return strings.Join(cols, ", ")
+}
+
+// Each calls fn with every event of the stream, in order; e is reused.
+func (s Stream) Each(fn func(n int64, e *nexmark.Event) error) error {
+	gen := nexmark.NewGenerator(s.BaseTime, s.Rate)
+	var e nexmark.Event
+	for n := int64(0); n < s.Events; n++ {
+		gen.Event(n, &e)
+		if err := fn(n, &e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// LoadTables writes the stream's events into tables person, auction and
+// bid of a new schema, straight from the generator package (not through
+// Freshet's sources), for the queries to be run over once.
+func (s Stream) LoadTables(ctx context.Context, conn *pgx.Conn, schema string) error {
+	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		return fmt.Errorf("create schema %s: %w", schema, err)
+	}
+	gen := nexmark.NewGenerator(s.BaseTime, s.Rate)
+	for i, kind := range Kinds {
+		k := nexmark.Kind(i)
+		if _, err := conn.Exec(ctx, fmt.Sprintf("CREATE TABLE %s.%s (%s)", schema, kind, columns(k))); err != nil {
+			return fmt.Errorf("create table %s.%s: %w", schema, kind, err)
+		}
+		fields := nexmark.Fields(k)
+		var cols []string
+		for _, f := range fields {
+			cols = append(cols, f.Name)
+		}
+		var e nexmark.Event
+		n := int64(-1)
+		row := make([]any, len(fields))
+		next := func() bool {
+			for n++; n < s.Events; n++ {
+				if nexmark.KindOf(n) == k {
+					gen.Event(n, &e)
+					return true
+				}
+			}
+			return false
+		}
+		values := func() ([]any, error) {
+			for j, f := range fields {
+				row[j] = e.Value(f)
+				if f.Type == nexmark.Time {
+					row[j] = time.UnixMilli(e.Times[f.Index]).UTC()
+				}
+			}
+			return row, nil
+		}
+		if _, err := conn.CopyFrom(ctx, pgx.Identifier{schema, kind}, cols, pgx.CopyFromFunc(func() ([]any, error) {
+			if !next() {
+				return nil, nil
+			}
+			return values()
+		})); err != nil {
+			return fmt.Errorf("copy into %s.%s: %w", schema, kind, err)
+		}
+	}
+	return nil
+}
+
+// AppendJSON appends event e as a JSON object with snake_case keys (the
+// fields of its kind), its times as 'YYYY-MM-DD HH:MM:SS.mmm' in UTC.
+func AppendJSON(b []byte, e *nexmark.Event) []byte {
+	b = append(b, '{')
+	for i, f := range nexmark.Fields(e.Kind) {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '"')
+		b = append(b, f.Name...)
+		b = append(b, '"', ':')
+		switch f.Type {
+		case nexmark.Int:
+			b = fmt.Appendf(b, "%d", e.Ints[f.Index])
+		case nexmark.Time:
+			b = time.UnixMilli(e.Times[f.Index]).UTC().AppendFormat(append(b, '"'), "2006-01-02 15:04:05.000")
+			b = append(b, '"')
+		default:
+			// The generator's strings are ASCII letters, digits and
+			// URL punctuation: nothing JSON must escape.
+			b = append(b, '"')
+			b = append(b, e.Strings[f.Index]...)
+			b = append(b, '"')
+		}
+	}
+	return append(b, '}')
+}
+
+// WaitRead waits until every feed of every view and sink has read its
+// source to the end and committed it, or fails after timeout. For a
+// Kafka source the end is its high watermark. It returns when it first
+// saw every feed done.
+func WaitRead(ctx context.Context, conn *pgx.Conn, timeout time.Duration) (time.Time, error) {
+	deadline := time.Now().Add(timeout)
+	var first time.Time
+	for {
+		now := time.Now()
+		var feeds, behind int
+		err := conn.QueryRow(ctx, "SELECT count(*), count(*) FILTER (WHERE lag IS NULL OR lag <> 0) FROM freshet_source_partitions").Scan(&feeds, &behind)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("read freshet_source_partitions: %w", err)
+		}
+		// Held twice in a row: a feed that has not listed its
+		// partitions yet is not taken for done.
+		switch {
+		case feeds == 0 || behind > 0:
+			first = time.Time{}
+		case first.IsZero():
+			first = now
+		default:
+			return first, nil
+		}
+		if now.After(deadline) {
+			return time.Time{}, fmt.Errorf("the feeds have not read the stream after %v (%d of %d partitions behind)", timeout, behind, feeds)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
