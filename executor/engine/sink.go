@@ -322,11 +322,11 @@ func (e *Engine) startSink(t *catalog.Table) error {
 		if !running || v.err != nil {
 			return sqlerr.Newf(sqlerr.ObjectNotInPrerequisiteState, "materialized view %q is not running", view.Name)
 		}
-		err := v.sink.Each(func(r types.Row, n int64) error {
-			s.collect.changes.Append(r, n)
-			return nil
-		})
-		if err != nil {
+		add := func(r types.Row, n int64) { s.collect.changes.Append(r, n) }
+		if v.sink.Forwarding() {
+			// The sink's own query: what its backfill computed.
+			v.sink.Drain(add)
+		} else if err := v.sink.Each(func(r types.Row, n int64) error { add(r, n); return nil }); err != nil {
 			return err
 		}
 		b := e.store.NewBatch()

@@ -79,6 +79,23 @@ func (d *doneSink) Flush(port int) error {
 	return err
 }
 
+// doneForwarder is doneSink for a forwarding sink (a sink's own query):
+// not Stateful, so the dataflow neither logs nor saves what it passes on.
+type doneForwarder struct {
+	sink *stream.ViewSink
+	done chan struct{}
+}
+
+// Push implements stream.Operator.
+func (d *doneForwarder) Push(port int, c *types.Chunk) error { return d.sink.Push(port, c) }
+
+// Flush implements stream.Operator.
+func (d *doneForwarder) Flush(port int) error {
+	err := d.sink.Flush(port)
+	d.done <- struct{}{}
+	return err
+}
+
 // wait blocks until the epoch posted to the view completes, and returns the
 // error of a failed operator.
 func (v *mview) wait() error {
@@ -235,7 +252,12 @@ func (m *viewManager) build(ctx context.Context, e *Engine, cat *catalog.Catalog
 	if err != nil {
 		return nil, err
 	}
-	v := &mview{t: t, sink: stream.NewViewSink(len(n.Columns())), tables: map[uint32][]*stream.ShardLeaf{},
+	sink := stream.NewViewSink(len(n.Columns()))
+	if t.Kind == catalog.RelSink {
+		// A sink's own query: only its changes are wanted.
+		sink = stream.NewForwardingSink(len(n.Columns()))
+	}
+	v := &mview{t: t, sink: sink, tables: map[uint32][]*stream.ShardLeaf{},
 		workers: stream.StartWorkers(m.workers), done: make(chan struct{}, 1), engine: e,
 		fingerprint: stateFingerprint(t, n)}
 	ecs := make([]*expr.Ctx, v.workers.N())
@@ -243,7 +265,11 @@ func (m *viewManager) build(ctx context.Context, e *Engine, cat *catalog.Catalog
 	for i := range ecs {
 		ecs[i] = &expr.Ctx{Eval: ev}
 	}
-	v.flow, err = stream.BuildSharded(ecs, n, &doneSink{ViewSink: v.sink, done: v.done}, v.workers)
+	var end stream.Operator = &doneSink{ViewSink: v.sink, done: v.done}
+	if sink.Forwarding() {
+		end = &doneForwarder{sink: v.sink, done: v.done}
+	}
+	v.flow, err = stream.BuildSharded(ecs, n, end, v.workers)
 	if err != nil {
 		v.workers.Close()
 		return nil, err
