@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/freshetdb/freshet/connectors/datagen"
@@ -70,18 +71,22 @@ type sourceFeed struct {
 	// bg counts the engine's background goroutines, which Close awaits.
 	bg *sync.WaitGroup
 
+	// parts holds the partitions read (*feedPartition by int32), each
+	// with its own lock, so that the readers of partitions or splits
+	// do not contend. Lock order: a partition's mu before the feed's.
+	parts sync.Map
+	// rows counts the rows the partitions hold, for back-pressure.
+	rows atomic.Int64
+	// halted is set once the feed takes no more messages: closed, or
+	// stopped.
+	halted atomic.Bool
+
 	mu    sync.Mutex
 	space *sync.Cond // signalled when an epoch takes the rows
-	// chunks hold the rows decoded since the last epoch.
-	chunks []*types.Chunk
-	// arrived holds when each chunk's first row was read (freshness.go).
-	arrived []time.Time
-	rows    int
-	// next is the offset after the last message handled, per partition;
-	// committed the one the last epoch stored.
+	// next is the offset after the last message an epoch took, per
+	// partition (the start offsets before any); committed the one the
+	// last stored epoch took.
 	next, committed map[int32]int64
-	errs            []sourceError
-	parts           map[int32]*feedPartition
 	// free holds the chunks of stored epochs, for reuse.
 	free   []*types.Chunk
 	closed bool
@@ -129,15 +134,30 @@ func openReader(src *catalog.Table) (func(map[int32]int64, kafka.Handler) feedRe
 	return func(start map[int32]int64, h kafka.Handler) feedReader { return kafka.Start(cfg, start, h) }, nil, nil
 }
 
-// feedPartition is a feed's reading of one partition: its decoder and
-// counters.
+// feedPartition is a feed's reading of one partition: its decoder, the
+// rows it decoded since the last epoch, and counters. Its reader's
+// goroutine handles its messages; mu guards it against the epoch and the
+// status, which read it from other goroutines.
 type feedPartition struct {
+	mu  sync.Mutex
 	dec format.Decoder
 	// envDec and envelope read Debezium envelopes (keyed feeds).
-	envDec                   *format.JSON
-	envelope                 types.Row
-	row                      types.Row
+	envDec   *format.JSON
+	envelope types.Row
+	row      types.Row
+	// chunks hold the rows decoded since the last epoch; arrived when
+	// each chunk's first row was read (freshness.go).
+	chunks  []*types.Chunk
+	arrived []time.Time
+	errs    []sourceError
+	// next is the offset after the last message handled, once read is
+	// set.
+	next                     int64
+	read                     bool
 	messages, bytes, invalid int64
+	// counted is what of messages, bytes and invalid the engine's
+	// counters hold (an epoch adds the rest).
+	counted [3]int64
 }
 
 // sourceError is a message that could not be read.
@@ -166,8 +186,7 @@ func (e *Engine) newFeed(v *mview, index int, src *catalog.Table, offsets map[in
 		return nil, err
 	}
 	f := &sourceFeed{src: src, view: v.t, leaf: &v.flow.Leaves[index], index: index, open: open, nexmark: fields,
-		wake: e.wakeIngest, stats: &e.stats, bg: &e.bg, next: offsets, committed: maps.Clone(offsets),
-		parts: map[int32]*feedPartition{}}
+		wake: e.wakeIngest, stats: &e.stats, bg: &e.bg, next: offsets, committed: maps.Clone(offsets)}
 	f.space = sync.NewCond(&f.mu)
 	return f, nil
 }
@@ -192,6 +211,7 @@ func (f *sourceFeed) start() {
 func (f *sourceFeed) close() {
 	f.mu.Lock()
 	f.closed = true
+	f.halted.Store(true)
 	f.space.Broadcast()
 	r := f.reader
 	f.mu.Unlock()
@@ -206,35 +226,53 @@ func (f *sourceFeed) close() {
 func (f *sourceFeed) halt(why string) {
 	f.mu.Lock()
 	f.stopped = why
+	f.halted.Store(true)
 	f.mu.Unlock()
 	f.close()
+}
+
+// partition returns the feed's partition id, made on its first message.
+func (f *sourceFeed) partition(id int32) *feedPartition {
+	if p, ok := f.parts.Load(id); ok {
+		return p.(*feedPartition)
+	}
+	// openReader checked the source's encoding.
+	var dec format.Decoder
+	if f.nexmark == nil && f.src.Source.Connector == "kafka" {
+		dec, _ = newDecoder(f.src)
+	}
+	p, _ := f.parts.LoadOrStore(id, &feedPartition{dec: dec, row: make(types.Row, len(f.src.Columns))})
+	return p.(*feedPartition)
+}
+
+// partitions returns the feed's partitions by id.
+func (f *sourceFeed) partitions() map[int32]*feedPartition {
+	out := map[int32]*feedPartition{}
+	f.parts.Range(func(k, v any) bool {
+		out[k.(int32)] = v.(*feedPartition)
+		return true
+	})
+	return out
 }
 
 // handle decodes one message into the feed's pending rows, or records why
 // it cannot; it waits while the feed holds maxPendingRows.
 func (f *sourceFeed) handle(m *kafka.Message) bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	for f.rows >= maxPendingRows && !f.closed {
-		f.space.Wait()
+	if f.rows.Load() >= maxPendingRows {
+		f.mu.Lock()
+		for f.rows.Load() >= maxPendingRows && !f.closed {
+			f.space.Wait()
+		}
+		f.mu.Unlock()
 	}
-	if f.closed || f.stopped != "" {
+	if f.halted.Load() {
 		return false
 	}
-	p := f.parts[m.Partition]
-	if p == nil {
-		// openReader checked the source's encoding.
-		var dec format.Decoder
-		if f.nexmark == nil && m.Record == nil {
-			dec, _ = newDecoder(f.src)
-		}
-		p = &feedPartition{dec: dec, row: make(types.Row, len(f.src.Columns))}
-		f.parts[m.Partition] = p
-	}
+	p := f.partition(m.Partition)
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	p.messages++
 	p.bytes += int64(len(m.Value))
-	f.stats.sourceMessages.Add(1)
-	f.stats.sourceBytes.Add(int64(len(m.Value)))
 	row, op := p.row, int64(1)
 	var err error
 	skip := false
@@ -258,30 +296,31 @@ func (f *sourceFeed) handle(m *kafka.Message) bool {
 	case skip:
 	case err != nil:
 		p.invalid++
-		f.stats.sourceErrors.Add(1)
-		f.errs = append(f.errs, sourceError{partition: m.Partition, offset: m.Offset, err: err.Error(),
+		p.errs = append(p.errs, sourceError{partition: m.Partition, offset: m.Offset, err: err.Error(),
 			payload: slices.Clone(m.Value[:min(len(m.Value), maxPayloadPrefix)]), at: time.Now()})
 		if f.src.Source.StopOnError {
 			// The offset stays before the message: a restart reads it
 			// and stops again.
+			f.mu.Lock()
 			f.stopped = fmt.Sprintf("partition %d offset %d cannot be read (on_error = 'stop'): %v", m.Partition, m.Offset, err)
+			f.halted.Store(true)
+			f.mu.Unlock()
 			return false
 		}
 	default:
 		for _, inc := range f.src.Source.Includes {
 			p.row[inc.Column] = includeValue(inc, m)
 		}
-		if len(f.chunks) == 0 || f.chunks[len(f.chunks)-1].Len() >= stream.ChunkRows() {
-			f.chunks = append(f.chunks, f.newChunk(len(p.row)))
-			f.arrived = append(f.arrived, time.Now())
+		if len(p.chunks) == 0 || p.chunks[len(p.chunks)-1].Len() >= stream.ChunkRows() {
+			p.chunks = append(p.chunks, f.newChunk(len(p.row)))
+			p.arrived = append(p.arrived, time.Now())
 		}
-		f.chunks[len(f.chunks)-1].Append(row, op)
-		f.rows++
+		p.chunks[len(p.chunks)-1].Append(row, op)
+		if f.rows.Add(1) >= maxPendingRows {
+			f.wake()
+		}
 	}
-	f.next[m.Partition] = m.Offset + 1
-	if f.rows >= maxPendingRows {
-		f.wake()
-	}
+	p.next, p.read = m.Offset+1, true
 	return true
 }
 
@@ -339,14 +378,42 @@ func headerValue(name string, hs []kafka.Header) types.Datum {
 // take hands what the feed read since the last epoch to a new epoch; nil
 // when it read nothing.
 func (f *sourceFeed) take() *feedTake {
+	t := &feedTake{}
+	taken := map[int32]int64{}
+	var rows, counts [3]int64
+	for id, p := range f.partitions() {
+		p.mu.Lock()
+		for _, c := range p.chunks {
+			rows[0] += int64(c.Len())
+		}
+		t.chunks = append(t.chunks, p.chunks...)
+		t.arrived = append(t.arrived, p.arrived...)
+		t.errs = append(t.errs, p.errs...)
+		p.chunks, p.arrived, p.errs = nil, nil, nil
+		if p.read {
+			taken[id] = p.next
+		}
+		now := [3]int64{p.messages, p.bytes, p.invalid}
+		for i := range now {
+			counts[i] += now[i] - p.counted[i]
+		}
+		p.counted = now
+		p.mu.Unlock()
+	}
+	f.stats.sourceMessages.Add(counts[0])
+	f.stats.sourceBytes.Add(counts[1])
+	f.stats.sourceErrors.Add(counts[2])
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if len(f.chunks) == 0 && len(f.errs) == 0 && maps.Equal(f.next, f.committed) {
+	maps.Copy(f.next, taken)
+	if rows[0] > 0 {
+		f.rows.Add(-rows[0])
+		f.space.Broadcast()
+	}
+	if len(t.chunks) == 0 && len(t.errs) == 0 && maps.Equal(f.next, f.committed) {
 		return nil
 	}
-	t := &feedTake{chunks: f.chunks, arrived: f.arrived, next: maps.Clone(f.next), errs: f.errs}
-	f.chunks, f.arrived, f.rows, f.errs = nil, nil, 0, nil
-	f.space.Broadcast()
+	t.next = maps.Clone(f.next)
 	return t
 }
 
@@ -369,8 +436,10 @@ func (f *sourceFeed) done(t *feedTake) {
 const maxFreeChunks = maxPendingRows / 1024
 
 // newChunk returns an empty chunk of the given width, reused if one is
-// free. The caller holds f.mu.
+// free.
 func (f *sourceFeed) newChunk(width int) *types.Chunk {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	if n := len(f.free); n > 0 && cap(f.free[n-1].Weights) >= stream.ChunkRows() {
 		c := f.free[n-1]
 		f.free = f.free[:n-1]
@@ -571,22 +640,31 @@ func (s *Session) SourcePartitions() []types.Row {
 			}
 			status = r.Status()
 		}
+		// Each partition's figures, read under its own lock (taken
+		// before the feed's).
+		type partFigures struct {
+			read                           bool
+			next, messages, bytes, invalid int64
+		}
+		figures := map[int32]partFigures{}
+		for id, p := range f.partitions() {
+			p.mu.Lock()
+			figures[id] = partFigures{p.read, p.next, p.messages, p.bytes, p.invalid}
+			p.mu.Unlock()
+		}
 		f.mu.Lock()
 		if f.stopped != "" {
 			status = "stopped: " + f.stopped
 		}
-		ids := slices.Sorted(maps.Keys(f.parts))
+		ids := slices.Sorted(maps.Keys(figures))
 		for p := range hw {
-			if _, ok := f.parts[p]; !ok {
+			if _, ok := figures[p]; !ok {
 				ids = append(ids, p)
 			}
 		}
 		slices.Sort(ids)
 		for _, id := range ids {
-			p := f.parts[id]
-			if p == nil {
-				p = &feedPartition{}
-			}
+			p := figures[id]
 			off, ok := f.committed[id]
 			committed, lag := types.NullDatum, types.NullDatum
 			if ok {
@@ -600,7 +678,10 @@ func (s *Session) SourcePartitions() []types.Row {
 					// A generator's last event of the split may come
 					// before its end: what is left is what was read
 					// and not yet committed.
-					lag = types.NewInt8(max(0, f.next[id]-off))
+					lag = types.NewInt8(0)
+					if p.read {
+						lag = types.NewInt8(max(0, p.next-off))
+					}
 				}
 			}
 			view := types.NullDatum

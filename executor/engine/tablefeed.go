@@ -52,7 +52,7 @@ func (e *Engine) startTableFeed(t *catalog.Table) error {
 		return err
 	}
 	f := &sourceFeed{src: t, open: open, wake: e.wakeIngest, stats: &e.stats, bg: &e.bg, next: next,
-		committed: map[int32]int64{}, parts: map[int32]*feedPartition{}, keyed: true}
+		committed: map[int32]int64{}, keyed: true}
 	for p, o := range next {
 		f.committed[p] = o
 	}

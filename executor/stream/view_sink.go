@@ -44,6 +44,15 @@ func NewForwardingSink(width int) *ViewSink {
 
 // Push implements Operator.
 func (s *ViewSink) Push(_ int, c *types.Chunk) error {
+	if s.rows == nil && len(s.subs) > 0 && s.pending.Len() == 0 {
+		// Forwarding, with nothing held: straight on.
+		for _, sub := range s.subs {
+			if err := sub.Out.Push(sub.Port, c); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	for i := 0; i < c.Len(); i++ {
 		r, w := c.Row(i), c.Weights[i]
 		if s.rows != nil {
