@@ -25,7 +25,7 @@ import (
 
 // stateFormat names the layout of operator state; change it when an
 // operator's records change meaning, so that stored state is rebuilt.
-const stateFormat = "freshet-state-v1"
+const stateFormat = "freshet-state-v2"
 
 // headerOp is the operator number of a view's state header: after every
 // real operator's keys, so the state proper is [prefix, header).

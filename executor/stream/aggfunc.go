@@ -607,6 +607,10 @@ type distinctState struct {
 	inner    aggState
 	seen     *rowTable[*distinctValue]
 	keepNull bool // array_agg collects NULL as a value
+	// log, when set, logs the state's records as they change: the
+	// values' forms and the forms shown (the inner aggregate is what the
+	// shown forms add up to, and is not stored).
+	log *callLog
 }
 
 // distinctValue is one distinct value: the weights of its forms and the
@@ -632,7 +636,15 @@ func (s *distinctState) add(args []types.Datum, w int64) error {
 	e := s.value(args)
 	v := e.val
 	v.forms.add(args, w)
-	feed := func(r types.Row, w int64) error { return s.inner.add(r, w) }
+	if s.log != nil {
+		s.log.record(distinctForm, args, w)
+	}
+	feed := func(r types.Row, w int64) error {
+		if s.log != nil {
+			s.log.record(distinctShown, r, w)
+		}
+		return s.inner.add(r, w)
+	}
 	if err := showForm(&v.shown, v.forms.pick(v.shown), feed); err != nil {
 		return err
 	}
@@ -645,19 +657,18 @@ func (s *distinctState) add(args []types.Datum, w int64) error {
 func (s *distinctState) result() (types.Datum, error) { return s.inner.result() }
 
 // A DISTINCT aggregate's state rows: the forms of the values with their
-// weights, the form of each value the inner aggregate holds, and the inner
-// aggregate's rows.
+// weights, and the form of each value the inner aggregate holds (which
+// loading adds to it again).
 const (
 	distinctForm  = iota // [tag, values...], weighted by their count
 	distinctShown        // [tag, values...]
-	distinctInner        // [tag, a row of the inner state...]
 )
 
 func (s *distinctState) save(yield func(types.Row, int64) error) error {
 	tagged := func(tag int32, r types.Row, w int64) error {
 		return yield(append(types.Row{types.NewInt4(tag)}, r...), w)
 	}
-	if err := s.seen.each(func(e *rowEntry[*distinctValue]) error {
+	return s.seen.each(func(e *rowEntry[*distinctValue]) error {
 		if err := saveRows(e.val.forms.m, func(r types.Row, w int64) error { return tagged(distinctForm, r, w) }); err != nil {
 			return err
 		}
@@ -665,10 +676,7 @@ func (s *distinctState) save(yield func(types.Row, int64) error) error {
 			return nil
 		}
 		return tagged(distinctShown, e.val.shown, 1)
-	}); err != nil {
-		return err
-	}
-	return s.inner.save(func(r types.Row, w int64) error { return tagged(distinctInner, r, w) })
+	})
 }
 
 func (s *distinctState) load(r types.Row, w int64) error {
@@ -680,10 +688,12 @@ func (s *distinctState) load(r types.Row, w int64) error {
 		s.value(r[1:]).val.forms.add(r[1:], w)
 		return nil
 	case distinctShown:
-		s.value(r[1:]).val.shown = append(types.Row(nil), r[1:]...)
-		return nil
-	case distinctInner:
-		return s.inner.load(r[1:], w)
+		if w != 1 {
+			return errAggRecord
+		}
+		v := s.value(r[1:]).val
+		v.shown = append(types.Row(nil), r[1:]...)
+		return s.inner.add(v.shown, 1)
 	}
 	return errAggRecord
 }

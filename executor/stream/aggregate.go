@@ -33,7 +33,35 @@ type Aggregate struct {
 	log *stateLog
 	// rec is a scratch row for logged records.
 	rec types.Row
+	// callLogs log, per call, the records of its DISTINCT states.
+	callLogs []callLog
 }
+
+// callLog logs the changes of one call's state as records of the call's
+// table under the input's own form of the group key: the rows a multiset
+// state adds, the records a DISTINCT state changes.
+type callLog struct {
+	a    *Aggregate
+	call int
+}
+
+// record logs that the weight of the call's state row r changed by w,
+// with tag (when not noTag) before the row.
+func (l *callLog) record(tag int32, r types.Row, w int64) {
+	a := l.a
+	if !a.log.logging() {
+		return
+	}
+	a.rec = append(append(a.rec[:0], a.key...), types.NewInt4(int32(l.call)))
+	if tag != noTag {
+		a.rec = append(a.rec, types.NewInt4(tag))
+	}
+	a.rec = append(a.rec, r...)
+	a.log.record(aggCallTable, a.rec, w)
+}
+
+// noTag marks a record without a tag.
+const noTag = -1
 
 type aggGroup struct {
 	count   int64
@@ -57,8 +85,10 @@ func NewAggregate(ctx *expr.Ctx, n *plan.Aggregate, out Operator, port int) (*Ag
 		key:     make(types.Row, len(n.GroupBy)),
 		args:    make([][]types.Datum, len(n.Aggs)),
 	}
+	a.callLogs = make([]callLog, len(n.Aggs))
 	for i, c := range n.Aggs {
 		a.args[i] = make([]types.Datum, len(c.Args)+len(c.OrderBy))
+		a.callLogs[i] = callLog{a: a, call: i}
 	}
 	if a.global {
 		e, err := a.group(a.key)
@@ -77,6 +107,9 @@ func (a *Aggregate) group(key types.Row) (*rowEntry[*aggGroup], error) {
 		for i := range a.calls {
 			if g.states[i], err = newAggState(&a.calls[i], a.ctx.Eval); err != nil {
 				return g
+			}
+			if d, ok := g.states[i].(*distinctState); ok {
+				d.log = &a.callLogs[i]
 			}
 		}
 		return g
@@ -141,8 +174,10 @@ func (a *Aggregate) Push(_ int, c *types.Chunk) error {
 			if err := g.states[k].add(args, w); err != nil {
 				return err
 			}
-			if a.log.logging() {
-				a.logAdded(g.states[k], k, args, w)
+			if m, ok := g.states[k].(multisetState); ok {
+				if r, ok := m.addedRow(args); ok {
+					a.callLogs[k].record(noTag, r, w)
+				}
 			}
 		}
 		a.markDirty(e)
@@ -216,23 +251,9 @@ func (a *Aggregate) SaveState(yield func(StateRecord) error) error {
 	return a.groups.each(func(e *rowEntry[*aggGroup]) error { return a.saveGroup(e, true, yield) })
 }
 
-// logAdded logs the row a multiset state added: a record of the call's
-// table under the input's own form of the group key.
-func (a *Aggregate) logAdded(s aggState, call int, args []types.Datum, w int64) {
-	m, ok := s.(multisetState)
-	if !ok {
-		return
-	}
-	r, ok := m.addedRow(args)
-	if !ok {
-		return
-	}
-	a.rec = append(append(append(a.rec[:0], a.key...), types.NewInt4(int32(call))), r...)
-	a.log.record(aggCallTable, a.rec, w)
-}
-
 // saveGroup yields the records of one group; without multisets, it leaves
-// out the states that logAdded logs row by row.
+// out the states whose changes are logged record by record (multiset and
+// DISTINCT states).
 func (a *Aggregate) saveGroup(e *rowEntry[*aggGroup], multisets bool, yield func(StateRecord) error) error {
 	g := e.val
 	key := e.key
@@ -253,7 +274,7 @@ func (a *Aggregate) saveGroup(e *rowEntry[*aggGroup], multisets bool, yield func
 		}
 	}
 	for k, s := range g.states {
-		if _, logged := s.(multisetState); logged && !multisets {
+		if logsRecords(s) && !multisets {
 			continue
 		}
 		if err := s.save(func(r types.Row, w int64) error {
@@ -264,6 +285,13 @@ func (a *Aggregate) saveGroup(e *rowEntry[*aggGroup], multisets bool, yield func
 		}
 	}
 	return nil
+}
+
+// logsRecords says whether state s logs its changes record by record.
+func logsRecords(s aggState) bool {
+	_, multiset := s.(multisetState)
+	_, distinct := s.(*distinctState)
+	return multiset || distinct
 }
 
 // LoadState implements Stateful.
