@@ -4,6 +4,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cockroachdb/apd/v3"
@@ -77,13 +79,37 @@ var (
 // modifiers, or literal text.
 type fmtItem struct {
 	pat     string
+	upper   string // pat in upper case
 	literal string
 	fm      bool   // FM: no padding
 	suffix  string // "TH" or "th"
 }
 
+// templates caches parsed templates by their text: a query's template is
+// nearly always a constant, and parsing it for every row would cost more
+// than formatting. It keeps at most maxTemplates; the items are never
+// changed once parsed.
+var templates struct {
+	m sync.Map // string -> []fmtItem
+	n atomic.Int32
+}
+
+const maxTemplates = 1024
+
 // parseTemplate splits a to_char template into patterns and literals.
 func parseTemplate(f string) []fmtItem {
+	if items, ok := templates.m.Load(f); ok {
+		return items.([]fmtItem)
+	}
+	items := parseTemplateText(f)
+	if templates.n.Add(1) <= maxTemplates {
+		templates.m.Store(f, items)
+	}
+	return items
+}
+
+// parseTemplateText is parseTemplate without the cache.
+func parseTemplateText(f string) []fmtItem {
 	var items []fmtItem
 	lit := func(s string) {
 		if n := len(items); n > 0 && items[n-1].pat == "" {
@@ -118,7 +144,7 @@ func parseTemplate(f string) []fmtItem {
 			}
 		}
 		if matched != "" {
-			it := fmtItem{pat: matched, fm: fm}
+			it := fmtItem{pat: matched, upper: strings.ToUpper(matched), fm: fm}
 			i += len(matched)
 			if strings.HasPrefix(f[i:], "TH") || strings.HasPrefix(f[i:], "th") {
 				it.suffix = f[i : i+2]
@@ -254,7 +280,7 @@ func toCharTime(c civil, instant int64, f string, loc *time.Location, isInterval
 		}
 		var s string
 		num := int64(math.MinInt64)
-		upperPat := strings.ToUpper(it.pat)
+		upperPat := it.upper
 		switch upperPat {
 		case "HH", "HH12":
 			h := hour % 12
@@ -846,7 +872,7 @@ func parseWithFormat(s, f string) (*parsedTime, error) {
 		// directly (YYYYMMDD), when it takes only its own width.
 		last := n == len(items)-1 || items[n+1].pat == ""
 		var err error
-		switch strings.ToUpper(it.pat) {
+		switch it.upper {
 		case "YYYY", "IYYY":
 			p.year, err = readInt(it.pat, 4, last)
 			p.hasYear = true
