@@ -77,7 +77,14 @@ func newAggState(c *plan.AggCall, ev *builtin.EvalContext) (aggState, error) {
 		return nil, sqlerr.Unsupported("aggregate " + c.Name)
 	}
 	if c.Distinct {
-		s = newDistinctState(s, c.Name == "array_agg")
+		var argTypes []types.T
+		for _, a := range c.Args {
+			argTypes = append(argTypes, a.Type())
+		}
+		for _, o := range c.OrderBy {
+			argTypes = append(argTypes, o.Expr.Type())
+		}
+		s = newDistinctState(s, c.Name == "array_agg", argTypes)
 	}
 	return s, nil
 }
@@ -611,18 +618,36 @@ type distinctState struct {
 	// values' forms and the forms shown (the inner aggregate is what the
 	// shown forms add up to, and is not stored).
 	log *callLog
+	// oneForm says the arguments' types have one form per value: each
+	// value keeps its weight (count) instead of forms, and is shown while
+	// the weight is positive.
+	oneForm bool
 }
 
 // distinctValue is one distinct value: the weights of its forms and the
-// form the inner aggregate holds (nil when none).
+// form the inner aggregate holds (nil when none); or, for a value of one
+// form only, its weight.
 type distinctValue struct {
 	forms *forms
 	shown types.Row
+	count int64
 }
 
-func newDistinctState(inner aggState, keepNull bool) *distinctState {
-	return &distinctState{inner: inner, seen: newRowTable[*distinctValue](), keepNull: keepNull}
+// newDistinctState returns the state of aggregate(DISTINCT args) of the
+// given argument types.
+func newDistinctState(inner aggState, keepNull bool, argTypes []types.T) *distinctState {
+	s := &distinctState{inner: inner, seen: newRowTable[*distinctValue](), keepNull: keepNull, oneForm: true}
+	for _, t := range argTypes {
+		s.oneForm = s.oneForm && oneFormKinds[t.Kind]
+	}
+	return s
 }
+
+// oneFormKinds are the kinds whose equal values are identical: a DISTINCT
+// over them counts each value's weight and keeps no forms.
+var oneFormKinds = map[types.Kind]bool{types.KindBool: true, types.KindInt2: true, types.KindInt4: true, types.KindInt8: true,
+	types.KindText: true, types.KindVarchar: true, types.KindName: true, types.KindDate: true, types.KindTimestamp: true,
+	types.KindTimestampTZ: true, types.KindOID: true}
 
 func (s *distinctState) value(args []types.Datum) *rowEntry[*distinctValue] {
 	e, _ := s.seen.getOrCreate(args, func() *distinctValue { return &distinctValue{forms: newForms()} })
@@ -632,6 +657,9 @@ func (s *distinctState) value(args []types.Datum) *rowEntry[*distinctValue] {
 func (s *distinctState) add(args []types.Datum, w int64) error {
 	if len(args) > 0 && args[0].IsNull() && !s.keepNull {
 		return nil
+	}
+	if s.oneForm {
+		return s.addOneForm(args, w)
 	}
 	e := s.value(args)
 	v := e.val
@@ -654,6 +682,28 @@ func (s *distinctState) add(args []types.Datum, w int64) error {
 	return nil
 }
 
+// addOneForm is add for values of one form.
+func (s *distinctState) addOneForm(args []types.Datum, w int64) error {
+	e, _ := s.seen.getOrCreate(args, func() *distinctValue { return &distinctValue{} })
+	v := e.val
+	before := v.count
+	v.count += w
+	if s.log != nil {
+		s.log.record(distinctForm, args, w)
+	}
+	var err error
+	switch {
+	case before <= 0 && v.count > 0:
+		err = s.inner.add(e.key, 1)
+	case before > 0 && v.count <= 0:
+		err = s.inner.add(e.key, -1)
+	}
+	if v.count == 0 {
+		s.seen.remove(e.key)
+	}
+	return err
+}
+
 func (s *distinctState) result() (types.Datum, error) { return s.inner.result() }
 
 // A DISTINCT aggregate's state rows: the forms of the values with their
@@ -669,6 +719,9 @@ func (s *distinctState) save(yield func(types.Row, int64) error) error {
 		return yield(append(types.Row{types.NewInt4(tag)}, r...), w)
 	}
 	return s.seen.each(func(e *rowEntry[*distinctValue]) error {
+		if s.oneForm {
+			return tagged(distinctForm, e.key, e.val.count)
+		}
 		if err := saveRows(e.val.forms.m, func(r types.Row, w int64) error { return tagged(distinctForm, r, w) }); err != nil {
 			return err
 		}
@@ -685,10 +738,14 @@ func (s *distinctState) load(r types.Row, w int64) error {
 	}
 	switch r[0].Int() {
 	case distinctForm:
+		if s.oneForm {
+			// Stored weights are summed: one record per value.
+			return s.addOneForm(r[1:], w)
+		}
 		s.value(r[1:]).val.forms.add(r[1:], w)
 		return nil
 	case distinctShown:
-		if w != 1 {
+		if w != 1 || s.oneForm {
 			return errAggRecord
 		}
 		v := s.value(r[1:]).val
