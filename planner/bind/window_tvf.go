@@ -138,34 +138,86 @@ func hopWindows(bin, add *builtin.Func, tt types.T, origin types.Datum) *builtin
 		Strict: true,
 		Cols:   []builtin.SetCol{{Name: "window_start", T: tt}, {Name: "window_end", T: tt}},
 		SetFn: func(ctx *builtin.EvalContext, a []types.Datum, yield func([]types.Datum) error) error {
-			ts, slide, size := a[0], a[1], a[2]
-			last, err := bin.Fn(ctx, []types.Datum{slide, ts, origin})
-			if err != nil {
+			if ok, err := hopMicros(a[0], a[1], a[2], origin, yield); ok {
 				return err
 			}
-			// Walk back from the latest window start while the window still
-			// covers ts: start > ts - size.
-			floor, err := sub.Fn(ctx, []types.Datum{ts, size})
-			if err != nil {
-				return err
-			}
-			var starts []types.Datum
-			for s := last; types.Compare(s, floor) > 0; {
-				starts = append(starts, s)
-				if s, err = sub.Fn(ctx, []types.Datum{s, slide}); err != nil {
-					return err
-				}
-			}
-			for i := len(starts) - 1; i >= 0; i-- {
-				end, err := add.Fn(ctx, []types.Datum{starts[i], size})
-				if err != nil {
-					return err
-				}
-				if err := yield([]types.Datum{starts[i], end}); err != nil {
-					return err
-				}
-			}
-			return nil
+			return hopCalendar(ctx, bin, add, sub, a[0], a[1], a[2], origin, yield)
 		},
 	}
+}
+
+// hopCalendar is HOP's general arithmetic, through the functions date_bin
+// (bin), + (add) and - (sub) of the time's type.
+func hopCalendar(ctx *builtin.EvalContext, bin, add, sub *builtin.Func, ts, slide, size, origin types.Datum, yield func([]types.Datum) error) error {
+	last, err := bin.Fn(ctx, []types.Datum{slide, ts, origin})
+	if err != nil {
+		return err
+	}
+	// Walk back from the latest window start while the window still
+	// covers ts: start > ts - size.
+	floor, err := sub.Fn(ctx, []types.Datum{ts, size})
+	if err != nil {
+		return err
+	}
+	var starts []types.Datum
+	for s := last; types.Compare(s, floor) > 0; {
+		starts = append(starts, s)
+		if s, err = sub.Fn(ctx, []types.Datum{s, slide}); err != nil {
+			return err
+		}
+	}
+	for i := len(starts) - 1; i >= 0; i-- {
+		end, err := add.Fn(ctx, []types.Datum{starts[i], size})
+		if err != nil {
+			return err
+		}
+		if err := yield([]types.Datum{starts[i], end}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// hopMicros is HOP's arithmetic for a timestamp and intervals of fixed
+// length (no months or days, whose length depends on the calendar or the
+// time zone) in integer microseconds, with the answers of the general
+// path; ok is false when it does not apply.
+func hopMicros(ts, slide, size, origin types.Datum, yield func([]types.Datum) error) (ok bool, err error) {
+	k := ts.Kind()
+	if k != types.KindTimestamp && k != types.KindTimestampTZ || origin.Kind() != k {
+		return false, nil
+	}
+	slideMonths, slideDays, sl := slide.Interval()
+	sizeMonths, sizeDays, sz := size.Interval()
+	// Far from the ends of the range, so that nothing below overflows.
+	const limit = 1 << 60
+	t, o := ts.Int(), origin.Int()
+	if slideMonths != 0 || slideDays != 0 || sizeMonths != 0 || sizeDays != 0 || sl <= 0 || sz <= 0 ||
+		sl > limit>>4 || sz > limit>>4 || t > limit || t < -limit || o > limit || o < -limit {
+		return false, nil
+	}
+	// The latest window start at or before t, as date_bin gives it.
+	d := t - o
+	q := d / sl
+	if d%sl < 0 {
+		q--
+	}
+	last := o + q*sl
+	if last <= t-sz {
+		// t falls between windows (size < slide).
+		return true, nil
+	}
+	// The earliest start whose window still covers t: start > t - size.
+	first := last
+	for first-sl > t-sz {
+		first -= sl
+	}
+	row := make([]types.Datum, 2)
+	for s := first; s <= last; s += sl {
+		row[0], row[1] = types.NewTimestamp(k, s), types.NewTimestamp(k, s+sz)
+		if err := yield(row); err != nil {
+			return true, err
+		}
+	}
+	return true, nil
 }
