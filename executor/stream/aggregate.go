@@ -35,6 +35,10 @@ type Aggregate struct {
 	rec types.Row
 	// callLogs log, per call, the records of its DISTINCT states.
 	callLogs []callLog
+	// keyForms says the group key has types whose equal values can be
+	// written differently (numeric 1.0 and 1.00): each group then counts
+	// its key's forms to show one that is present.
+	keyForms bool
 }
 
 // callLog logs the changes of one call's state as records of the call's
@@ -69,7 +73,7 @@ type aggGroup struct {
 	emitted types.Row
 	dirty   bool
 	// forms counts the representations of the group key present in the
-	// input; the output shows one of them.
+	// input; the output shows one of them. Nil unless keyForms.
 	forms *forms
 }
 
@@ -84,6 +88,9 @@ func NewAggregate(ctx *expr.Ctx, n *plan.Aggregate, out Operator, port int) (*Ag
 		out:     NewEmitter(out, port, len(n.GroupBy)+len(n.Aggs)),
 		key:     make(types.Row, len(n.GroupBy)),
 		args:    make([][]types.Datum, len(n.Aggs)),
+	}
+	for _, g := range n.GroupBy {
+		a.keyForms = a.keyForms || !oneFormKinds[g.Type().Kind]
 	}
 	a.callLogs = make([]callLog, len(n.Aggs))
 	for i, c := range n.Aggs {
@@ -103,7 +110,10 @@ func NewAggregate(ctx *expr.Ctx, n *plan.Aggregate, out Operator, port int) (*Ag
 func (a *Aggregate) group(key types.Row) (*rowEntry[*aggGroup], error) {
 	var err error
 	e, _ := a.groups.getOrCreate(key, func() *aggGroup {
-		g := &aggGroup{states: make([]aggState, len(a.calls)), forms: newForms()}
+		g := &aggGroup{states: make([]aggState, len(a.calls))}
+		if a.keyForms {
+			g.forms = newForms()
+		}
 		for i := range a.calls {
 			if g.states[i], err = newAggState(&a.calls[i], a.ctx.Eval); err != nil {
 				return g
@@ -146,7 +156,7 @@ func (a *Aggregate) Push(_ int, c *types.Chunk) error {
 		}
 		g := e.val
 		g.count += w
-		if !a.global {
+		if a.keyForms && !a.global {
 			g.forms.add(a.key, w)
 		}
 		for k := range a.calls {
@@ -206,7 +216,7 @@ func (a *Aggregate) Flush(int) error {
 			continue
 		}
 		key := types.Row(e.key)
-		if !a.global {
+		if a.keyForms && !a.global {
 			var shown types.Row
 			if g.emitted != nil {
 				shown = g.emitted[:len(e.key)]
@@ -257,13 +267,13 @@ func (a *Aggregate) SaveState(yield func(StateRecord) error) error {
 func (a *Aggregate) saveGroup(e *rowEntry[*aggGroup], multisets bool, yield func(StateRecord) error) error {
 	g := e.val
 	key := e.key
-	if !a.global {
+	if a.keyForms && !a.global {
 		key = canonicalKey(key, g.forms)
 	}
 	if err := yield(StateRecord{Table: aggGroupTable, Row: append(append(types.Row{}, key...), types.NewInt8(g.count)), Weight: 1}); err != nil {
 		return err
 	}
-	if !a.global {
+	if a.keyForms && !a.global {
 		if err := saveMultiset(g.forms.m, aggFormTable, yield); err != nil {
 			return err
 		}
@@ -310,7 +320,7 @@ func (a *Aggregate) LoadState(recs iter.Seq[StateRecord]) error {
 		switch {
 		case rec.Table == aggGroupTable && len(r) == nk+1:
 			g.count += r[nk].Int() * rec.Weight
-		case rec.Table == aggFormTable && len(r) == nk && !a.global:
+		case rec.Table == aggFormTable && len(r) == nk && a.keyForms && !a.global:
 			g.forms.add(r, rec.Weight)
 		case rec.Table == aggEmittedTable && len(r) == nk+len(a.calls):
 			g.emitted = slices.Clone(r)
