@@ -181,19 +181,18 @@ func measure(o options, stream workload.Stream, q workload.Query, mode string) (
 	if err != nil {
 		return r, err
 	}
+	cpu := srv.sampleCPU(5 * time.Millisecond)
 	start := time.Now()
 	if _, err := conn.Exec(ctx, createStatement(q, mode)); err != nil {
+		cpu.stop()
 		return r, err
 	}
 	end, err := workload.WaitRead(ctx, conn, o.timeout)
+	cpu.stop()
 	if err != nil {
 		return r, err
 	}
-	cpu1, err := srv.cpuSeconds()
-	if err != nil {
-		return r, err
-	}
-	r.seconds, r.cpu = end.Sub(start).Seconds(), cpu1-cpu0
+	r.seconds, r.cpu = end.Sub(start).Seconds(), cpu.at(end)-cpu0
 	if r.peakRSS, err = srv.peakRSS(); err != nil {
 		return r, err
 	}

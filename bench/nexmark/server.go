@@ -128,6 +128,54 @@ func (s *server) cpuSeconds() (float64, error) {
 	return (utime + stime) / 100, nil
 }
 
+// cpuSampler reads the server's CPU time every interval, so that the CPU
+// time at the moment a run ended can be known after the wait that saw it
+// end.
+type cpuSampler struct {
+	done    chan struct{}
+	stopped chan struct{}
+	times   []time.Time
+	cpus    []float64
+}
+
+// sampleCPU starts sampling the server's CPU time.
+func (s *server) sampleCPU(interval time.Duration) *cpuSampler {
+	c := &cpuSampler{done: make(chan struct{}), stopped: make(chan struct{})}
+	go func() {
+		defer close(c.stopped)
+		tick := time.NewTicker(interval)
+		defer tick.Stop()
+		for {
+			if v, err := s.cpuSeconds(); err == nil {
+				c.times, c.cpus = append(c.times, time.Now()), append(c.cpus, v)
+			}
+			select {
+			case <-c.done:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return c
+}
+
+// stop ends the sampling.
+func (c *cpuSampler) stop() {
+	close(c.done)
+	<-c.stopped
+}
+
+// at returns the CPU time of the first sample taken at or after t (the
+// last one if none was).
+func (c *cpuSampler) at(t time.Time) float64 {
+	for i, st := range c.times {
+		if !st.Before(t) {
+			return c.cpus[i]
+		}
+	}
+	return c.cpus[len(c.cpus)-1]
+}
+
 // peakRSS is the server's peak resident set size in bytes (VmHWM).
 func (s *server) peakRSS() (int64, error) {
 	f, err := os.Open(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))

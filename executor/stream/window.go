@@ -2,6 +2,7 @@ package stream
 
 import (
 	"iter"
+	"math"
 	"sort"
 
 	"github.com/freshetdb/freshet/planner/plan"
@@ -273,6 +274,8 @@ func (w *Window) partition(call *plan.WindowCall, p []winRow, out []types.Row, c
 	}
 	set := func(i int, v types.Datum) { out[p[i].idx][col] = v }
 	switch call.Name {
+	case "session_start", "session_end":
+		return sessionWindows(call.Name == "session_end", p, set)
 	case "row_number":
 		for i := range p {
 			set(i, types.NewInt8(int64(i+1)))
@@ -605,4 +608,45 @@ func offTypeFor(t types.T) types.T {
 		return types.Interval
 	}
 	return t
+}
+
+// sessionWindows sets each row's session start (or with end, its session
+// end) for GROUP BY SESSION(time, gap) (planner/bind/session.go): over
+// the partition ordered by time (args[0]), a session goes on while each
+// time is at most the gap (args[1]) after the one before; its start is its
+// first time and its end its last time plus the gap. A row without a time
+// has neither.
+func sessionWindows(end bool, p []winRow, set func(int, types.Datum)) error {
+	for i := 0; i < len(p); {
+		first := p[i].args[0]
+		if first.IsNull() {
+			set(i, types.NullDatum)
+			i++
+			continue
+		}
+		j := i
+		gap, err := builtin.SessionGap(p[j].args[1])
+		if err != nil {
+			return err
+		}
+		for j+1 < len(p) && !p[j+1].args[0].IsNull() && p[j+1].args[0].Int()-p[j].args[0].Int() <= gap {
+			j++
+			if gap, err = builtin.SessionGap(p[j].args[1]); err != nil {
+				return err
+			}
+		}
+		v := first
+		if end {
+			last := p[j].args[0].Int()
+			if last > math.MaxInt64-gap {
+				return sqlerr.New(sqlerr.DatetimeFieldOverflow, "timestamp out of range")
+			}
+			v = types.NewTimestamp(first.Kind(), last+gap)
+		}
+		for x := i; x <= j; x++ {
+			set(x, v)
+		}
+		i = j + 1
+	}
+	return nil
 }

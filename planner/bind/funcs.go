@@ -35,6 +35,9 @@ func (b *Binder) funcCall(ec *exprCtx, fc *pg.FuncCall) (expr.Expr, error) {
 	if err != nil {
 		return nil, b.errAt(sqlerr.As(err), fc.Location)
 	}
+	if isSessionFunc(name) && fc.Over == nil && !fc.AggStar && !fc.AggDistinct {
+		return b.sessionCall(ec, fc, name)
+	}
 	if fc.Over != nil {
 		return b.windowCall(ec, fc, name)
 	}

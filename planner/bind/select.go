@@ -413,6 +413,14 @@ func (b *Binder) simpleSelect(sel *pg.SelectStmt, outer *scope) (plan.Node, erro
 		}
 		return nil
 	}
+	if err := b.sessionGroups(&input, &groups, sets != nil, aggs, wins, rewriteOutputs, &having, distinctOn); err != nil {
+		return nil, err
+	}
+	for _, t := range targets {
+		if err := checkNoSessionCalls(t.e); err != nil {
+			return nil, err
+		}
+	}
 	grouped := len(groups) > 0 || len(aggs.calls) > 0 || having != nil || aggs.groupings > 0
 	if grouped {
 		cols := make([]plan.Column, 0, len(groups)+len(aggs.calls))
