@@ -105,3 +105,43 @@ func TestDatagenSource(t *testing.T) {
 		t.Fatalf("after a restart: %s", got)
 	}
 }
+
+// TestProcTimeColumn: a column declared AS PROCTIME() holds when its feed
+// read each row, on a generator and a datagen source; it must be a last
+// timestamptz column of a source.
+func TestProcTimeColumn(t *testing.T) {
+	r := startOn(t, vfs.NewMem())
+	c := r.conn(t)
+	before := time.Now()
+	mustExec(t, c,
+		`CREATE SOURCE bid (auction bigint, bidder bigint, price bigint, channel varchar, url varchar, date_time timestamp, extra varchar,
+			p_time timestamptz AS PROCTIME()) WITH (connector = 'nexmark', nexmark.table.type = 'bid', nexmark.event.num = '50000',
+			nexmark.max.emit.speed = 'true', nexmark.split.num = '2')`,
+		`CREATE SOURCE gen (id bigint, seen timestamptz AS PROCTIME()) WITH (connector = 'datagen',
+			fields.id.kind = 'sequence', fields.id.start = '1', fields.id.end = '1000', datagen.rows.per.second = '0')`,
+		"CREATE MATERIALIZED VIEW q12 AS SELECT bidder, count(*) AS bid_count, window_start, window_end FROM TUMBLE(bid, p_time, INTERVAL '10' SECOND) GROUP BY bidder, window_start, window_end",
+		"CREATE MATERIALIZED VIEW seen AS SELECT count(*) AS n, sum(id) AS s, min(seen) AS lo, max(seen) AS hi, count(seen) AS c FROM gen")
+	waitFor(t, c, "SELECT coalesce(sum(bid_count), 0)::text FROM q12", "46000")
+	waitFor(t, c, "SELECT n::text FROM seen", "1000")
+	var lo, hi time.Time
+	var s, n int64
+	if err := c.QueryRow(context.Background(), "SELECT s, c, lo, hi FROM seen").Scan(&s, &n, &lo, &hi); err != nil {
+		t.Fatal(err)
+	}
+	if s != 500500 || n != 1000 || lo.Before(before.Add(-time.Second)) || hi.After(time.Now().Add(time.Second)) || hi.Before(lo) {
+		t.Fatalf("sum %d, %d processing times from %v to %v; created at %v", s, n, lo, hi, before)
+	}
+	if got := rows(t, c, "SELECT count(*) FROM q12 WHERE window_end <> window_start + interval '10 seconds' OR window_start > now()"); got[0] != "[0]" {
+		t.Fatalf("%s windows are not 10 s long or lie ahead", got[0])
+	}
+	for _, tc := range []struct{ sql, code string }{
+		{"CREATE SOURCE x (id bigint, p timestamp AS PROCTIME()) WITH (connector = 'datagen')", "42804"},
+		{"CREATE SOURCE x (p timestamptz AS PROCTIME(), id bigint) WITH (connector = 'datagen')", "42P16"},
+		{"CREATE TABLE x (id int PRIMARY KEY, p timestamptz AS PROCTIME()) WITH (connector = 'kafka', topic = 't', properties.bootstrap.server = 'h:1') FORMAT UPSERT ENCODE JSON", "0A000"},
+	} {
+		_, err := c.Exec(context.Background(), tc.sql)
+		if got := sqlState(err); got != tc.code {
+			t.Errorf("%s: %v (%s), want %s", tc.sql, err, got, tc.code)
+		}
+	}
+}

@@ -154,9 +154,9 @@ func (r result) summary() string {
 func measure(o options, stream workload.Stream, q workload.Query, mode string) (result, error) {
 	ctx := context.Background()
 	r := result{query: q.Name, mode: mode, source: "generator", events: stream.Events, rows: -1}
-	sources := stream.GeneratorSources()
+	sources := stream.GeneratorSources(q.ProcTime)
 	if o.kafka != "" {
-		r.source, sources = "kafka", workload.KafkaSources(o.kafka)
+		r.source, sources = "kafka", workload.KafkaSources(o.kafka, q.ProcTime)
 	}
 	srv, err := startServer(ctx, o.bin, o.tmp, nil)
 	if err != nil {
@@ -234,7 +234,7 @@ func createStatement(q workload.Query, mode string) string {
 
 // verify loads the stream's events into tables (from the generator
 // package, not through the sources) and compares the view with the query
-// run once over them.
+// run once over them (or runs the query's own Check).
 func verify(ctx context.Context, srv *server, stream workload.Stream, q workload.Query) (verified, diff string, err error) {
 	conn, err := srv.connect(ctx)
 	if err != nil {
@@ -244,14 +244,18 @@ func verify(ctx context.Context, srv *server, stream workload.Stream, q workload
 	if err := stream.LoadTables(ctx, conn, "batch"); err != nil {
 		return "", "", err
 	}
-	view, err := oracle.Run(ctx, conn.PgConn(), "SELECT * FROM nexmark_"+q.Name)
+	viewSQL, batchSQL := q.Verification()
+	view, err := oracle.Run(ctx, conn.PgConn(), viewSQL)
 	if err != nil {
 		return "", "", err
+	}
+	if view.Err != nil {
+		return "", "", fmt.Errorf("the query over the view failed: %w", view.Err)
 	}
 	if _, err := conn.Exec(ctx, "SET search_path TO batch"); err != nil {
 		return "", "", err
 	}
-	batch, err := oracle.Run(ctx, conn.PgConn(), q.SQL)
+	batch, err := oracle.Run(ctx, conn.PgConn(), batchSQL)
 	if err != nil {
 		return "", "", err
 	}
@@ -277,7 +281,7 @@ func pacedFreshness(ctx context.Context, o options, stream workload.Stream, q wo
 		return 0, 0, err
 	}
 	defer conn.Close(ctx)
-	for _, s := range append(stream.GeneratorSources(), createStatement(q, mode)) {
+	for _, s := range append(stream.GeneratorSources(q.ProcTime), createStatement(q, mode)) {
 		if _, err := conn.Exec(ctx, s); err != nil {
 			return 0, 0, fmt.Errorf("%s: %w", s, err)
 		}

@@ -327,6 +327,8 @@ func (f *sourceFeed) handle(m *kafka.Message) bool {
 // includeValue is the value of a message attribute INCLUDE names.
 func includeValue(inc catalog.SourceInclude, m *kafka.Message) types.Datum {
 	switch inc.Kind {
+	case "proctime":
+		return types.NewTimestamp(types.KindTimestampTZ, time.Now().UnixMicro())
 	case "partition":
 		return types.NewInt4(m.Partition)
 	case "offset":

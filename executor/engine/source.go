@@ -19,6 +19,42 @@ import (
 	"github.com/freshetdb/freshet/storage"
 )
 
+// procTimeIncludes makes the columns declared AS PROCTIME() processing
+// time columns of source t: each row's is the time its feed read it. They
+// are timestamptz and come after the columns the messages fill, like the
+// INCLUDE columns after them.
+func procTimeIncludes(cs *parser.CreateSource, t *catalog.Table, spec *catalog.SourceSpec) error {
+	if len(cs.ProcTime) == 0 {
+		return nil
+	}
+	if cs.IsTable {
+		return sqlerr.Unsupported("AS PROCTIME() columns in a table fed by Kafka")
+	}
+	first := len(t.Columns) - len(cs.ProcTime)
+	for i, name := range cs.ProcTime {
+		idx := t.ColumnIndex(name)
+		if idx != first+i {
+			return sqlerr.Newf(sqlerr.InvalidTableDefinition, "column %q AS PROCTIME() must come after the source's other columns", name)
+		}
+		if t.Columns[idx].Type.Kind != types.KindTimestampTZ {
+			return sqlerr.Newf(sqlerr.DatatypeMismatch, "column %q AS PROCTIME() must be timestamptz, not %s", name, t.Columns[idx].Type)
+		}
+		spec.Includes = append(spec.Includes, catalog.SourceInclude{Column: idx, Kind: "proctime"})
+	}
+	return nil
+}
+
+// sourceValueColumns returns the columns of source t that its messages or
+// its generator fill: all but the INCLUDE and AS PROCTIME() columns, which
+// come last.
+func sourceValueColumns(t *catalog.Table) []catalog.Column {
+	n := len(t.Columns)
+	if t.Source != nil {
+		n -= len(t.Source.Includes)
+	}
+	return t.Columns[:n]
+}
+
 // includeTypes are the column types of the message attributes INCLUDE
 // makes columns of.
 var includeTypes = map[string]types.T{
@@ -132,6 +168,9 @@ func (s *Session) createSource(cs *parser.CreateSource) (string, error) {
 	if len(t.Columns) == 0 {
 		return "", sqlerr.New(sqlerr.InvalidTableDefinition, "a JSON source needs its columns: CREATE SOURCE name (column type, ...) WITH (...)")
 	}
+	if err := procTimeIncludes(cs, t, spec); err != nil {
+		return "", err
+	}
 	for _, inc := range cs.Includes {
 		typ, ok := includeTypes[inc.Kind]
 		if !ok {
@@ -188,6 +227,9 @@ func (s *Session) createNexmarkSource(cs *parser.CreateSource, t *catalog.Table,
 	if err := s.streamColumns(cs, t); err != nil {
 		return "", err
 	}
+	if err := procTimeIncludes(cs, t, spec); err != nil {
+		return "", err
+	}
 	fields := nexmark.Fields(cfg.Kind)
 	if len(t.Columns) == 0 {
 		for _, f := range fields {
@@ -223,22 +265,27 @@ func (s *Session) createGeneratedSource(cs *parser.CreateSource, t *catalog.Tabl
 	if len(t.Columns) == 0 {
 		return "", sqlerr.New(sqlerr.InvalidTableDefinition, "a datagen source needs its columns: CREATE SOURCE name (column type, ...) WITH (connector = 'datagen', ...)")
 	}
+	if err := procTimeIncludes(cs, t, spec); err != nil {
+		return "", err
+	}
+	t.Source = spec
 	cfg, err := datagen.ParseConfig(spec.Options, datagenColumns(t), s.e.opts.Clock())
 	if err != nil {
 		return "", err
 	}
 	spec.Options = cfg.ResolvedOptions(spec.Options)
-	t.Source = spec
 	if _, err := s.addSource(cs, t); err != nil {
 		return "", err
 	}
 	return "CREATE SOURCE", nil
 }
 
-// datagenColumns returns the columns of datagen source t.
+// datagenColumns returns the columns of datagen source t that it makes
+// (not its processing-time columns).
 func datagenColumns(t *catalog.Table) []datagen.Column {
-	out := make([]datagen.Column, len(t.Columns))
-	for i, c := range t.Columns {
+	made := sourceValueColumns(t)
+	out := make([]datagen.Column, len(made))
+	for i, c := range made {
 		out[i] = datagen.Column{Name: c.Name, Type: c.Type}
 	}
 	return out
@@ -248,8 +295,9 @@ func datagenColumns(t *catalog.Table) []datagen.Column {
 // events, checking that each is one.
 func nexmarkColumns(t *catalog.Table, kind nexmark.Kind) ([]nexmark.Field, error) {
 	fields := nexmark.Fields(kind)
-	out := make([]nexmark.Field, len(t.Columns))
-	for i, c := range t.Columns {
+	made := sourceValueColumns(t)
+	out := make([]nexmark.Field, len(made))
+	for i, c := range made {
 		found := false
 		for _, f := range fields {
 			if f.Name == c.Name {
@@ -450,7 +498,7 @@ func loadAvroSchema(spec *catalog.SourceSpec) error {
 // fills, for its decoder: those before the included attributes.
 func valueColumns(t *catalog.Table) []format.Column {
 	var out []format.Column
-	for _, c := range t.Columns[:len(t.Columns)-len(t.Source.Includes)] {
+	for _, c := range sourceValueColumns(t) {
 		out = append(out, format.Column{Name: c.Name, Type: c.Type})
 	}
 	return out

@@ -2,6 +2,7 @@ package bind
 
 import (
 	pg "github.com/pganalyze/pg_query_go/v6"
+	"math"
 
 	"github.com/freshetdb/freshet/planner/plan"
 	"github.com/freshetdb/freshet/sql/builtin"
@@ -95,6 +96,11 @@ func (b *Binder) windowTVF(rf *pg.RangeFunction, name string, fc *pg.FuncCall, o
 	add, _, err := builtin.Resolve("+", []types.T{tt, types.Interval})
 	if err != nil {
 		return nil, nil, err
+	}
+	if tt.Kind == types.KindTimestampTZ && fixedLength(sizes) {
+		// timestamptz + interval depends on the time zone only through
+		// days and months: without them a window's end does not.
+		add = fixedAddTZ
 	}
 	n := len(input.Columns())
 	cols := append([]plan.Column(nil), input.Columns()...)
@@ -221,3 +227,31 @@ func hopMicros(ts, slide, size, origin types.Datum, yield func([]types.Datum) er
 	}
 	return true, nil
 }
+
+// fixedLength says whether every size is a constant interval without days
+// or months.
+func fixedLength(sizes []expr.Expr) bool {
+	for _, e := range sizes {
+		c, ok := e.(*expr.Const)
+		if !ok || c.V.IsNull() {
+			return false
+		}
+		if months, days, _ := c.V.Interval(); months != 0 || days != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// fixedAddTZ is timestamptz + interval for intervals without days or
+// months, which does not depend on the time zone: immutable, so that
+// TUMBLE over a timestamptz may be maintained in a materialized view.
+var fixedAddTZ = &builtin.Func{Name: "+", Args: []types.T{types.TimestampTZ, types.Interval}, Ret: types.TimestampTZ, Strict: true,
+	Fn: func(_ *builtin.EvalContext, v []types.Datum) (types.Datum, error) {
+		_, _, us := v[1].Interval()
+		t := v[0].Int()
+		if us > 0 && t > math.MaxInt64-us || us < 0 && t < math.MinInt64-us {
+			return types.NullDatum, sqlerr.New(sqlerr.DatetimeFieldOverflow, "timestamp out of range")
+		}
+		return types.NewTimestamp(types.KindTimestampTZ, t+us), nil
+	}}

@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/freshetdb/freshet/sql/sqlerr"
@@ -108,6 +109,20 @@ func TestParseCreateSource(t *testing.T) {
 	}
 	if cs.Format != "PLAIN" || cs.Encode != "JSON" || len(cs.EncodeOptions) != 1 || cs.EncodeOptions[0].Value != "it's" {
 		t.Fatalf("format: %+v", cs)
+	}
+}
+
+// TestParseProcTimeColumns: `AS PROCTIME()` is taken out of a column's
+// definition and the column named, quoted or not.
+func TestParseProcTimeColumns(t *testing.T) {
+	stmts, err := Parse(`CREATE SOURCE bid (auction BIGINT, p_time TIMESTAMPTZ AS PROCTIME(), "Seen At" timestamptz as proctime ( ))
+		WITH (connector = 'nexmark', nexmark.table.type = 'bid')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := stmts[0].Source
+	if len(cs.Table.TableElts) != 3 || !slices.Equal(cs.ProcTime, []string{"p_time", "Seen At"}) {
+		t.Fatalf("columns %d, proctime %q", len(cs.Table.TableElts), cs.ProcTime)
 	}
 }
 

@@ -32,6 +32,10 @@ type CreateSource struct {
 	Format, Encode string
 	// EncodeOptions are the options after ENCODE, keys lower-cased.
 	EncodeOptions []Option
+	// ProcTime names the columns declared `name type AS PROCTIME()`: the
+	// time each row is read (processing time). Table holds them without
+	// the AS PROCTIME().
+	ProcTime []string
 }
 
 // Include is one INCLUDE clause: a message attribute made a column.
@@ -266,6 +270,9 @@ func parseCreateSource(text string, isTable bool) (*CreateSource, error) {
 		cols = inner
 	}
 	cs := &CreateSource{IsTable: isTable}
+	if cols, cs.ProcTime, err = procTimeColumns(cols); err != nil {
+		return nil, err
+	}
 	tree, err := pg.Parse("CREATE TABLE " + name + " (" + cols + ")")
 	if err != nil || len(tree.Stmts) != 1 || tree.Stmts[0].Stmt.GetCreateStmt() == nil {
 		if err == nil {
@@ -412,6 +419,47 @@ func parseCreateSink(text string) (*CreateSink, error) {
 		return nil, r.fail("the end of the statement")
 	}
 	return cs, nil
+}
+
+// procTimeColumns takes `AS PROCTIME()` out of the column definitions
+// cols and returns them with the names of the columns that had it (the
+// first token of their definition).
+func procTimeColumns(cols string) (string, []string, error) {
+	toks, err := scanTokens(cols)
+	if err != nil {
+		return "", nil, err
+	}
+	var names []string
+	var b strings.Builder
+	last, depth, defStart := 0, 0, 0
+	for i := 0; i < len(toks); i++ {
+		switch toks[i].text {
+		case "(":
+			depth++
+		case ")":
+			depth--
+		case ",":
+			if depth == 0 {
+				defStart = i + 1
+			}
+		}
+		if depth != 0 || i+3 >= len(toks) || !strings.EqualFold(toks[i].text, "as") || !strings.EqualFold(toks[i+1].text, "proctime") ||
+			toks[i+2].text != "(" || toks[i+3].text != ")" {
+			continue
+		}
+		name := toks[defStart].text
+		if strings.HasPrefix(name, `"`) {
+			name = strings.ReplaceAll(name[1:len(name)-1], `""`, `"`)
+		} else {
+			name = strings.ToLower(name)
+		}
+		names = append(names, name)
+		b.WriteString(cols[last:toks[i].pos])
+		last = toks[i+3].pos + 1
+		i += 3
+	}
+	b.WriteString(cols[last:])
+	return b.String(), names, nil
 }
 
 // refuseWatermark fails on a WATERMARK FOR clause in a column list:

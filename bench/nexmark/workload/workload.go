@@ -59,31 +59,65 @@ func Select(list string) ([]Query, error) {
 }
 
 // Query is one Nexmark query.
-type Query struct{ Name, SQL string }
+type Query struct {
+	Name, SQL string
+	// ProcTime says the query reads bid's processing-time column p_time
+	// (declared AS PROCTIME()), which the other queries' bid has not.
+	ProcTime bool
+	// Check, when set, is how the query's result is verified, because it
+	// depends on when events were read: the view's side and the tables'
+	// side of the comparison. Without it the view is compared with the
+	// query run over the tables.
+	Check *Check
+}
+
+// Check is a comparison that verifies a query's view: View runs over the
+// view (nexmark_<name>), Batch over the tables holding the events.
+type Check struct{ View, Batch string }
+
+// Verification returns the queries whose results must be equal for q's
+// view to be verified: one over the view, one over the tables.
+func (q Query) Verification() (view, batch string) {
+	if q.Check != nil {
+		return q.Check.View, q.Check.Batch
+	}
+	return "SELECT * FROM nexmark_" + q.Name, q.SQL
+}
 
 // GeneratorSources returns the statements that declare person, auction
-// and bid over the built-in generator.
-func (s Stream) GeneratorSources() []string {
+// and bid over the built-in generator; with procTime bid has p_time.
+func (s Stream) GeneratorSources(procTime bool) []string {
 	var out []string
-	for _, kind := range Kinds {
-		out = append(out, fmt.Sprintf(`CREATE SOURCE %s WITH (connector = 'nexmark', nexmark.table.type = '%s',
+	for i, kind := range Kinds {
+		out = append(out, fmt.Sprintf(`CREATE SOURCE %s (%s) WITH (connector = 'nexmark', nexmark.table.type = '%s',
 	nexmark.event.num = '%d', nexmark.base.time = '%d', nexmark.event.rate = '%d',
 	nexmark.max.emit.speed = '%t', nexmark.split.num = '%d')`,
-			kind, kind, s.Events, s.BaseTime, s.Rate, s.MaxSpeed, s.Splits))
+			kind, sourceColumns(nexmark.Kind(i), procTime), kind, s.Events, s.BaseTime, s.Rate, s.MaxSpeed, s.Splits))
 	}
 	return out
 }
 
 // KafkaSources returns the statements that declare person, auction and
-// bid over the topics the loader writes (Topic), read from the start.
-func KafkaSources(brokers string) []string {
+// bid over the topics the loader writes (Topic), read from the start; with
+// procTime bid has p_time.
+func KafkaSources(brokers string, procTime bool) []string {
 	var out []string
 	for i, kind := range Kinds {
 		out = append(out, fmt.Sprintf(`CREATE SOURCE %s (%s) WITH (connector = 'kafka', topic = '%s',
 	properties.bootstrap.server = '%s', scan.startup.mode = 'earliest') FORMAT PLAIN ENCODE JSON`,
-			kind, columns(nexmark.Kind(i)), Topic(kind), brokers))
+			kind, sourceColumns(nexmark.Kind(i), procTime), Topic(kind), brokers))
 	}
 	return out
+}
+
+// sourceColumns returns the column definitions of a kind's source: its
+// table's, and for bid with procTime a processing-time column p_time, as
+// RisingWave's q12 and q13 declare it.
+func sourceColumns(k nexmark.Kind, procTime bool) string {
+	if procTime && k == nexmark.Bid {
+		return columns(k) + ", p_time timestamptz AS PROCTIME()"
+	}
+	return columns(k)
 }
 
 // Topic is the Kafka topic of a kind of event, as RisingWave's benchmark
