@@ -168,7 +168,7 @@ func measure(o options, stream workload.Stream, q workload.Query, mode string) (
 		return r, err
 	}
 	defer conn.Close(ctx)
-	for _, s := range sources {
+	for _, s := range append(sources, q.Setup...) {
 		if _, err := conn.Exec(ctx, s); err != nil {
 			return r, fmt.Errorf("%s: %w", s, err)
 		}
@@ -252,8 +252,10 @@ func verify(ctx context.Context, srv *server, stream workload.Stream, q workload
 	if view.Err != nil {
 		return "", "", fmt.Errorf("the query over the view failed: %w", view.Err)
 	}
-	if _, err := conn.Exec(ctx, "SET search_path TO batch"); err != nil {
-		return "", "", err
+	for _, s := range append([]string{"SET search_path TO batch"}, q.Setup...) {
+		if _, err := conn.Exec(ctx, s); err != nil {
+			return "", "", fmt.Errorf("%s: %w", s, err)
+		}
 	}
 	batch, err := oracle.Run(ctx, conn.PgConn(), batchSQL)
 	if err != nil {
@@ -281,7 +283,8 @@ func pacedFreshness(ctx context.Context, o options, stream workload.Stream, q wo
 		return 0, 0, err
 	}
 	defer conn.Close(ctx)
-	for _, s := range append(stream.GeneratorSources(q.ProcTime), createStatement(q, mode)) {
+	stmts := append(append(stream.GeneratorSources(q.ProcTime), q.Setup...), createStatement(q, mode))
+	for _, s := range stmts {
 		if _, err := conn.Exec(ctx, s); err != nil {
 			return 0, 0, fmt.Errorf("%s: %w", s, err)
 		}

@@ -149,7 +149,7 @@ func (s *Session) copyFrom(cs *pg.CopyStmt, opts copyOptions) (utilFn, []pgwire.
 			return result{}, err
 		}
 		if t.Kind != catalog.RelTable {
-			return result{}, sqlerr.Newf(sqlerr.WrongObjectType, "cannot copy to %s %q", relKindName(t.Kind), t.Name)
+			return result{}, sqlerr.Newf(sqlerr.WrongObjectType, "cannot copy to %s %q", t.Kind.Noun(), t.Name)
 		}
 		cols, err := copyColumns(t, cs.Attlist)
 		if err != nil {

@@ -287,7 +287,7 @@ func (s *Session) drop(ds *pg.DropStmt) (string, error) {
 	default:
 		return "", sqlerr.Unsupported("DROP " + strings.TrimPrefix(ds.RemoveType.String(), "OBJECT_"))
 	}
-	kindName := relKindName(want)
+	kindName := want.Noun()
 	var notices []string
 	_, err := s.e.cat.Apply(func(e *catalog.Edit) error {
 		for _, obj := range ds.Objects {
@@ -309,7 +309,7 @@ func (s *Session) drop(ds *pg.DropStmt) (string, error) {
 			}
 			if t.Kind != want {
 				return sqlerr.Newf(sqlerr.WrongObjectType, "%q is not a %s", name, kindName).
-					WithHint("Use DROP " + strings.ToUpper(relKindName(t.Kind)) + " to remove a " + relKindName(t.Kind) + ".")
+					WithHint("Use DROP " + strings.ToUpper(t.Kind.Noun()) + " to remove a " + t.Kind.Noun() + ".")
 			}
 			if err := dropWithDependents(e, t, cascade, &notices); err != nil {
 				return err
@@ -332,34 +332,20 @@ func (s *Session) drop(ds *pg.DropStmt) (string, error) {
 func dropWithDependents(e *catalog.Edit, t *catalog.Table, cascade bool, notices *[]string) error {
 	for _, d := range e.Cat.Dependents(t.ID) {
 		if !cascade {
-			return sqlerr.Newf(sqlerr.DependentObjectsStillExist, "cannot drop %s %s because other objects depend on it", relKindName(t.Kind), t.Name).
-				WithDetail(relKindName(d.Kind) + " " + d.Name + " depends on " + relKindName(t.Kind) + " " + t.Name).
+			return sqlerr.Newf(sqlerr.DependentObjectsStillExist, "cannot drop %s %s because other objects depend on it", t.Kind.Noun(), t.Name).
+				WithDetail(d.Kind.Noun() + " " + d.Name + " depends on " + t.Kind.Noun() + " " + t.Name).
 				WithHint("Use DROP ... CASCADE to drop the dependent objects too.")
 		}
 		if _, still := e.Cat.TableByID(d.ID); !still {
 			continue
 		}
-		*notices = append(*notices, "drop cascades to "+relKindName(d.Kind)+" "+d.Name)
+		*notices = append(*notices, "drop cascades to "+d.Kind.Noun()+" "+d.Name)
 		if err := dropWithDependents(e, d, true, notices); err != nil {
 			return err
 		}
 	}
 	e.DropTable(t.ID)
 	return nil
-}
-
-func relKindName(k catalog.RelKind) string {
-	switch k {
-	case catalog.RelView:
-		return "view"
-	case catalog.RelMaterializedView:
-		return "materialized view"
-	case catalog.RelSource:
-		return "source"
-	case catalog.RelSink:
-		return "sink"
-	}
-	return "table"
 }
 
 func (s *Session) dropSchema(ds *pg.DropStmt, cascade bool) (string, error) {
@@ -381,14 +367,14 @@ func (s *Session) dropSchema(ds *pg.DropStmt, cascade bool) (string, error) {
 			rels := e.Cat.TablesInSchema(sch.ID)
 			if len(rels) > 0 && !cascade {
 				return sqlerr.Newf(sqlerr.DependentObjectsStillExist, "cannot drop schema %s because other objects depend on it", name).
-					WithDetail(relKindName(rels[0].Kind) + " " + name + "." + rels[0].Name + " depends on schema " + name).
+					WithDetail(rels[0].Kind.Noun() + " " + name + "." + rels[0].Name + " depends on schema " + name).
 					WithHint("Use DROP ... CASCADE to drop the dependent objects too.")
 			}
 			for _, t := range rels {
 				if _, still := e.Cat.TableByID(t.ID); !still {
 					continue
 				}
-				notices = append(notices, "drop cascades to "+relKindName(t.Kind)+" "+name+"."+t.Name)
+				notices = append(notices, "drop cascades to "+t.Kind.Noun()+" "+name+"."+t.Name)
 				if err := dropWithDependents(e, t, true, &notices); err != nil {
 					return err
 				}
@@ -462,7 +448,7 @@ func (s *Session) rename(rs *pg.RenameStmt) (string, error) {
 			return sqlerr.Newf(sqlerr.UndefinedTable, "relation %q does not exist", name)
 		}
 		if want != 0 && t.Kind != want {
-			return sqlerr.Newf(sqlerr.WrongObjectType, "%q is not a %s", name, relKindName(want))
+			return sqlerr.Newf(sqlerr.WrongObjectType, "%q is not a %s", name, want.Noun())
 		}
 		if _, taken := e.Cat.Table(t.SchemaID, rs.Newname); taken {
 			return sqlerr.Newf(sqlerr.DuplicateTable, "relation %q already exists", rs.Newname)

@@ -177,7 +177,7 @@ func (s *Session) createSink(ctx context.Context, cs *parser.CreateSink) (string
 	case from.Kind == catalog.RelSink:
 		return "", sqlerr.Newf(sqlerr.WrongObjectType, "%q is a sink; a sink reads a materialized view or a query", from.Name)
 	case from.Kind == catalog.RelTable || from.Kind == catalog.RelSource || from.Kind == catalog.RelView:
-		return "", sqlerr.Unsupported("a sink FROM a " + relKindName(from.Kind)).
+		return "", sqlerr.Unsupported("a sink FROM a " + from.Kind.Noun()).
 			WithHint("Create a materialized view over it and CREATE SINK ... FROM that view, or CREATE SINK ... AS SELECT ... FROM it.")
 	default:
 		return "", sqlerr.Newf(sqlerr.WrongObjectType, "%q is not a materialized view", from.Name)

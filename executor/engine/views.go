@@ -161,6 +161,10 @@ func checkMaintainable(n plan.Node) error {
 			if x.Table.Kind == catalog.RelSystem {
 				err = sqlerr.Unsupported("system catalog relations in a materialized view")
 			}
+		case *plan.Join:
+			if x.Lookup && !insertOnly(x.Left) {
+				err = sqlerr.Unsupported("FOR SYSTEM_TIME AS OF PROCTIME() in a materialized view whose left side can change or delete rows (it must read sources, filtered, projected or joined as of processing time)")
+			}
 		}
 		for _, ex := range plan.Exprs(x) {
 			expr.Walk(ex, func(s expr.Expr) bool {
@@ -179,6 +183,26 @@ func checkMaintainable(n plan.Node) error {
 		}
 	})
 	return err
+}
+
+// insertOnly says whether the rows of n can only be inserted: a source,
+// filtered, projected or expanded, or joined as of processing time. A
+// lookup join needs such a left side: what a left row joined depends on
+// when it came, so its retraction could not be matched.
+func insertOnly(n plan.Node) bool {
+	switch x := n.(type) {
+	case *plan.Scan:
+		return x.Table.Kind == catalog.RelSource
+	case *plan.Filter:
+		return insertOnly(x.Input)
+	case *plan.Project:
+		return insertOnly(x.Input)
+	case *plan.FlatMap:
+		return insertOnly(x.Input)
+	case *plan.Join:
+		return x.Lookup && insertOnly(x.Left)
+	}
+	return false
 }
 
 // create builds the dataflow of view t over the current contents of its

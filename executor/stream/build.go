@@ -72,6 +72,9 @@ func newOperator(ec *expr.Ctx, n plan.Node, out Operator, port int) (Operator, [
 	case *plan.Project:
 		return NewProject(ec, n.Exprs, out, port), []plan.Node{n.Input}, nil
 	case *plan.Join:
+		if n.Lookup {
+			return NewLookupJoin(ec, n, len(n.Left.Columns()), len(n.Right.Columns()), out, port), []plan.Node{n.Left, n.Right}, nil
+		}
 		return NewHashJoin(ec, n, len(n.Left.Columns()), len(n.Right.Columns()), out, port), []plan.Node{n.Left, n.Right}, nil
 	case *plan.Aggregate:
 		op, err := NewAggregate(ec, n, out, port)

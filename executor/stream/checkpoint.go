@@ -211,6 +211,10 @@ type unitLogged interface {
 	setLog(l *stateLog)
 }
 
+// noTable is the state table of an input port whose changes are not
+// state.
+const noTable = -1
+
 // tap logs the changes passing to next: those reaching an operator's
 // input ports, or those it emits. table gives the state table of a port's
 // changes.
@@ -222,8 +226,7 @@ type tap struct {
 
 // Push implements Operator.
 func (t *tap) Push(port int, c *types.Chunk) error {
-	if t.log.logging() {
-		table := t.table(port)
+	if table := t.table(port); table != noTable && t.log.logging() {
 		for i := 0; i < c.Len(); i++ {
 			t.log.record(table, c.Row(i), c.Weights[i])
 		}

@@ -3,6 +3,8 @@ package bind
 import (
 	"sort"
 
+	pg "github.com/pganalyze/pg_query_go/v6"
+
 	"github.com/freshetdb/freshet/sql/builtin"
 	"github.com/freshetdb/freshet/sql/catalog"
 	"github.com/freshetdb/freshet/sql/expr"
@@ -25,6 +27,9 @@ type Binder struct {
 	params []types.T
 	ctes   []map[string]*cte
 	deps   map[uint32]bool
+	// lookup is the RangeVar written FOR SYSTEM_TIME AS OF PROCTIME()
+	// that the join being bound has on its right, where it may be.
+	lookup *pg.RangeVar
 	// litPos remembers where each untyped literal stands, so that an error
 	// converting it points at the literal, as in Postgres.
 	litPos map[*expr.Const]int32

@@ -115,6 +115,11 @@ func (b *Binder) rangeVar(rv *pg.RangeVar, outer *scope) (plan.Node, *scope, err
 		if err != nil {
 			return nil, nil, b.errAt(sqlerr.As(err), rv.Location)
 		}
+		if rv.Relpersistence == parser.ProcTimeLookup {
+			if err := b.checkLookup(rv, t); err != nil {
+				return nil, nil, b.errAt(sqlerr.As(err), rv.Location)
+			}
+		}
 		if b.deps == nil {
 			b.deps = map[uint32]bool{}
 		}
@@ -130,6 +135,18 @@ func (b *Binder) rangeVar(rv *pg.RangeVar, outer *scope) (plan.Node, *scope, err
 		}
 	}
 	return node, scopeFromNode(node, alias, outer), nil
+}
+
+// checkLookup checks a relation written FOR SYSTEM_TIME AS OF PROCTIME():
+// a table or materialized view on the right of a join.
+func (b *Binder) checkLookup(rv *pg.RangeVar, t *catalog.Table) error {
+	if b.lookup != rv {
+		return sqlerr.Unsupported("FOR SYSTEM_TIME AS OF PROCTIME() other than on the right side of a JOIN")
+	}
+	if t.Kind != catalog.RelTable && t.Kind != catalog.RelMaterializedView {
+		return sqlerr.Unsupported("FOR SYSTEM_TIME AS OF PROCTIME() on a " + t.Kind.Noun() + " (it looks up a table or a materialized view)")
+	}
+	return nil
 }
 
 // relation returns the plan reading a catalog relation: a scan of a table
@@ -267,7 +284,12 @@ func (b *Binder) join(je *pg.JoinExpr, outer *scope) (plan.Node, *scope, error) 
 		}
 		return b.lateralSubquery(rs, kind, je.Quals, l, ls, outer)
 	}
+	lookup := false
+	if rv := je.Rarg.GetRangeVar(); rv != nil && rv.Relpersistence == parser.ProcTimeLookup {
+		lookup, b.lookup = true, rv
+	}
 	r, rs, err := b.fromItem(je.Rarg, outer)
+	b.lookup = nil
 	if err != nil {
 		return nil, nil, err
 	}
@@ -289,6 +311,12 @@ func (b *Binder) join(je *pg.JoinExpr, outer *scope) (plan.Node, *scope, error) 
 	}
 	j := node.(*plan.Join)
 	j.Kind = kind
+	if lookup {
+		if kind != plan.JoinInner && kind != plan.JoinLeft {
+			return nil, nil, sqlerr.Unsupported("FOR SYSTEM_TIME AS OF PROCTIME() in a RIGHT or FULL JOIN")
+		}
+		j.Lookup = true
+	}
 	nl := len(l.Columns())
 
 	using := je.UsingClause

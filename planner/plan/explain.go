@@ -144,6 +144,9 @@ func describe(n Node) string {
 		if n.NullAware {
 			s += " null-aware"
 		}
+		if n.Lookup {
+			s = "LookupJoin " + n.Kind.String()
+		}
 		if len(n.LeftKeys) == 0 {
 			s = "NestedLoopJoin " + n.Kind.String()
 		} else {
@@ -220,6 +223,9 @@ func stateOf(n Node) string {
 		}
 		return "none (reads the changes committed to " + n.Table.Name + ")"
 	case *Join:
+		if n.Lookup {
+			return "the right rows indexed by " + exprList(n.RightKeys) + "; the left rows of an epoch, until its end"
+		}
 		s := "each side's rows indexed by " + exprList(n.LeftKeys) + " / " + exprList(n.RightKeys)
 		switch n.Kind {
 		case JoinLeft, JoinRight, JoinFull, JoinSemi, JoinAnti:

@@ -141,6 +141,12 @@ type Join struct {
 	RightKeys   []expr.Expr
 	Residual    expr.Expr
 	NullAware   bool
+	// Lookup says the right input is a table looked up as of processing
+	// time (FOR SYSTEM_TIME AS OF PROCTIME()): a left row joins the right
+	// rows present at the end of the epoch that brings it, and later
+	// changes of the right side do not change what it joined. Inner and
+	// left joins only.
+	Lookup bool
 }
 
 // Inputs implements Node.

@@ -36,6 +36,22 @@ const (
 	RelSink RelKind = 'k'
 )
 
+// Noun names the kind in messages: "table", "view", "materialized view",
+// "source" or "sink" (a system relation is a table).
+func (k RelKind) Noun() string {
+	switch k {
+	case RelView:
+		return "view"
+	case RelMaterializedView:
+		return "materialized view"
+	case RelSource:
+		return "source"
+	case RelSink:
+		return "sink"
+	}
+	return "table"
+}
+
 // SinkSpec says where a sink writes and how it encodes changes.
 type SinkSpec struct {
 	// Connector names the connector: "kafka".

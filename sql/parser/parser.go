@@ -32,7 +32,8 @@ func (s *Stmt) SQL() string { return s.Text }
 // Parse parses sql into its statements. Empty statements (";;" or only
 // comments) are dropped, so an empty string yields no statements.
 func Parse(sql string) ([]*Stmt, error) {
-	tree, err := pg.Parse(sql)
+	parsed, lookups := blankProcTimeLookups(sql)
+	tree, err := pg.Parse(parsed)
 	if err != nil {
 		stmts, ok, xerr := parseExtensions(sql)
 		if xerr != nil {
@@ -47,6 +48,9 @@ func Parse(sql string) ([]*Stmt, error) {
 	for _, raw := range tree.Stmts {
 		if raw.Stmt == nil {
 			continue
+		}
+		if lookups != nil {
+			markProcTimeLookups(raw.Stmt, lookups)
 		}
 		start := int(raw.StmtLocation)
 		end := len(sql)

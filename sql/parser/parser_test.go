@@ -1,7 +1,10 @@
 package parser
 
 import (
+	"fmt"
+	pg "github.com/pganalyze/pg_query_go/v6"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/freshetdb/freshet/sql/sqlerr"
@@ -123,6 +126,52 @@ func TestParseProcTimeColumns(t *testing.T) {
 	cs := stmts[0].Source
 	if len(cs.Table.TableElts) != 3 || !slices.Equal(cs.ProcTime, []string{"p_time", "Seen At"}) {
 		t.Fatalf("columns %d, proctime %q", len(cs.Table.TableElts), cs.ProcTime)
+	}
+}
+
+// TestParseProcTimeLookup: FOR SYSTEM_TIME AS OF PROCTIME() marks the
+// RangeVar it follows, qualified or not, and nothing else; the statement's
+// text keeps the clause.
+func TestParseProcTimeLookup(t *testing.T) {
+	sql := `SELECT 'for system_time as of proctime()' FROM bid b JOIN side_input FOR SYSTEM_TIME AS OF PROCTIME() s ON b.a = s.key
+		JOIN public.other for system_time as of proctime ( ) ON true JOIN plain ON true`
+	stmts, err := Parse(sql)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stmts[0].Text != sql {
+		t.Fatalf("text %q", stmts[0].Text)
+	}
+	marked := map[string]string{}
+	var walk func(n *pg.Node)
+	walk = func(n *pg.Node) {
+		switch x := n.Node.(type) {
+		case *pg.Node_RangeVar:
+			marked[x.RangeVar.Relname] = x.RangeVar.Relpersistence
+		case *pg.Node_JoinExpr:
+			walk(x.JoinExpr.Larg)
+			walk(x.JoinExpr.Rarg)
+		}
+	}
+	for _, n := range stmts[0].AST.GetSelectStmt().FromClause {
+		walk(n)
+	}
+	want := map[string]string{"bid": "p", "side_input": ProcTimeLookup, "other": ProcTimeLookup, "plain": "p"}
+	if fmt.Sprint(marked) != fmt.Sprint(want) {
+		t.Fatalf("relpersistence %v, want %v", marked, want)
+	}
+	// Deparsed, the clause follows its tables, and parses again.
+	text, err := Deparse(stmts[0].AST)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"side_input FOR SYSTEM_TIME AS OF PROCTIME() s ON", "public.other FOR SYSTEM_TIME AS OF PROCTIME() ON", "JOIN plain ON"} {
+		if !strings.Contains(text, w) {
+			t.Fatalf("deparsed %q lacks %q", text, w)
+		}
+	}
+	if _, err := Parse(text); err != nil {
+		t.Fatalf("%s: %v", text, err)
 	}
 }
 

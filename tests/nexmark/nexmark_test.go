@@ -55,6 +55,9 @@ func checkQueries(t *testing.T, stream workload.Stream, qs []workload.Query, pro
 	conn := s.Conn(t)
 	ctx := context.Background()
 	testserver.Exec(t, conn, stream.GeneratorSources(procTime)...)
+	for _, q := range qs {
+		testserver.Exec(t, conn, q.Setup...)
+	}
 	start := time.Now()
 	for _, q := range qs {
 		testserver.Exec(t, conn, "CREATE MATERIALIZED VIEW nexmark_"+q.Name+" AS "+q.SQL)
@@ -71,6 +74,7 @@ func checkQueries(t *testing.T, stream workload.Stream, qs []workload.Query, pro
 		viewSQL, batchSQL := q.Verification()
 		view := oracle.MustRun(t, conn.PgConn(), viewSQL)
 		testserver.Exec(t, conn, "SET search_path TO batch")
+		testserver.Exec(t, conn, q.Setup...)
 		batch := oracle.MustRun(t, conn.PgConn(), batchSQL)
 		testserver.Exec(t, conn, "SET search_path TO public")
 		// Compare calls the first result PostgreSQL's: here it is the
