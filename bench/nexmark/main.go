@@ -203,7 +203,7 @@ func measure(o options, stream workload.Stream, q workload.Query, mode string) (
 	h := after.minus(before)
 	r.p50, r.p99 = 1000*h.quantile(0.5), 1000*h.quantile(0.99)
 	if mode == "mv" {
-		if err := conn.QueryRow(ctx, "SELECT count(*) FROM nexmark_"+q.Name).Scan(&r.rows); err != nil {
+		if err := conn.QueryRow(ctx, "SELECT count(*) FROM "+q.View()).Scan(&r.rows); err != nil {
 			return r, err
 		}
 		if o.verify {
@@ -227,9 +227,9 @@ func measure(o options, stream workload.Stream, q workload.Query, mode string) (
 // createStatement is the statement that runs q in mode.
 func createStatement(q workload.Query, mode string) string {
 	if mode == "sink" {
-		return "CREATE SINK nexmark_" + q.Name + " AS " + q.SQL + " WITH (connector = 'blackhole', type = 'append-only', force_append_only = 'true')"
+		return "CREATE SINK " + q.View() + " AS " + q.SQL + " WITH (connector = 'blackhole', type = 'append-only', force_append_only = 'true')"
 	}
-	return "CREATE MATERIALIZED VIEW nexmark_" + q.Name + " AS " + q.SQL
+	return "CREATE MATERIALIZED VIEW " + q.View() + " AS " + q.SQL
 }
 
 // verify loads the stream's events into tables (from the generator

@@ -60,7 +60,7 @@ func checkQueries(t *testing.T, stream workload.Stream, qs []workload.Query, pro
 	}
 	start := time.Now()
 	for _, q := range qs {
-		testserver.Exec(t, conn, "CREATE MATERIALIZED VIEW nexmark_"+q.Name+" AS "+q.SQL)
+		testserver.Exec(t, conn, "CREATE MATERIALIZED VIEW "+q.View()+" AS "+q.SQL)
 	}
 	if _, err := workload.WaitRead(ctx, conn, 5*time.Minute); err != nil {
 		t.Fatal(err)

@@ -80,8 +80,12 @@ func (q Query) Verification() (view, batch string) {
 	if q.Check != nil {
 		return q.Check.View, q.Check.Batch
 	}
-	return "SELECT * FROM nexmark_" + q.Name, q.SQL
+	return "SELECT * FROM " + q.View(), q.SQL
 }
+
+// View is the name of the query's view or sink: nexmark_<name>, with
+// "-" as "_".
+func (q Query) View() string { return "nexmark_" + strings.ReplaceAll(q.Name, "-", "_") }
 
 // GeneratorSources returns the statements that declare person, auction
 // and bid over the built-in generator; with procTime bid has p_time.
