@@ -140,7 +140,7 @@ func (e *Engine) bindView(cat *catalog.Catalog, query string) (plan.Node, *bind.
 	if err := checkMaintainable(n); err != nil {
 		return nil, nil, err
 	}
-	return n, b, nil
+	return norm.PruneColumns(n), b, nil
 }
 
 // checkMaintainable refuses what the incremental engine cannot keep

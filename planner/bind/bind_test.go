@@ -89,7 +89,7 @@ func TestBind(t *testing.T) {
 			case "norm":
 				n = norm.Normalize(n)
 			case "dataflow":
-				return plan.ExplainDataflow(norm.Normalize(n), 2)
+				return plan.ExplainDataflow(norm.PruneColumns(norm.Normalize(n)), 2)
 			default:
 				t.Fatalf("unknown command %q", d.Cmd)
 			}

@@ -118,3 +118,56 @@ func readsOuter(n Node, level int) bool {
 	})
 	return found
 }
+
+// WithInputs returns a shallow copy of n whose inputs (as Inputs lists
+// them) are inputs, which must have the same columns as those they
+// replace. A node without inputs is returned as it is.
+func WithInputs(n Node, inputs []Node) Node {
+	switch x := n.(type) {
+	case *Filter:
+		c := *x
+		c.Input = inputs[0]
+		return &c
+	case *Project:
+		c := *x
+		c.Input = inputs[0]
+		return &c
+	case *Join:
+		c := *x
+		c.Left, c.Right = inputs[0], inputs[1]
+		return &c
+	case *Aggregate:
+		c := *x
+		c.Input = inputs[0]
+		return &c
+	case *Window:
+		c := *x
+		c.Input = inputs[0]
+		return &c
+	case *Distinct:
+		c := *x
+		c.Input = inputs[0]
+		return &c
+	case *SetOp:
+		c := *x
+		c.Left, c.Right = inputs[0], inputs[1]
+		return &c
+	case *Sort:
+		c := *x
+		c.Input = inputs[0]
+		return &c
+	case *Limit:
+		c := *x
+		c.Input = inputs[0]
+		return &c
+	case *FlatMap:
+		c := *x
+		c.Input = inputs[0]
+		return &c
+	case *Apply:
+		c := *x
+		c.Left = inputs[0]
+		return &c
+	}
+	return n
+}
