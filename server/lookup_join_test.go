@@ -64,6 +64,8 @@ func TestLookupJoin(t *testing.T) {
 		{"CREATE MATERIALIZED VIEW x AS SELECT * FROM ev JOIN ev FOR SYSTEM_TIME AS OF PROCTIME() e2 ON ev.k = e2.k", "0A000"},
 		{"CREATE MATERIALIZED VIEW x AS SELECT * FROM ev RIGHT JOIN side FOR SYSTEM_TIME AS OF PROCTIME() s ON ev.k = s.key", "0A000"},
 		{"SELECT * FROM side FOR SYSTEM_TIME AS OF PROCTIME()", "0A000"},
+		{"WITH c AS (SELECT * FROM side) SELECT * FROM side s JOIN c FOR SYSTEM_TIME AS OF PROCTIME() ON s.key = c.key", "0A000"},
+		{"SELECT * FROM ev JOIN side s FOR SYSTEM_TIME AS OF PROCTIME() ON ev.k = s.key", "42601"},
 	} {
 		_, err := c.Exec(context.Background(), tc.sql)
 		if got := sqlState(err); got != tc.code {

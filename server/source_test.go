@@ -1,10 +1,12 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
@@ -15,6 +17,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/freshetdb/freshet/storage"
 )
 
 // fakeKafka starts an in-process broker with topic "ev" of 3 partitions
@@ -504,5 +508,68 @@ func TestIncludeHeaders(t *testing.T) {
 	waitFor(t, c, "SELECT count(*)::text FROM hv", "2")
 	if got := rows(t, c, "SELECT a, hdrs::text, trace FROM hv"); fmt.Sprint(got) != `[[1 {"src": "web", "trace": "t1"} t1] [2 <nil> <nil>]]` {
 		t.Fatalf("headers: %v", got)
+	}
+}
+
+// TestSinkQueryRebuiltAtStart: a sink of its own query whose stored state
+// cannot be loaded at a start is built again from its inputs, and writes
+// nothing of that backfill again: only the changes after the start.
+func TestSinkQueryRebuiltAtStart(t *testing.T) {
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(1, "q"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cluster.Close)
+	addr := cluster.ListenAddrs()[0]
+	fs := vfs.NewMem()
+	r := startOn(t, fs)
+	c := r.conn(t)
+	mustExec(t, c,
+		"CREATE TABLE t (id int PRIMARY KEY, k int)",
+		"INSERT INTO t VALUES (1, 1), (2, 2), (3, 2)",
+		"CREATE SINK q AS SELECT k, count(*) AS n FROM t GROUP BY k WITH (connector = 'kafka', properties.bootstrap.server = '"+addr+"', topic = 'q', primary_key = 'k') FORMAT UPSERT ENCODE JSON")
+	if got := readTopic(t, addr, "q", 2); len(got) != 2 {
+		t.Fatalf("%d messages, want the 2 groups", len(got))
+	}
+	if err := r.stop(); err != nil {
+		t.Fatal(err)
+	}
+	// Every state header goes: no stored state can be loaded.
+	st, err := storage.Open(storage.Options{Dir: "/data", FS: fs, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lo, _ := storage.StatePrefix(0)
+	_, hi := storage.StatePrefix(1 << 30)
+	it, err := st.NewIter(lo, hi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := st.NewBatch()
+	for it.First(); it.Valid(); it.Next() {
+		if k := it.Key(); len(k) == 9 && bytes.Equal(k[5:], []byte{0xFF, 0xFF, 0xFF, 0xFF}) {
+			b.Delete(slices.Clone(k))
+		}
+	}
+	if err := it.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Commit(b); err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r = startOn(t, fs)
+	c = r.conn(t)
+	mustExec(t, c, "INSERT INTO t VALUES (4, 3)")
+	got := readTopic(t, addr, "q", 3)
+	var values []string
+	for _, m := range got {
+		values = append(values, string(m.Value))
+	}
+	if len(got) != 3 || string(got[2].Value) != `{"k":3,"n":1}` {
+		t.Fatalf("after the start: %q, want the 2 groups and then k 3 only", values)
 	}
 }

@@ -237,11 +237,7 @@ func (s *Session) createSink(ctx context.Context, cs *parser.CreateSink) (string
 		if _, derr := s.e.cat.Apply(func(ed *catalog.Edit) error { ed.DropTable(t.ID); return nil }); derr != nil {
 			s.e.opts.Logger.Warn("could not remove a failed sink", "sink", t.Name, "err", derr)
 		}
-		if v, ok := s.e.views.views[t.ID]; ok {
-			v.stop()
-			delete(s.e.views.views, t.ID)
-			s.e.views.order = slices.DeleteFunc(s.e.views.order, func(x *mview) bool { return x == v })
-		}
+		s.e.views.discard(t.ID)
 		return "", err
 	}
 	return "CREATE SINK", nil
@@ -314,6 +310,11 @@ func (e *Engine) startSink(t *catalog.Table) error {
 			return sqlerr.Newf(sqlerr.DataCorrupted, "the log of sink %q does not decode", t.Name)
 		}
 		s.logged = n
+		if s.view != nil && s.view.sink.Forwarding() {
+			// The sink's own query, built again at this start: what its
+			// backfill computed was written before, as the log says.
+			s.view.sink.Drain(func(types.Row, int64) {})
+		}
 		if s.view == nil && s.failed == "" {
 			// Its view cannot be computed now: when it can again, the
 			// difference from what the sink wrote will not be known.
@@ -733,10 +734,22 @@ func (e *Engine) startSinks() error {
 		if t.Kind == catalog.RelSink {
 			if err := e.startSink(t); err != nil {
 				e.opts.Logger.Warn("sink cannot start", "sink", t.Name, "err", err)
+				// Its own query: nothing would take its changes.
+				e.views.discard(t.ID)
 			}
 		}
 	}
 	return nil
+}
+
+// discard stops the dataflow of view id, if it runs, and forgets it. The
+// caller holds mu.
+func (m *viewManager) discard(id uint32) {
+	if v, ok := m.views[id]; ok {
+		v.stop()
+		delete(m.views, id)
+		m.order = slices.DeleteFunc(m.order, func(x *mview) bool { return x == v })
+	}
 }
 
 // pruneSinks stops the sinks no longer in cat and deletes their logs, in

@@ -614,14 +614,17 @@ type distinctState struct {
 	inner    aggState
 	seen     *rowTable[*distinctValue]
 	keepNull bool // array_agg collects NULL as a value
-	// log, when set, logs the state's records as they change: the
-	// values' forms and the forms shown (the inner aggregate is what the
-	// shown forms add up to, and is not stored).
-	log *callLog
 	// oneForm says the arguments' types have one form per value: each
 	// value keeps its weight (count) instead of forms, and is shown while
 	// the weight is positive.
 	oneForm bool
+	// log, when set (oneForm values under a group key of one form too),
+	// logs each value's change of weight as a record: the state is those
+	// records, and the inner aggregate what their values add up to.
+	// Otherwise the state is saved whole with its group, the inner
+	// aggregate's rows included, since which form a value shows depends on
+	// its history and a float sum on the order of its adds.
+	log *callLog
 }
 
 // distinctValue is one distinct value: the weights of its forms and the
@@ -664,15 +667,7 @@ func (s *distinctState) add(args []types.Datum, w int64) error {
 	e := s.value(args)
 	v := e.val
 	v.forms.add(args, w)
-	if s.log != nil {
-		s.log.record(distinctForm, args, w)
-	}
-	feed := func(r types.Row, w int64) error {
-		if s.log != nil {
-			s.log.record(distinctShown, r, w)
-		}
-		return s.inner.add(r, w)
-	}
+	feed := func(r types.Row, w int64) error { return s.inner.add(r, w) }
 	if err := showForm(&v.shown, v.forms.pick(v.shown), feed); err != nil {
 		return err
 	}
@@ -707,18 +702,20 @@ func (s *distinctState) addOneForm(args []types.Datum, w int64) error {
 func (s *distinctState) result() (types.Datum, error) { return s.inner.result() }
 
 // A DISTINCT aggregate's state rows: the forms of the values with their
-// weights, and the form of each value the inner aggregate holds (which
-// loading adds to it again).
+// weights, the form of each value the inner aggregate holds, and the inner
+// aggregate's rows. Of values of one form only the first are saved, and
+// loading adds each value to the inner aggregate again.
 const (
 	distinctForm  = iota // [tag, values...], weighted by their count
 	distinctShown        // [tag, values...]
+	distinctInner        // [tag, a row of the inner state...]
 )
 
 func (s *distinctState) save(yield func(types.Row, int64) error) error {
 	tagged := func(tag int32, r types.Row, w int64) error {
 		return yield(append(types.Row{types.NewInt4(tag)}, r...), w)
 	}
-	return s.seen.each(func(e *rowEntry[*distinctValue]) error {
+	if err := s.seen.each(func(e *rowEntry[*distinctValue]) error {
 		if s.oneForm {
 			return tagged(distinctForm, e.key, e.val.count)
 		}
@@ -729,7 +726,10 @@ func (s *distinctState) save(yield func(types.Row, int64) error) error {
 			return nil
 		}
 		return tagged(distinctShown, e.val.shown, 1)
-	})
+	}); err != nil || s.oneForm {
+		return err
+	}
+	return s.inner.save(func(r types.Row, w int64) error { return tagged(distinctInner, r, w) })
 }
 
 func (s *distinctState) load(r types.Row, w int64) error {
@@ -745,12 +745,16 @@ func (s *distinctState) load(r types.Row, w int64) error {
 		s.value(r[1:]).val.forms.add(r[1:], w)
 		return nil
 	case distinctShown:
-		if w != 1 || s.oneForm {
+		if s.oneForm {
 			return errAggRecord
 		}
-		v := s.value(r[1:]).val
-		v.shown = append(types.Row(nil), r[1:]...)
-		return s.inner.add(v.shown, 1)
+		s.value(r[1:]).val.shown = append(types.Row(nil), r[1:]...)
+		return nil
+	case distinctInner:
+		if s.oneForm {
+			return errAggRecord
+		}
+		return s.inner.load(r[1:], w)
 	}
 	return errAggRecord
 }

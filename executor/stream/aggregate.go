@@ -118,7 +118,7 @@ func (a *Aggregate) group(key types.Row) (*rowEntry[*aggGroup], error) {
 			if g.states[i], err = newAggState(&a.calls[i], a.ctx.Eval); err != nil {
 				return g
 			}
-			if d, ok := g.states[i].(*distinctState); ok {
+			if d, ok := g.states[i].(*distinctState); ok && d.oneForm && !a.keyForms {
 				d.log = &a.callLogs[i]
 			}
 		}
@@ -300,8 +300,8 @@ func (a *Aggregate) saveGroup(e *rowEntry[*aggGroup], multisets bool, yield func
 // logsRecords says whether state s logs its changes record by record.
 func logsRecords(s aggState) bool {
 	_, multiset := s.(multisetState)
-	_, distinct := s.(*distinctState)
-	return multiset || distinct
+	d, distinct := s.(*distinctState)
+	return multiset || distinct && d.log != nil
 }
 
 // LoadState implements Stateful.

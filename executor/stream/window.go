@@ -629,7 +629,7 @@ func sessionWindows(end bool, p []winRow, set func(int, types.Datum)) error {
 		if err != nil {
 			return err
 		}
-		for j+1 < len(p) && !p[j+1].args[0].IsNull() && p[j+1].args[0].Int()-p[j].args[0].Int() <= gap {
+		for j+1 < len(p) && !p[j+1].args[0].IsNull() && withinGap(p[j].args[0].Int(), p[j+1].args[0].Int(), gap) {
 			j++
 			if gap, err = builtin.SessionGap(p[j].args[1]); err != nil {
 				return err
@@ -637,11 +637,7 @@ func sessionWindows(end bool, p []winRow, set func(int, types.Datum)) error {
 		}
 		v := first
 		if end {
-			last := p[j].args[0].Int()
-			if last > math.MaxInt64-gap {
-				return sqlerr.New(sqlerr.DatetimeFieldOverflow, "timestamp out of range")
-			}
-			v = types.NewTimestamp(first.Kind(), last+gap)
+			v = types.NewTimestamp(first.Kind(), sessionEnd(p[j].args[0].Int(), gap))
 		}
 		for x := i; x <= j; x++ {
 			set(x, v)
@@ -649,4 +645,22 @@ func sessionWindows(end bool, p []winRow, set func(int, types.Datum)) error {
 		i = j + 1
 	}
 	return nil
+}
+
+// withinGap says whether time next (at or after prev) is at most gap after
+// prev, without overflowing at the infinities (the extreme values).
+func withinGap(prev, next, gap int64) bool {
+	if prev > math.MaxInt64-gap {
+		return true // next is as late as prev, infinity at most
+	}
+	return next <= prev+gap
+}
+
+// sessionEnd is a session's last time plus its gap; the infinities stay
+// what they are, as infinity plus an interval does in PostgreSQL.
+func sessionEnd(last, gap int64) int64 {
+	if last == math.MinInt64 || last > math.MaxInt64-gap {
+		return last
+	}
+	return last + gap
 }

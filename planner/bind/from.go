@@ -110,6 +110,9 @@ func (b *Binder) rangeVar(rv *pg.RangeVar, outer *scope) (plan.Node, *scope, err
 			}
 		}
 	}
+	if node != nil && rv.Relpersistence == parser.ProcTimeLookup {
+		return nil, nil, b.errAt(sqlerr.Unsupported("FOR SYSTEM_TIME AS OF PROCTIME() on a WITH query (it looks up a table or a materialized view)"), rv.Location)
+	}
 	if node == nil {
 		t, err := b.Cat.Resolve(b.SearchPath, rv.Schemaname, rv.Relname)
 		if err != nil {

@@ -413,13 +413,8 @@ func (b *Binder) simpleSelect(sel *pg.SelectStmt, outer *scope) (plan.Node, erro
 		}
 		return nil
 	}
-	if err := b.sessionGroups(&input, &groups, sets != nil, aggs, wins, rewriteOutputs, &having, distinctOn); err != nil {
+	if err := b.sessionGroups(&input, &groups, sets != nil, aggs, wins, srfs, rewriteOutputs, &having, distinctOn); err != nil {
 		return nil, err
-	}
-	for _, t := range targets {
-		if err := checkNoSessionCalls(t.e); err != nil {
-			return nil, err
-		}
 	}
 	grouped := len(groups) > 0 || len(aggs.calls) > 0 || having != nil || aggs.groupings > 0
 	if grouped {
@@ -564,6 +559,10 @@ func (b *Binder) simpleSelect(sel *pg.SelectStmt, outer *scope) (plan.Node, erro
 	}
 	if len(exprs) > visible {
 		node = trimColumns(node, visible)
+	}
+	// SESSION_START and friends that no GROUP BY SESSION took.
+	if err := checkNoSessionCalls(node); err != nil {
+		return nil, err
 	}
 	return node, nil
 }

@@ -159,17 +159,25 @@ func replaceSessionCalls(e expr.Expr, sess *expr.Call, start, end expr.Expr) (ex
 	})
 }
 
-// checkNoSessionCalls fails when e still holds SESSION, SESSION_START or
-// SESSION_END (no GROUP BY SESSION matched them).
-func checkNoSessionCalls(e expr.Expr) error {
+// checkNoSessionCalls fails when an expression of plan n (subqueries'
+// plans aside, which are checked when they are bound) still holds
+// SESSION, SESSION_START or SESSION_END: no GROUP BY SESSION took it.
+func checkNoSessionCalls(n plan.Node) error {
 	var err error
-	expr.Walk(e, func(n expr.Expr) bool {
-		for _, name := range []string{"session", "session_start", "session_end"} {
-			if _, ok := isSessionMarker(n, name); ok && err == nil {
-				err = sessionOutsideGroupBy(name)
-			}
+	plan.Walk(n, func(x plan.Node) {
+		for _, e := range plan.Exprs(x) {
+			expr.Walk(e, func(y expr.Expr) bool {
+				if _, ok := y.(*expr.Subquery); ok {
+					return false
+				}
+				for _, name := range []string{"session", "session_start", "session_end"} {
+					if _, ok := isSessionMarker(y, name); ok && err == nil {
+						err = sessionOutsideGroupBy(name)
+					}
+				}
+				return err == nil
+			})
 		}
-		return err == nil
 	})
 	return err
 }
@@ -178,9 +186,9 @@ func checkNoSessionCalls(e expr.Expr) error {
 // the aggregate (sessionWindow) and its start and end columns as grouping
 // items, and rewrites SESSION_START and SESSION_END in what follows the
 // aggregate (through rewriteOutputs, having, distinctOn) and in the
-// aggregates' and window calls' arguments.
+// arguments of the aggregates, window calls and set-returning calls.
 func (b *Binder) sessionGroups(input *plan.Node, groups *[]expr.Expr, groupingSets bool, aggs *aggCollector, wins *winCollector,
-	rewriteOutputs func(func(expr.Expr) (expr.Expr, error)) error, having *expr.Expr, distinctOn []expr.Expr) error {
+	srfs *srfCollector, rewriteOutputs func(func(expr.Expr) (expr.Expr, error)) error, having *expr.Expr, distinctOn []expr.Expr) error {
 	si, err := sessionGroup(*groups)
 	if err != nil || si < 0 {
 		return err
@@ -228,6 +236,14 @@ func (b *Binder) sessionGroups(input *plan.Node, groups *[]expr.Expr, groupingSe
 	for i := range wins.calls {
 		if err := rewriteWindowCall(&wins.calls[i], rw); err != nil {
 			return err
+		}
+	}
+	for i := range srfs.calls {
+		c := &srfs.calls[i]
+		for j := range c.Args {
+			if c.Args[j], err = rw(c.Args[j]); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -46,15 +46,8 @@ func Deparse(stmt *pg.Node) (string, error) {
 	return s, nil
 }
 
-// quoteIdent quotes an identifier unless it is lower-case letters, digits
-// and underscores starting with a letter or underscore.
+// quoteIdent quotes an identifier, always: a lower-case name may still be
+// a reserved word ("order").
 func quoteIdent(name string) string {
-	plain := name != ""
-	for i, r := range name {
-		plain = plain && (r == '_' || r >= 'a' && r <= 'z' || i > 0 && r >= '0' && r <= '9')
-	}
-	if plain {
-		return name
-	}
 	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
 }

@@ -97,9 +97,13 @@ func parseExtensions(sql string) ([]*Stmt, bool, error) {
 			extensions++
 			continue
 		}
-		tree, err := pg.Parse(piece)
+		parsed, lookups := blankProcTimeLookups(piece)
+		tree, err := pg.Parse(parsed)
 		if err != nil || len(tree.Stmts) != 1 {
 			return nil, false, nil
+		}
+		if lookups != nil && markProcTimeLookups(tree.Stmts[0].Stmt, lookups) != len(lookups) {
+			return nil, false, errMisplacedLookup
 		}
 		out = append(out, &Stmt{AST: tree.Stmts[0].Stmt, Text: text, Offset: start})
 	}

@@ -3,6 +3,8 @@ package parser
 import (
 	"strings"
 
+	"github.com/freshetdb/freshet/sql/sqlerr"
+
 	pg "github.com/pganalyze/pg_query_go/v6"
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
@@ -55,7 +57,7 @@ func blankProcTimeLookups(sql string) (string, map[int32]bool) {
 			}
 		}
 		name := i - 1
-		if name >= 2 && toks[name-1].text == "." {
+		for name >= 2 && toks[name-1].text == "." {
 			name -= 2
 		}
 		locs[int32(toks[name].pos)] = true
@@ -68,14 +70,22 @@ func blankProcTimeLookups(sql string) (string, map[int32]bool) {
 }
 
 // markProcTimeLookups sets Relpersistence ProcTimeLookup on the RangeVars
-// of n at the positions of locs.
-func markProcTimeLookups(n *pg.Node, locs map[int32]bool) {
+// of n at the positions of locs, and returns how many it marked.
+func markProcTimeLookups(n *pg.Node, locs map[int32]bool) int {
+	marked := 0
 	walkRangeVars(n, func(rv *pg.RangeVar) {
 		if locs[rv.Location] {
 			rv.Relpersistence = ProcTimeLookup
+			marked++
 		}
 	})
+	return marked
 }
+
+// errMisplacedLookup is the error of a FOR SYSTEM_TIME AS OF PROCTIME()
+// that follows no table name (an alias, a subquery).
+var errMisplacedLookup = sqlerr.New(sqlerr.SyntaxError,
+	"FOR SYSTEM_TIME AS OF PROCTIME() must follow a table's name, before its alias: JOIN t FOR SYSTEM_TIME AS OF PROCTIME() AS a")
 
 // walkRangeVars calls fn with every RangeVar in n.
 func walkRangeVars(n *pg.Node, fn func(*pg.RangeVar)) {

@@ -45,12 +45,13 @@ func Parse(sql string) ([]*Stmt, error) {
 		return nil, syntaxError(sql, err)
 	}
 	out := make([]*Stmt, 0, len(tree.Stmts))
+	marked := 0
 	for _, raw := range tree.Stmts {
 		if raw.Stmt == nil {
 			continue
 		}
 		if lookups != nil {
-			markProcTimeLookups(raw.Stmt, lookups)
+			marked += markProcTimeLookups(raw.Stmt, lookups)
 		}
 		start := int(raw.StmtLocation)
 		end := len(sql)
@@ -61,6 +62,9 @@ func Parse(sql string) ([]*Stmt, error) {
 			start, end = 0, len(sql)
 		}
 		out = append(out, &Stmt{AST: raw.Stmt, Text: strings.TrimSpace(sql[start:end]), Offset: start})
+	}
+	if marked != len(lookups) {
+		return nil, errMisplacedLookup
 	}
 	return out, nil
 }

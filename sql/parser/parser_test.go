@@ -165,13 +165,41 @@ func TestParseProcTimeLookup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, w := range []string{"side_input FOR SYSTEM_TIME AS OF PROCTIME() s ON", "public.other FOR SYSTEM_TIME AS OF PROCTIME() ON", "JOIN plain ON"} {
+	for _, w := range []string{`"side_input" FOR SYSTEM_TIME AS OF PROCTIME() s ON`, `public."other" FOR SYSTEM_TIME AS OF PROCTIME() ON`, "JOIN plain ON"} {
 		if !strings.Contains(text, w) {
 			t.Fatalf("deparsed %q lacks %q", text, w)
 		}
 	}
 	if _, err := Parse(text); err != nil {
 		t.Fatalf("%s: %v", text, err)
+	}
+	// A reserved word as the table's name comes back quoted; the clause
+	// anywhere but after a table's name is an error, not ignored; in a
+	// statement among extension statements it is read too.
+	stmts, err = Parse(`SELECT * FROM a JOIN "order" FOR SYSTEM_TIME AS OF PROCTIME() o ON true`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text, err = Deparse(stmts[0].AST); err != nil || !strings.Contains(text, `"order" FOR SYSTEM_TIME`) {
+		t.Fatalf("%q, %v", text, err)
+	} else if _, err := Parse(text); err != nil {
+		t.Fatalf("%s: %v", text, err)
+	}
+	for _, bad := range []string{
+		"SELECT * FROM a JOIN side s FOR SYSTEM_TIME AS OF PROCTIME() ON true",
+		"SELECT * FROM a JOIN (SELECT 1) x FOR SYSTEM_TIME AS OF PROCTIME() ON true",
+		"CREATE SOURCE s WITH (connector = 'datagen'); SELECT * FROM a JOIN side s FOR SYSTEM_TIME AS OF PROCTIME() ON true",
+	} {
+		if _, err := Parse(bad); sqlerr.CodeOf(err) != sqlerr.SyntaxError {
+			t.Errorf("%s: %v, want 42601", bad, err)
+		}
+	}
+	stmts, err = Parse("CREATE SOURCE s WITH (connector = 'datagen'); SELECT * FROM a JOIN side FOR SYSTEM_TIME AS OF PROCTIME() s ON true")
+	if err != nil || len(stmts) != 2 {
+		t.Fatalf("%d statements, %v", len(stmts), err)
+	}
+	if rv := stmts[1].AST.GetSelectStmt().FromClause[0].GetJoinExpr().Rarg.GetRangeVar(); rv.Relpersistence != ProcTimeLookup {
+		t.Fatalf("not marked among extension statements: %+v", rv)
 	}
 }
 
