@@ -74,7 +74,7 @@ func (s *Session) prepare(ctx context.Context, stmt *parser.Stmt, params []types
 		if err != nil {
 			return nil, err
 		}
-		p.query = norm.Normalize(q)
+		p.query = norm.PruneColumns(norm.Normalize(q))
 		p.cols = wireColumns(q.Columns())
 	case *pg.Node_InsertStmt:
 		ins, err := b.Insert(n.InsertStmt)
