@@ -11,10 +11,8 @@ import (
 	"github.com/freshetdb/freshet/connectors/nexmark"
 )
 
-// loadKafka writes the stream's events as JSON (workload.AppendJSON) to
-// the three topics of RisingWave's layout, created anew with partitions
-// partitions each, round robin over them.
-func loadKafka(brokers string, s workload.Stream, partitions int) error {
+// producerConfig is the loader's client configuration.
+func producerConfig() *sarama.Config {
 	cfg := sarama.NewConfig()
 	cfg.Version = sarama.V3_9_0_0
 	cfg.ClientID = "freshet-nexmark-loader"
@@ -24,31 +22,47 @@ func loadKafka(brokers string, s workload.Stream, partitions int) error {
 	cfg.Producer.Flush.Bytes = 1 << 20
 	cfg.Producer.Flush.Frequency = 5 * time.Millisecond
 	cfg.Producer.MaxMessageBytes = 8 << 20
-	admin, err := sarama.NewClusterAdmin([]string{brokers}, cfg)
+	return cfg
+}
+
+// loadKafka creates the three topics topic names (workload.Topic:
+// RisingWave's layout) anew, with partitions partitions each, and writes
+// the stream's events to them as JSON (workload.AppendJSON), round robin
+// over the partitions, as fast as the broker takes them.
+func loadKafka(brokers string, s workload.Stream, partitions int, topic func(string) string) error {
+	admin, err := sarama.NewClusterAdmin([]string{brokers}, producerConfig())
 	if err != nil {
 		return fmt.Errorf("connect to Kafka at %s: %w", brokers, err)
 	}
 	defer admin.Close()
 	for _, kind := range workload.Kinds {
-		topic := workload.Topic(kind)
-		if err := admin.DeleteTopic(topic); err != nil && !errors.Is(err, sarama.ErrUnknownTopicOrPartition) {
-			return fmt.Errorf("delete topic %s: %w", topic, err)
+		name := topic(kind)
+		if err := admin.DeleteTopic(name); err != nil && !errors.Is(err, sarama.ErrUnknownTopicOrPartition) {
+			return fmt.Errorf("delete topic %s: %w", name, err)
 		}
 	}
 	for _, kind := range workload.Kinds {
-		topic := workload.Topic(kind)
+		name := topic(kind)
 		// A topic just deleted may still be going away.
 		for tries := 0; ; tries++ {
-			err = admin.CreateTopic(topic, &sarama.TopicDetail{NumPartitions: int32(partitions), ReplicationFactor: 1}, false)
+			err = admin.CreateTopic(name, &sarama.TopicDetail{NumPartitions: int32(partitions), ReplicationFactor: 1}, false)
 			if err == nil || !errors.Is(err, sarama.ErrTopicAlreadyExists) || tries == 100 {
 				break
 			}
 			time.Sleep(100 * time.Millisecond)
 		}
 		if err != nil {
-			return fmt.Errorf("create topic %s: %w", topic, err)
+			return fmt.Errorf("create topic %s: %w", name, err)
 		}
 	}
+	return produceKafka(brokers, s, topic, false)
+}
+
+// produceKafka writes the stream's events to the topics, as fast as the
+// broker takes them or, when paced, each at its due time by the stream's
+// rate (events per second of wall time).
+func produceKafka(brokers string, s workload.Stream, topic func(string) string, paced bool) error {
+	cfg := producerConfig()
 	producer, err := sarama.NewAsyncProducer([]string{brokers}, cfg)
 	if err != nil {
 		return fmt.Errorf("start a producer: %w", err)
@@ -62,13 +76,19 @@ func loadKafka(brokers string, s workload.Stream, partitions int) error {
 			}
 		}
 	}()
-	err = s.Each(func(_ int64, e *nexmark.Event) error {
+	start := time.Now()
+	err = s.Each(func(n int64, e *nexmark.Event) error {
 		select {
 		case perr := <-failed:
 			return perr
 		default:
 		}
-		producer.Input() <- &sarama.ProducerMessage{Topic: workload.Topic(workload.Kinds[e.Kind]), Value: sarama.ByteEncoder(workload.AppendJSON(nil, e))}
+		if paced {
+			if wait := time.Until(start.Add(time.Duration(n * int64(time.Second) / s.Rate))); wait > time.Millisecond {
+				time.Sleep(wait)
+			}
+		}
+		producer.Input() <- &sarama.ProducerMessage{Topic: topic(workload.Kinds[e.Kind]), Value: sarama.ByteEncoder(workload.AppendJSON(nil, e))}
 		return nil
 	})
 	if cerr := producer.Close(); err == nil {

@@ -92,7 +92,7 @@ func run(o options, queryList, out string) error {
 	stream := workload.Stream{Events: o.events, BaseTime: baseTime, Rate: 10_000, MaxSpeed: true, Splits: o.splits}
 	if o.kafka != "" {
 		start := time.Now()
-		if err := loadKafka(o.kafka, stream, o.partitions); err != nil {
+		if err := loadKafka(o.kafka, stream, o.partitions, workload.Topic); err != nil {
 			return err
 		}
 		fmt.Fprintf(os.Stderr, "loaded %d events into Kafka in %.1fs\n", o.events, time.Since(start).Seconds())
@@ -156,7 +156,7 @@ func measure(o options, stream workload.Stream, q workload.Query, mode string) (
 	r := result{query: q.Name, mode: mode, source: "generator", events: stream.Events, rows: -1}
 	sources := stream.GeneratorSources(q.ProcTime)
 	if o.kafka != "" {
-		r.source, sources = "kafka", workload.KafkaSources(o.kafka, q.ProcTime)
+		r.source, sources = "kafka", workload.KafkaSources(o.kafka, q.ProcTime, workload.Topic)
 	}
 	srv, err := startServer(ctx, o.bin, o.tmp, nil)
 	if err != nil {
@@ -213,7 +213,7 @@ func measure(o options, stream workload.Stream, q workload.Query, mode string) (
 		}
 	}
 	srv.stop()
-	if o.kafka == "" && o.freshness > 0 {
+	if o.freshness > 0 {
 		rate := max(1, int64(r.eventsPerSecond()/2))
 		paced := workload.Stream{Events: rate * int64(o.freshness/time.Second), BaseTime: baseTime, Rate: rate, Splits: o.splits}
 		if r.p50, r.p99, err = pacedFreshness(ctx, o, paced, q, mode); err != nil {
@@ -271,7 +271,8 @@ func verify(ctx context.Context, srv *server, stream workload.Stream, q workload
 }
 
 // pacedFreshness runs q in mode on a fresh server over a stream paced at
-// its event rate and returns the p50 and p99 freshness in ms.
+// its event rate (from the generator, or produced to Kafka while the query
+// runs) and returns the p50 and p99 freshness in ms.
 func pacedFreshness(ctx context.Context, o options, stream workload.Stream, q workload.Query, mode string) (p50, p99 float64, err error) {
 	srv, err := startServer(ctx, o.bin, o.tmp, nil)
 	if err != nil {
@@ -283,10 +284,23 @@ func pacedFreshness(ctx context.Context, o options, stream workload.Stream, q wo
 		return 0, 0, err
 	}
 	defer conn.Close(ctx)
-	stmts := append(append(stream.GeneratorSources(q.ProcTime), q.Setup...), createStatement(q, mode))
+	sources := stream.GeneratorSources(q.ProcTime)
+	if o.kafka != "" {
+		// Topics of their own, empty until the query runs.
+		if err := loadKafka(o.kafka, workload.Stream{}, o.partitions, workload.PacedTopic); err != nil {
+			return 0, 0, err
+		}
+		sources = workload.KafkaSources(o.kafka, q.ProcTime, workload.PacedTopic)
+	}
+	stmts := append(append(sources, q.Setup...), createStatement(q, mode))
 	for _, s := range stmts {
 		if _, err := conn.Exec(ctx, s); err != nil {
 			return 0, 0, fmt.Errorf("%s: %w", s, err)
+		}
+	}
+	if o.kafka != "" {
+		if err := produceKafka(o.kafka, stream, workload.PacedTopic, true); err != nil {
+			return 0, 0, err
 		}
 	}
 	if _, err := workload.WaitRead(ctx, conn, o.timeout); err != nil {

@@ -101,14 +101,14 @@ func (s Stream) GeneratorSources(procTime bool) []string {
 }
 
 // KafkaSources returns the statements that declare person, auction and
-// bid over the topics the loader writes (Topic), read from the start; with
-// procTime bid has p_time.
-func KafkaSources(brokers string, procTime bool) []string {
+// bid over the topics topic names (Topic, PacedTopic), read from the
+// start; with procTime bid has p_time.
+func KafkaSources(brokers string, procTime bool, topic func(kind string) string) []string {
 	var out []string
 	for i, kind := range Kinds {
 		out = append(out, fmt.Sprintf(`CREATE SOURCE %s (%s) WITH (connector = 'kafka', topic = '%s',
 	properties.bootstrap.server = '%s', scan.startup.mode = 'earliest') FORMAT PLAIN ENCODE JSON`,
-			kind, sourceColumns(nexmark.Kind(i), procTime), Topic(kind), brokers))
+			kind, sourceColumns(nexmark.Kind(i), procTime), topic(kind), brokers))
 	}
 	return out
 }
@@ -126,6 +126,11 @@ func sourceColumns(k nexmark.Kind, procTime bool) string {
 // Topic is the Kafka topic of a kind of event, as RisingWave's benchmark
 // names it.
 func Topic(kind string) string { return "nexmark-" + kind }
+
+// PacedTopic is the topic of a kind of event written while a query runs,
+// for its freshness: apart from Topic, so that the loaded stream stays as
+// it was for the next query.
+func PacedTopic(kind string) string { return "nexmark-paced-" + kind }
 
 // columns returns the column definitions of a kind's table.
 func columns(k nexmark.Kind) string {
