@@ -231,10 +231,10 @@ func (e *Engine) startView(cat *catalog.Catalog, t *catalog.Table, snap *storage
 	b := e.store.NewBatch()
 	defer func() { b.Close() }()
 	v, err := e.views.build(context.Background(), e, cat, t, snap, buildHow{load: b})
-	if err == nil && t.Kind == catalog.RelSink && v.sink.Forwarding() {
+	if err == nil && t.Kind == catalog.RelSink && t.Sink.Connector != "blackhole" && v.sink.Forwarding() {
 		// A sink's own query whose sink never logged its first epoch (a
 		// crash came between): build it again, so that its backfill is
-		// that first epoch.
+		// that first epoch. (A blackhole sink logs nothing.)
 		if _, logged, gerr := snap.Get(loggedKey(t.ID)); gerr != nil || !logged {
 			v.stop()
 			v, err = nil, errNoState
