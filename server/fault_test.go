@@ -28,6 +28,25 @@ type running struct {
 	stop func() error
 }
 
+// editStore opens the store of a stopped server on fs, lets edit write
+// into a batch, and commits it: damage a test leaves between two starts.
+func editStore(t *testing.T, fs vfs.FS, edit func(st *storage.Store, b *storage.Batch)) {
+	t.Helper()
+	st, err := storage.Open(storage.Options{Dir: "/data", FS: fs, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := st.NewBatch()
+	edit(st, b)
+	if err := st.Commit(b); err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func startOn(t *testing.T, fs vfs.FS) *running {
 	t.Helper()
 	srv, err := Start(Options{Listen: "127.0.0.1:0", HTTPListen: "127.0.0.1:0", DataDir: "/data", FS: fs,
@@ -279,19 +298,9 @@ func TestStateIsFreed(t *testing.T) {
 	}
 	// State of a view that no longer exists, as a crash between a DROP
 	// and the deletion of its state leaves it.
-	st, err := storage.Open(storage.Options{Dir: "/data", FS: fs, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := st.NewBatch()
-	b.Set(append(storage.StateKey(nil, 9999), 1, 2, 3), []byte("stale"))
-	if err := st.Commit(b); err != nil {
-		t.Fatal(err)
-	}
-	b.Close()
-	if err := st.Close(); err != nil {
-		t.Fatal(err)
-	}
+	editStore(t, fs, func(_ *storage.Store, b *storage.Batch) {
+		b.Set(append(storage.StateKey(nil, 9999), 1, 2, 3), []byte("stale"))
+	})
 	r = startOn(t, fs)
 	byID, zeros = stateKeys(t, r.srv.store)
 	if len(byID) != 1 || byID[9999] != 0 || zeros != 0 {

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
@@ -535,32 +534,20 @@ func TestSinkQueryRebuiltAtStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Every state header goes: no stored state can be loaded.
-	st, err := storage.Open(storage.Options{Dir: "/data", FS: fs, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	lo, _ := storage.StatePrefix(0)
-	_, hi := storage.StatePrefix(1 << 30)
-	it, err := st.NewIter(lo, hi)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := st.NewBatch()
-	for it.First(); it.Valid(); it.Next() {
-		if k := it.Key(); len(k) == 9 && bytes.Equal(k[5:], []byte{0xFF, 0xFF, 0xFF, 0xFF}) {
-			b.Delete(slices.Clone(k))
+	editStore(t, fs, func(st *storage.Store, b *storage.Batch) {
+		lo, _ := storage.StatePrefix(0)
+		_, hi := storage.StatePrefix(1 << 30)
+		it, err := st.NewIter(lo, hi)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	if err := it.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.Commit(b); err != nil {
-		t.Fatal(err)
-	}
-	b.Close()
-	if err := st.Close(); err != nil {
-		t.Fatal(err)
-	}
+		defer it.Close()
+		for it.First(); it.Valid(); it.Next() {
+			if k := it.Key(); len(k) == 9 && bytes.Equal(k[5:], []byte{0xFF, 0xFF, 0xFF, 0xFF}) {
+				b.Delete(slices.Clone(k))
+			}
+		}
+	})
 	r = startOn(t, fs)
 	c = r.conn(t)
 	mustExec(t, c, "INSERT INTO t VALUES (4, 3)")

@@ -38,7 +38,6 @@ import (
 	"time"
 
 	"github.com/freshetdb/freshet/bench/nexmark/workload"
-	"github.com/freshetdb/freshet/tests/oracle"
 )
 
 // options are the command line's settings.
@@ -244,27 +243,11 @@ func verify(ctx context.Context, srv *server, stream workload.Stream, q workload
 	if err := stream.LoadTables(ctx, conn, "batch"); err != nil {
 		return "", "", err
 	}
-	viewSQL, batchSQL := q.Verification()
-	view, err := oracle.Run(ctx, conn.PgConn(), viewSQL)
+	d, _, err := workload.Verify(ctx, conn, q)
 	if err != nil {
 		return "", "", err
 	}
-	if view.Err != nil {
-		return "", "", fmt.Errorf("the query over the view failed: %w", view.Err)
-	}
-	for _, s := range append([]string{"SET search_path TO batch"}, q.Setup...) {
-		if _, err := conn.Exec(ctx, s); err != nil {
-			return "", "", fmt.Errorf("%s: %w", s, err)
-		}
-	}
-	batch, err := oracle.Run(ctx, conn.PgConn(), batchSQL)
-	if err != nil {
-		return "", "", err
-	}
-	if batch.Err != nil {
-		return "", "", fmt.Errorf("the query over the tables failed: %w", batch.Err)
-	}
-	if d := oracle.Compare(batch, view, false); d != "" {
+	if d != "" {
 		return "false", d, nil
 	}
 	return "true", "", nil

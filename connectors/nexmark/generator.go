@@ -6,6 +6,8 @@ import (
 	"math/bits"
 	"strconv"
 	"strings"
+
+	"github.com/freshetdb/freshet/sql/types"
 )
 
 // The generator's constants, as in the reference implementations (see
@@ -79,6 +81,18 @@ const (
 	String
 	Time
 )
+
+// SQLType is the column type of a field of this type in a source that
+// declares no columns, as RisingWave's: bigint, varchar or timestamp.
+func (t FieldType) SQLType() types.T {
+	switch t {
+	case String:
+		return types.Varchar
+	case Time:
+		return types.Timestamp
+	}
+	return types.Int8
+}
 
 // Fields returns the fields of a kind, with RisingWave's column names.
 func Fields(k Kind) []Field {

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"math"
+	"sort"
 	"sync/atomic"
 	"time"
 )
@@ -36,19 +37,8 @@ type freshness struct {
 
 // observe counts rows rows that took d to become visible.
 func (h *freshness) observe(d time.Duration, rows int64) {
-	s := d.Seconds()
-	i := 0
-	if s > FreshnessBounds[0] {
-		// The first bound at or above s: 4*log2(s/1ms) rounded up.
-		i = min(len(FreshnessBounds), int(math.Ceil(4*math.Log2(s*1000)-1e-9)))
-		for i < len(FreshnessBounds) && FreshnessBounds[i] < s {
-			i++
-		}
-		for i > 0 && FreshnessBounds[i-1] >= s {
-			i--
-		}
-	}
-	h.counts[i].Add(rows)
+	// The first bound at or above d; past the last, the unbounded bucket.
+	h.counts[sort.SearchFloat64s(FreshnessBounds, d.Seconds())].Add(rows)
 	h.micros.Add(d.Microseconds() * rows)
 }
 

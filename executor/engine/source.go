@@ -233,14 +233,7 @@ func (s *Session) createNexmarkSource(cs *parser.CreateSource, t *catalog.Table,
 	fields := nexmark.Fields(cfg.Kind)
 	if len(t.Columns) == 0 {
 		for _, f := range fields {
-			typ := types.Int8
-			switch f.Type {
-			case nexmark.String:
-				typ = types.Varchar
-			case nexmark.Time:
-				typ = types.Timestamp
-			}
-			t.Columns = append(t.Columns, catalog.Column{Name: f.Name, Type: typ})
+			t.Columns = append(t.Columns, catalog.Column{Name: f.Name, Type: f.Type.SQLType()})
 		}
 	}
 	t.Source = spec

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/freshetdb/freshet/bench/nexmark/workload"
-	"github.com/freshetdb/freshet/tests/oracle"
 	"github.com/freshetdb/freshet/tests/testserver"
 )
 
@@ -71,18 +70,14 @@ func checkQueries(t *testing.T, stream workload.Stream, qs []workload.Query, pro
 		t.Fatal(err)
 	}
 	for _, q := range qs {
-		viewSQL, batchSQL := q.Verification()
-		view := oracle.MustRun(t, conn.PgConn(), viewSQL)
-		testserver.Exec(t, conn, "SET search_path TO batch")
-		testserver.Exec(t, conn, q.Setup...)
-		batch := oracle.MustRun(t, conn.PgConn(), batchSQL)
-		testserver.Exec(t, conn, "SET search_path TO public")
-		// Compare calls the first result PostgreSQL's: here it is the
-		// query's over the tables, and Freshet's the view's.
-		if d := oracle.Compare(batch, view, false); d != "" {
+		d, rows, err := workload.Verify(ctx, conn, q)
+		if err != nil {
+			t.Fatalf("%s: %v", q.Name, err)
+		}
+		if d != "" {
 			t.Errorf("%s: the view differs from the query over the tables: %s", q.Name, d)
 			continue
 		}
-		t.Logf("%s: %d rows, equal", q.Name, len(view.Rows))
+		t.Logf("%s: %d rows, equal", q.Name, rows)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/freshetdb/freshet/connectors/nexmark"
+	"github.com/freshetdb/freshet/tests/oracle"
 )
 
 // Kinds names the three sources, in the order of nexmark.Kind.
@@ -74,9 +75,9 @@ type Query struct {
 // view (nexmark_<name>), Batch over the tables holding the events.
 type Check struct{ View, Batch string }
 
-// Verification returns the queries whose results must be equal for q's
+// verification returns the queries whose results must be equal for q's
 // view to be verified: one over the view, one over the tables.
-func (q Query) Verification() (view, batch string) {
+func (q Query) verification() (view, batch string) {
 	if q.Check != nil {
 		return q.Check.View, q.Check.Batch
 	}
@@ -136,8 +137,7 @@ func PacedTopic(kind string) string { return "nexmark-paced-" + kind }
 func columns(k nexmark.Kind) string {
 	var cols []string
 	for _, f := range nexmark.Fields(k) {
-		typ := map[nexmark.FieldType]string{nexmark.Int: "bigint", nexmark.String: "varchar", nexmark.Time: "timestamp"}[f.Type]
-		cols = append(cols, f.Name+" "+typ)
+		cols = append(cols, f.Name+" "+f.Type.SQLType().String())
 	}
 	return strings.Join(cols, ", ")
 }
@@ -232,6 +232,39 @@ func AppendJSON(b []byte, e *nexmark.Event) []byte {
 		}
 	}
 	return append(b, '}')
+}
+
+// Verify compares q's view with q run once over the tables LoadTables
+// filled in schema batch (after q's Setup there), through conn, whose
+// search path it leaves at public. It returns "" when they are equal, else
+// the difference, and the view's rows; a query that fails is an error.
+func Verify(ctx context.Context, conn *pgx.Conn, q Query) (diff string, rows int, err error) {
+	viewSQL, batchSQL := q.verification()
+	view, err := oracle.Run(ctx, conn.PgConn(), viewSQL)
+	if err == nil && view.Err != nil {
+		err = fmt.Errorf("the query over the view failed: %w", view.Err)
+	}
+	if err != nil {
+		return "", 0, err
+	}
+	for _, s := range append([]string{"SET search_path TO batch"}, q.Setup...) {
+		if _, err := conn.Exec(ctx, s); err != nil {
+			return "", 0, fmt.Errorf("%s: %w", s, err)
+		}
+	}
+	batch, err := oracle.Run(ctx, conn.PgConn(), batchSQL)
+	if err == nil && batch.Err != nil {
+		err = fmt.Errorf("the query over the tables failed: %w", batch.Err)
+	}
+	if _, serr := conn.Exec(ctx, "SET search_path TO public"); err == nil {
+		err = serr
+	}
+	if err != nil {
+		return "", 0, err
+	}
+	// Compare calls the first result PostgreSQL's: here it is the query's
+	// over the tables, and Freshet's the view's.
+	return oracle.Compare(batch, view, false), len(view.Rows), nil
 }
 
 // WaitRead waits until every feed of every view and sink has read its
